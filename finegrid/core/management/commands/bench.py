@@ -1,0 +1,30 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from finegrid.core.benchmarks import BENCHMARKS, run
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark and print its figures (medians, with a baseline from the same run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", nargs="?", help=", ".join(BENCHMARKS))
+        parser.add_argument("--points", type=int, default=1_000_000)
+        parser.add_argument("--repeats", type=int, default=5)
+        parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+
+    def handle(self, *args, name=None, json=False, **options):
+        if name not in BENCHMARKS:
+            listing = "\n".join(f"  {key:10} {about}" for key, (_, about) in BENCHMARKS.items())
+            raise CommandError(f"choose a benchmark:\n{listing}")
+        figures = run(name, points=options["points"], repeats=options["repeats"], out=self.stderr)
+        if json:
+            self.stdout.write(_json_dumps(figures))
+        else:
+            for key, value in figures.items():
+                self.stdout.write(f"{key:>20}: {value}")
+
+
+def _json_dumps(figures: dict) -> str:
+    return json.dumps(figures, ensure_ascii=False)

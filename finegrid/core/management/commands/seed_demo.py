@@ -1,0 +1,62 @@
+import sys
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from finegrid.demo.seed import seed_demo
+from finegrid.demo.staff import DEMO_PASSWORD
+
+DEMO_LOGINS = [
+    ("admin", "系统管理员 administrator"),
+    ("leader", "区领导 leader"),
+    ("supervisor", "值班长 supervisor"),
+    ("operator", "受理员 operator"),
+    ("dispatcher", "派遣员 dispatcher"),
+    ("handler_cgj", "城管局处置人员 unit handler"),
+    ("street_321002001", "东关街道处置人员 street handler"),
+    ("gw321002001001001", "网格员 grid worker (琼花观社区第1网格)"),
+    ("auditor", "审计管理员 auditor"),
+]
+
+
+class Command(BaseCommand):
+    help = "Build the Guangling demo district (grids, gazetteer, units, staff); skips what exists."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--cases", type=int, default=0,
+            help="historical cases to generate (used once the case engine exists)",
+        )
+
+    def handle(self, *args, cases=0, **options):
+        progress = StepBars()
+        try:
+            created = seed_demo(progress=progress)
+        finally:
+            progress.close()
+        summary = ", ".join(f"{key} {value}" for key, value in created.items() if value) or "nothing new"
+        self.stdout.write(f"demo district Guangling: {summary}")
+        if cases:
+            self.stdout.write("--cases: no case engine is installed yet; no historical cases generated")
+        self.stdout.write(f"\ndemo logins (password {DEMO_PASSWORD}):")
+        for username, who in DEMO_LOGINS:
+            self.stdout.write(f"  {username:22} {who}")
+
+
+class StepBars:
+    """One progress bar per step of the build, each closed when the next step starts."""
+
+    def __init__(self):
+        self.step, self.bar = None, None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step != self.step:
+            self.close()
+            self.step, self.bar = step, tqdm(total=total, desc=f"{step:>12}", unit="", file=sys.stderr)
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

@@ -1,0 +1,31 @@
+"""Platform-wide records: the audit log of who did what (以日志可追溯)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One action by a person or a command. Written in the same transaction as the change."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    actor_label = models.CharField(_("actor"), max_length=64)  # kept when the user is gone; "cli" for commands
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target = models.CharField(_("target"), max_length=128, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+
+def audit(action: str, target: str = "", actor=None, **detail) -> AuditEntry:
+    label = getattr(actor, "username", None) or "cli"
+    return AuditEntry.objects.create(action=action, target=target, actor=actor, actor_label=label, detail=detail)

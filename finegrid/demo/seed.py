@@ -1,0 +1,105 @@
+"""`finegrid seed-demo`: Guangling district in the database — its grids through the same
+validated import as any grid file, then the gazetteer and the organisation. Every step skips
+what is already there, so running it twice creates nothing new."""
+
+import shapely
+from django.db import transaction
+
+from finegrid.core.models import audit
+from finegrid.grid.importer import import_records
+from finegrid.grid.models import Grid, Place
+from finegrid.grid.records import FeatureRecord
+
+from . import staff
+
+
+class SeedError(Exception):
+    pass
+
+
+def seed_demo(progress=None) -> dict:
+    """Build whatever part of the demo district is missing; returns what was created."""
+    created = {}
+    layout = None
+    if not Grid.objects.exists():
+        layout = _layout(progress)
+        _step(progress, "check+store", 0)
+        created["features"] = _import_layout(layout)
+        _step(progress, "check+store", 1)
+    if not Place.objects.exists():
+        layout = layout or _layout(progress)
+        _step(progress, "gazetteer", 0)
+        created["places"] = _create_places(layout)
+        _step(progress, "gazetteer", 1)
+    with transaction.atomic():
+        created.update(staff.create_staff(progress=progress))
+        if any(created.values()):
+            audit("demo.seed", "guangling", None, **created)
+    return created
+
+
+def _step(progress, name: str, done: int) -> None:
+    if progress:
+        progress(name, done, 1)
+
+
+def _layout(progress):
+    from .layout import build_layout
+
+    return build_layout(progress=progress)
+
+
+def layout_records(layout) -> list[FeatureRecord]:
+    """The layout as grid-file records, parents first."""
+    records = [_area_record(layout.district)]
+    records += [_area_record(area) for area in layout.streets + layout.communities]
+    records += [
+        FeatureRecord(0, "grid", g.code, g.name, g.polygon, g.kind, g.households, g.population)
+        for g in layout.grids
+    ]
+    records += [
+        FeatureRecord(0, "microgrid", m.code, m.name, m.polygon, "general", m.households, m.population)
+        for m in layout.microgrids
+    ]
+    for index, record in enumerate(records, start=1):
+        record.index = index
+    return records
+
+
+def _area_record(area) -> FeatureRecord:
+    return FeatureRecord(0, area.level, area.code, area.name, area.polygon)
+
+
+def _import_layout(layout) -> int:
+    report = import_records(layout_records(layout), source="demo layout")
+    if not report.ok:
+        details = "\n".join(str(problem) for problem in report.problems[:20])
+        raise SeedError(f"the demo layout broke {len(report.problems)} grid rules:\n{details}")
+    return report.created
+
+
+def _create_places(layout) -> int:
+    # The district's own name (广陵区) says nothing about where in the district a thing is.
+    places = [_place(p) for p in layout.places if p.kind != "district"]
+    Place.objects.bulk_create(places, batch_size=2000)
+    return len(places)
+
+
+# The layout's place kinds → the gazetteer's. Anything else is a landmark (garden, temple, bridge…).
+PLACE_KINDS = {
+    "street": Place.Kind.STREET, "town": Place.Kind.STREET,
+    "community": Place.Kind.COMMUNITY, "village": Place.Kind.COMMUNITY,
+    "road": Place.Kind.ROAD, "river": Place.Kind.RIVER,
+    "compound": Place.Kind.COMPOUND, "building": Place.Kind.BUILDING, "village_group": Place.Kind.BUILDING,
+}
+
+
+def _place(place) -> Place:
+    point = place.geometry
+    if point.geom_type != "Point":
+        point = shapely.line_interpolate_point(point, 0.5, normalized=True)
+    return Place(
+        name=place.name, kind=PLACE_KINDS.get(place.kind, Place.Kind.LANDMARK), subkind=place.kind,
+        aliases=sorted(set(place.aliases) - {place.name}), geometry=place.geometry,
+        lon=point.x, lat=point.y, street_codes=list(place.street_codes),
+    )

@@ -1,0 +1,140 @@
+"""Benchmark of `Locator.locate_many` against shapely's STRtree (and h3 as a rough reference).
+
+    python -m finegrid.grid.bench_locate [n_polygons] [n_points]
+
+runs it on a synthetic Voronoi tiling of the district's bounding box; `finegrid bench locate` runs
+it on the real micro-grids. Everything is single-threaded; timings are medians of interleaved runs.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import shapely
+
+from .locator import EDGE_TOL, Locator
+
+DISTRICT_BBOX = (119.42, 32.22, 119.72, 32.52)  # lon/lat degrees
+H3_RESOLUTION = 10
+H3_SAMPLE = 100_000  # h3 answers one point per Python call: time a sample, not the million
+
+
+def synthetic_tiling(n_polygons: int, seed: int = 0, bbox=DISTRICT_BBOX) -> list:
+    """Voronoi polygons of n random sites, clipped to the box: a tiling with shared edges."""
+    rng = np.random.default_rng(seed)
+    box = shapely.box(*bbox)
+    sites = shapely.multipoints(np.column_stack(_uniform(rng, bbox, n_polygons)))
+    cells = shapely.get_parts(shapely.voronoi_polygons(sites, extend_to=box, ordered=True))
+    cells = shapely.intersection(cells, box)
+    return [cell for cell in cells if not cell.is_empty]
+
+
+def run(polygons, n_points=1_000_000, repeats=5, seed=0, progress=None) -> dict:
+    """Build a Locator, time it and the STRtree baseline on the same random points, check them."""
+    say = progress or (lambda message: None)
+    polygons = list(polygons)
+    say(f"building the locator over {len(polygons)} polygons")
+    rss_before = _rss_mb()
+    started = time.perf_counter()
+    locator = Locator(polygons)
+    build_s = time.perf_counter() - started
+    rss_after = _rss_mb()
+    tree = shapely.STRtree(polygons)
+    lons, lats = _uniform(np.random.default_rng(seed), _total_bounds(polygons), n_points)
+    say(f"timing {repeats} × {n_points} points, locate_many and STRtree interleaved")
+    ours, theirs, (got, expected) = _time_both(locator, tree, lons, lats, repeats)
+    say("checking that they agree")
+    mismatches = _mismatches(polygons, lons, lats, got, expected)
+    h3_pps = _h3_pps(lons, lats)
+    return {
+        "points": n_points, "polygons": len(polygons), "build_s": build_s,
+        "locate_many_pps": ours, "strtree_pps": theirs, "h3_pps": h3_pps, "ratio": ours / theirs,
+        "agree": mismatches == 0, "mismatches": mismatches,
+        "index_mb": locator.nbytes / 1e6,
+        "build_rss_mb": None if rss_before is None else rss_after - rss_before,
+    }
+
+
+def strtree_locate(tree, lons, lats) -> np.ndarray:
+    """The baseline: index of the polygon strictly containing each point, -1 for none."""
+    point, polygon = tree.query(shapely.points(lons, lats), predicate="within")
+    out = np.full(len(lons), -1, np.int64)
+    out[point] = polygon
+    return out
+
+
+def _time_both(locator, tree, lons, lats, repeats):
+    """Median points/s of each, timed alternately after a small warm-up; and the last answers."""
+    warm = slice(0, min(len(lons), 10_000))
+    locator.locate_many(lons[warm], lats[warm])
+    strtree_locate(tree, lons[warm], lats[warm])
+    ours, theirs = [], []
+    for _ in range(max(repeats, 1)):
+        got, seconds = _timed(locator.locate_many, lons, lats)
+        ours.append(len(lons) / seconds)
+        expected, seconds = _timed(strtree_locate, tree, lons, lats)
+        theirs.append(len(lons) / seconds)
+    return statistics.median(ours), statistics.median(theirs), (got, expected)
+
+
+def _timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return result, max(time.perf_counter() - started, 1e-9)
+
+
+def _mismatches(polygons, lons, lats, got, expected) -> int:
+    """Points answered differently, not counting those within EDGE_TOL of either answer's
+    boundary (there the baseline says -1 and the locator picks a neighbour)."""
+    differ = np.flatnonzero(got != expected)
+    if not len(differ):
+        return 0
+    boundaries = shapely.boundary(np.asarray(polygons + [shapely.Polygon()], dtype=object))
+    points = shapely.points(lons[differ], lats[differ])
+    near = np.zeros(len(differ), bool)
+    for answer in (got[differ], expected[differ]):  # -1 picks the empty polygon: never near
+        distance = shapely.distance(boundaries[answer], points)
+        near |= np.nan_to_num(distance, nan=np.inf) <= EDGE_TOL
+    return int((~near).sum())
+
+
+def _h3_pps(lons, lats) -> float | None:
+    """h3 cell ids (resolution 10, ~15,000 m² hexagons) per second: an approximate index that
+    answers which hexagon, not which grid. None when h3 is not installed."""
+    try:
+        import h3
+    except ImportError:
+        return None
+    lons, lats = lons[:H3_SAMPLE].tolist(), lats[:H3_SAMPLE].tolist()
+    cell = h3.latlng_to_cell
+    started = time.perf_counter()
+    for lon, lat in zip(lons, lats):
+        cell(lat, lon, H3_RESOLUTION)
+    return len(lons) / max(time.perf_counter() - started, 1e-9)
+
+
+def _uniform(rng, bbox, n):
+    return rng.uniform(bbox[0], bbox[2], n), rng.uniform(bbox[1], bbox[3], n)
+
+
+def _total_bounds(polygons):
+    return shapely.total_bounds(np.asarray(polygons, dtype=object))
+
+
+def _rss_mb() -> float | None:
+    """Resident memory of this process now (Linux), for the index's footprint."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+if __name__ == "__main__":
+    n_polygons = int(sys.argv[1]) if len(sys.argv) > 1 else 15_000
+    n_points = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    tiling = synthetic_tiling(n_polygons, seed=0)
+    print(json.dumps(run(tiling, n_points=n_points, progress=lambda m: print(m, file=sys.stderr)), indent=2))

@@ -1,0 +1,104 @@
+"""Place names in text → a place of the gazetteer → where it is.
+
+Matching is longest-first over every name and alias, so "琼花观社区" wins over "琼花观" and a
+building name wins over the community it contains. When several places share a name (二桥村
+exists in two towns), a street or town named elsewhere in the text decides; else the answer
+stays at the level all candidates agree on and says it is ambiguous."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .locate import GridIndex, Location
+from .models import Place
+
+# More specific kinds win when a text names several places.
+SPECIFICITY = {"building": 6, "compound": 5, "landmark": 4, "road": 3, "river": 2, "community": 2, "street": 1}
+
+
+@dataclass(frozen=True)
+class Mention:
+    place: Place
+    start: int
+    end: int
+
+    @property
+    def rank(self) -> tuple:
+        """Most specific kind first; then a point (个园) over a line (东关街); then the longer name."""
+        is_point = self.place.geometry.geom_type == "Point"
+        return (SPECIFICITY.get(self.place.kind, 0), is_point, self.end - self.start)
+
+
+class Gazetteer:
+    def __init__(self, places=None):
+        places = list(Place.objects.all()) if places is None else places
+        self.by_name: dict[str, list[Place]] = {}
+        for place in places:
+            for name in {place.name, *place.aliases}:
+                if len(name) >= 2:  # one character names nothing reliably
+                    self.by_name.setdefault(name, []).append(place)
+        self.longest = max(map(len, self.by_name), default=0)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every place named in `text`, scanning left to right, longest name first at each position."""
+        found, position = [], 0
+        while position < len(text):
+            length = self._longest_name_at(text, position)
+            if length:
+                name = text[position : position + length]
+                found += [Mention(p, position, position + length) for p in self.by_name[name]]
+                position += length
+            else:
+                position += 1
+        return found
+
+    def _longest_name_at(self, text: str, position: int) -> int:
+        for length in range(min(self.longest, len(text) - position), 1, -1):
+            if text[position : position + length] in self.by_name:
+                return length
+        return 0
+
+    def resolve(self, text: str, index: GridIndex) -> Location:
+        mentions = self.mentions(text)
+        if not mentions:
+            return Location(reason=_("no place of the district is named in the text"))
+        streets = {code for m in mentions if m.place.kind == "street" for code in m.place.street_codes}
+        candidates = [m for m in mentions if not streets or set(m.place.street_codes) & streets] or mentions
+        best_rank = max(m.rank for m in candidates)
+        best = [m for m in candidates if m.rank == best_rank]
+        location = _locate_mention(best[0], index) if len({m.place.pk for m in best}) == 1 else _common(best, index)
+        location.extra.update(place=best[0].place.name, precision=best[0].place.kind)
+        return location
+
+
+def _locate_mention(mention: Mention, index: GridIndex) -> Location:
+    place = mention.place
+    if place.kind in ("building", "landmark"):
+        return index.locate(place.lon, place.lat)
+    if place.kind == "compound":  # a compound fills a grid but spans several micro-grids
+        location = index.locate(place.lon, place.lat)
+        location.microgrid_code = None
+        return location
+    if place.kind == "community":
+        code = _community_code(place, index)
+        return index.location_of_codes(code[:9], code) if code else Location(reason=_("unknown community"))
+    location = index.location_of_codes(place.street_codes[0]) if place.street_codes else Location()
+    if len(place.street_codes) > 1:
+        location.extra["candidates"] = list(place.street_codes)
+    return location
+
+
+def _community_code(place: Place, index: GridIndex) -> str | None:
+    located = index.locate(place.lon, place.lat)
+    return located.community_code
+
+
+def _common(mentions: list[Mention], index: GridIndex) -> Location:
+    """Several different places share the best name: answer only what they all agree on."""
+    streets = {tuple(m.place.street_codes[:1]) for m in mentions}
+    location = index.location_of_codes(next(iter(streets))[0]) if len(streets) == 1 and () not in streets else Location()
+    location.reason = _("the name is ambiguous: %(n)s places are called %(name)s") % {
+        "n": len(mentions), "name": mentions[0].place.name
+    }
+    location.extra["candidates"] = sorted({code for m in mentions for code in m.place.street_codes})
+    return location

@@ -1,0 +1,69 @@
+"""What part of the district a user may see and act on.
+
+Codes nest (a grid's 15-digit code starts with its community's and street's codes), so an area
+scope is a set of code prefixes and "is this grid mine" is a string test, no join needed."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from finegrid.grid.models import Grid
+
+from .models import Role, RoleAssignment
+
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+
+
+@dataclass(frozen=True)
+class Scope:
+    whole_district: bool = False
+    code_prefixes: frozenset[str] = frozenset()
+    grid_codes: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.whole_district or self.code_prefixes or self.grid_codes)
+
+    def covers_code(self, code: str) -> bool:
+        """True when the grid, micro-grid or region with this code lies inside the scope."""
+        if self.whole_district or code in self.grid_codes:
+            return True
+        if any(code.startswith(grid) for grid in self.grid_codes):
+            return True  # a micro-grid of one of my grids
+        return any(code.startswith(prefix) for prefix in self.code_prefixes)
+
+    def filter(self, queryset: QuerySet, field: str = "code") -> QuerySet:
+        """Narrow a queryset of coded objects (grids, micro-grids, regions) to the scope."""
+        if self.whole_district:
+            return queryset
+        condition = Q(**{f"{field}__in": self.grid_codes}) if self.grid_codes else Q(pk__in=[])
+        for prefix in sorted(self.code_prefixes | self.grid_codes):
+            condition |= Q(**{f"{field}__startswith": prefix})
+        return queryset.filter(condition)
+
+    def grids(self) -> QuerySet:
+        return self.filter(Grid.objects.all())
+
+
+def scope_of(user, roles=STAFF_ROLES) -> Scope:
+    """The union of the areas of the user's assignments to any of `roles`."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(whole_district=True)
+    assignments = RoleAssignment.objects.filter(user=user, role__in=list(roles)).select_related("region")
+    prefixes, grid_codes = set(), set()
+    for assignment in assignments.prefetch_related("grids"):
+        if assignment.role == Role.GRID_WORKER:
+            grid_codes.update(grid.code for grid in assignment.grids.all())
+        elif assignment.region is None:
+            return Scope(whole_district=True)
+        else:
+            prefixes.add(assignment.region.code)
+    return Scope(code_prefixes=frozenset(prefixes), grid_codes=frozenset(grid_codes))
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from finegrid.core import views as core_views
+from finegrid.grid import views as grid_views
+
+urlpatterns = [
+    path("", grid_views.home, name="home"),
+    path("regions/<str:code>/", grid_views.region, name="region"),
+    path("grids/<str:code>/", grid_views.grid, name="grid"),
+    path("health", core_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
