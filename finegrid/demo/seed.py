@@ -89,7 +89,9 @@ def _create_places(layout) -> int:
 PLACE_KINDS = {
     "street": Place.Kind.STREET, "town": Place.Kind.STREET,
     "community": Place.Kind.COMMUNITY, "village": Place.Kind.COMMUNITY,
-    "road": Place.Kind.ROAD, "river": Place.Kind.RIVER,
+    "road": Place.Kind.ROAD, "historic_street": Place.Kind.ROAD, "river": Place.Kind.RIVER,
+    "area": Place.Kind.AREA, "scenic_area": Place.Kind.AREA, "historic_town": Place.Kind.AREA,
+    "industrial_area": Place.Kind.AREA,
     "compound": Place.Kind.COMPOUND, "building": Place.Kind.BUILDING, "village_group": Place.Kind.BUILDING,
 }
 

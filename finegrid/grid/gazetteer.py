@@ -13,7 +13,9 @@ from .locate import GridIndex, Location
 from .models import Place
 
 # More specific kinds win when a text names several places.
-SPECIFICITY = {"building": 6, "compound": 5, "landmark": 4, "road": 3, "river": 2, "community": 2, "street": 1}
+SPECIFICITY = {
+    "building": 6, "compound": 5, "landmark": 4, "road": 3, "river": 2, "area": 2, "community": 2, "street": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -76,21 +78,21 @@ def _locate_mention(mention: Mention, index: GridIndex) -> Location:
     if place.kind in ("building", "landmark"):
         return index.locate(place.lon, place.lat)
     if place.kind == "compound":  # a compound fills a grid but spans several micro-grids
-        location = index.locate(place.lon, place.lat)
-        location.microgrid_code = None
-        return location
-    if place.kind == "community":
-        code = _community_code(place, index)
-        return index.location_of_codes(code[:9], code) if code else Location(reason=_("unknown community"))
+        return _truncated(index.locate(place.lon, place.lat), "grid")
+    if place.kind in ("community", "area"):
+        return _truncated(index.locate(place.lon, place.lat), "community")
     location = index.location_of_codes(place.street_codes[0]) if place.street_codes else Location()
     if len(place.street_codes) > 1:
         location.extra["candidates"] = list(place.street_codes)
     return location
 
 
-def _community_code(place: Place, index: GridIndex) -> str | None:
-    located = index.locate(place.lon, place.lat)
-    return located.community_code
+def _truncated(location: Location, level: str) -> Location:
+    """Keep only the levels a place of this size names for certain."""
+    location.microgrid_code = None
+    if level == "community":
+        location.grid_code = None
+    return location
 
 
 def _common(mentions: list[Mention], index: GridIndex) -> Location:

@@ -102,6 +102,7 @@ class Place(models.Model):
     class Kind(models.TextChoices):
         STREET = "street", _("Street or town")
         COMMUNITY = "community", _("Community or village")
+        AREA = "area", _("Named area")
         ROAD = "road", _("Road")
         RIVER = "river", _("River")
         LANDMARK = "landmark", _("Landmark")

@@ -58,3 +58,12 @@ def test_main_pages_keep_their_query_count(client, people, django_assert_max_num
     client.force_login(people["leader"])
     with django_assert_max_num_queries(8):
         assert client.get(reverse(url)).status_code == 200
+
+
+def test_pages_switch_to_english(client, people):
+    client.force_login(people["leader"])
+    assert "全区网格" in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "District grids" in page and "全区网格" not in page
+    assert ">简体中文<" in page  # the way back, named in its own language

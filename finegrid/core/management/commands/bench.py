@@ -1,4 +1,4 @@
-import json
+from json import dumps
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,11 +20,13 @@ class Command(BaseCommand):
             raise CommandError(f"choose a benchmark:\n{listing}")
         figures = run(name, points=options["points"], repeats=options["repeats"], out=self.stderr)
         if json:
-            self.stdout.write(_json_dumps(figures))
+            self.stdout.write(dumps(figures, ensure_ascii=False))
         else:
             for key, value in figures.items():
-                self.stdout.write(f"{key:>20}: {value}")
+                self.stdout.write(f"{key:>20}: {_readable(value)}")
 
 
-def _json_dumps(figures: dict) -> str:
-    return json.dumps(figures, ensure_ascii=False)
+def _readable(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
