@@ -43,7 +43,23 @@ class Region(models.Model):
         return self.level in (self.Level.COMMUNITY, self.Level.VILLAGE)
 
 
-class Grid(models.Model):
+class Cell(models.Model):
+    """What grids and micro-grids share: who lives there and the boundary."""
+
+    households = models.PositiveIntegerField(_("households"), default=0)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    geometry = GeometryField(_("boundary"), editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # the locator's change signal
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Grid(Cell):
     """A unit grid (单元网格): the cell a grid worker patrols; belongs to exactly one community."""
 
     class Kind(models.TextChoices):
@@ -59,38 +75,22 @@ class Grid(models.Model):
         Region, models.PROTECT, related_name="grids", verbose_name=_("community")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.GENERAL)
-    households = models.PositiveIntegerField(_("households"), default=0)
-    population = models.PositiveIntegerField(_("population"), default=0)
-    geometry = GeometryField(_("boundary"), editable=False)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    class Meta:
-        ordering = ["code"]
+    class Meta(Cell.Meta):
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
 
-    def __str__(self):
-        return f"{self.name} ({self.code})"
 
-
-class MicroGrid(models.Model):
+class MicroGrid(Cell):
     """A micro-grid (微网格): a building or 10–50 households inside one grid."""
 
     code = models.CharField(_("code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=64)
     grid = models.ForeignKey(Grid, models.CASCADE, related_name="microgrids", verbose_name=_("grid"))
-    households = models.PositiveIntegerField(_("households"), default=0)
-    population = models.PositiveIntegerField(_("population"), default=0)
-    geometry = GeometryField(_("boundary"), editable=False)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    class Meta:
-        ordering = ["code"]
+    class Meta(Cell.Meta):
         verbose_name = _("micro-grid")
         verbose_name_plural = _("micro-grids")
-
-    def __str__(self):
-        return f"{self.name} ({self.code})"
 
 
 class Place(models.Model):
