@@ -67,3 +67,10 @@ def test_pages_switch_to_english(client, people):
     page = client.get(reverse("home")).content.decode()
     assert "District grids" in page and "全区网格" not in page
     assert ">简体中文<" in page  # the way back, named in its own language
+
+
+def test_sign_in_with_a_password_leads_home(client, people):
+    response = client.post(reverse("login"), {"username": "leader", "password": "Test-password-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    wrong = client.post(reverse("login"), {"username": "leader", "password": "nope"})
+    assert wrong.status_code == 200 and "用户名或密码错误" in wrong.content.decode()
