@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "finegrid.core",
     "finegrid.grid",
     "finegrid.org",
+    "finegrid.cases",
 ]
 
 MIDDLEWARE = [

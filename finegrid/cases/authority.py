@@ -1,0 +1,45 @@
+"""Who may take an action on a case: a role the action allows, held for the case's area (or,
+for a handler, for the case's unit). Assignments are read once per user object."""
+
+from finegrid.org.models import Role, RoleAssignment
+
+from .actions import SYSTEM, Action
+
+
+def role_for(user, act: Action, case) -> str | None:
+    """The role under which `user` may take `act` on `case`, or None."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN if Role.ADMIN in act.roles else _any_person_role(act)
+    for role, region_code, unit_id, grid_codes in _assignments(user):
+        if role in act.roles and _covers(role, region_code, unit_id, grid_codes, case):
+            return role
+    if Role.RESIDENT in act.roles and case.reporter_id and case.reporter_id == user.pk:
+        return Role.RESIDENT
+    return None
+
+
+def _any_person_role(act: Action) -> str | None:
+    roles = sorted(act.roles - {SYSTEM})
+    return roles[0] if roles else None
+
+
+def _covers(role, region_code, unit_id, grid_codes, case) -> bool:
+    if role == Role.HANDLER:
+        return unit_id is not None and unit_id == case.unit_id
+    if role == Role.GRID_WORKER:
+        return any(case.area_code.startswith(code) for code in grid_codes)
+    if role == Role.RESIDENT:
+        return False  # residents act only on their own reports, checked by the caller
+    return region_code is None or case.area_code.startswith(region_code)
+
+
+def _assignments(user) -> list[tuple]:
+    cached = getattr(user, "_finegrid_assignments", None)
+    if cached is None:
+        rows = RoleAssignment.objects.filter(user=user).select_related("region").prefetch_related("grids")
+        cached = [(a.role, a.region.code if a.region else None, a.unit_id, [g.code for g in a.grids.all()])
+                  for a in rows]
+        user._finegrid_assignments = cached
+    return cached

@@ -1,0 +1,126 @@
+from datetime import datetime, timedelta, timezone as tz
+
+import pytest
+
+from finegrid.cases.models import Case, Notice, Transition
+from finegrid.cases.reporting import open_case
+from finegrid.cases.tests.factories import make_category, office
+from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
+
+# A Tuesday morning in Shanghai (02:00 UTC = 10:00 local), a plain working day.
+TUESDAY = datetime(2026, 3, 10, 2, 0, tzinfo=tz.utc)
+
+
+@pytest.fixture
+def world(people):
+    return {**office(people), "category": make_category()}
+
+
+def _case(world, **kwargs):
+    defaults = dict(channel="patrol", title="井盖缺失", category_code="C0101", lon=119.4075, lat=32.4150, now=TUESDAY)
+    return open_case(**{**defaults, **kwargs})
+
+
+def test_a_report_is_located_and_gets_a_readable_ticket(world):
+    case = _case(world)
+    assert case.state == "collected" and case.grid.code == "321002001001001"
+    assert case.area_code == "321002001001001002"
+    assert case.ticket.startswith("260310") and case.ticket.isdigit()
+    assert list(case.transitions.values_list("action", flat=True)) == ["report"]
+
+
+def test_the_whole_life_cycle_writes_a_row_per_step(world):
+    case = _case(world)
+    perform(case, "accept", world["operator"], now=TUESDAY)
+    # 4 working hours from 10:00: two before the lunch break, two after 13:30 → 15:30 local.
+    assert case.due_at == datetime(2026, 3, 10, 7, 30, tzinfo=tz.utc)
+    perform(case, "dispatch", world["dispatcher"], unit=world["cgj"], now=TUESDAY)
+    perform(case, "start", world["handler_cgj"], now=TUESDAY)
+    perform(case, "report_done", world["handler_cgj"], now=TUESDAY + timedelta(hours=1))
+    perform(case, "close", world["operator"], now=TUESDAY + timedelta(hours=2))
+    actions = list(Transition.objects.filter(case=case).values_list("action", flat=True))
+    assert actions == ["report", "accept", "dispatch", "start", "report_done", "close"]
+    assert case.state == "closed" and Case.objects.get(pk=case.pk).version == 6
+    assert Notice.objects.filter(case=case, unit=world["cgj"], kind="assigned").exists()
+
+
+def test_an_illegal_transition_is_refused_with_the_reason(world):
+    case = _case(world)
+    with pytest.raises(TransitionError, match="不能|not possible|无法|不可"):
+        perform(case, "close", world["operator"])
+
+
+def test_a_handler_of_another_unit_may_not_act(world):
+    case = _case(world)
+    perform(case, "accept", world["operator"], now=TUESDAY)
+    perform(case, "dispatch", world["dispatcher"], unit=world["cgj"], now=TUESDAY)
+    with pytest.raises(TransitionError):
+        perform(case, "start", world["handler_zjj"])
+    assert [a.name for a in allowed_actions(case, world["handler_cgj"])] == [
+        "start", "report_done", "send_back", "extend_request"]
+
+
+def test_a_grid_worker_acts_only_in_own_grid(world):
+    case = _case(world, category_code="C0101")
+    assert "verify" in [a.name for a in allowed_actions(case, world["worker_a"])]
+    assert "verify" not in [a.name for a in allowed_actions(case, world["worker_b"])]
+
+
+def test_reason_is_required_where_the_standard_asks_for_one(world):
+    case = _case(world)
+    with pytest.raises(TransitionError):
+        perform(case, "void", world["operator"])
+    perform(case, "void", world["operator"], reason="重复上报")
+    assert case.state == "void"
+
+
+def test_unknown_category_waits_for_an_operator(world):
+    case = _case(world, category_code="Z9999")
+    assert case.category is None and case.state == "collected"
+    with pytest.raises(TransitionError):
+        perform(case, "accept", world["operator"])
+
+
+def test_two_people_acting_on_one_case_only_one_wins(world):
+    case = _case(world)
+    perform(case, "accept", world["operator"], now=TUESDAY)
+    stale = Case.objects.get(pk=case.pk)
+    perform(case, "dispatch", world["dispatcher"], unit=world["cgj"], now=TUESDAY)
+    with pytest.raises(Conflict):
+        perform(stale, "dispatch", world["dispatcher"], unit=world["zjj"], now=TUESDAY)
+    assert Case.objects.get(pk=case.pk).unit == world["cgj"]
+
+
+def test_rework_and_reassign_are_counted(world):
+    case = _case(world, category_code="C0101")
+    perform(case, "accept", world["operator"], now=TUESDAY)
+    perform(case, "dispatch", world["dispatcher"], unit=world["zjj"], now=TUESDAY)
+    perform(case, "reassign", world["dispatcher"], unit=world["cgj"], reason="不属于住建局", now=TUESDAY)
+    perform(case, "report_done", world["handler_cgj"], now=TUESDAY)
+    perform(case, "rework", world["operator"], reason="井盖仍未恢复", now=TUESDAY)
+    assert (case.reassign_count, case.rework_count, case.state) == (1, 1, "handling")
+
+
+def test_extension_moves_the_deadline_only_when_approved(world):
+    case = _case(world)
+    perform(case, "accept", world["operator"], now=TUESDAY)
+    perform(case, "dispatch", world["dispatcher"], unit=world["cgj"], now=TUESDAY)
+    due = case.due_at
+    perform(case, "extend_request", world["handler_cgj"], reason="需采购井盖", data={"limit": "1工作日"}, now=TUESDAY)
+    assert case.due_at == due and case.extension_pending
+    perform(case, "extend_approve", world["supervisor"], now=TUESDAY)
+    assert case.due_at > due and case.extension_count == 1 and not case.extension_pending
+
+
+def test_merge_points_the_duplicate_at_its_master(world):
+    master, duplicate = _case(world), _case(world)
+    perform(duplicate, "merge", world["operator"], data={"master": master.ticket})
+    assert duplicate.state == "merged" and duplicate.master == master
+    with pytest.raises(TransitionError):
+        perform(master, "merge", world["operator"], data={"master": duplicate.ticket})
+
+
+def test_a_leader_takes_ownership_without_changing_the_state(world):
+    case = _case(world)
+    perform(case, "own", world["leader"])
+    assert case.owner == world["leader"] and case.state == "collected"
