@@ -29,3 +29,22 @@ class AuditEntry(models.Model):
 def audit(action: str, target: str = "", actor=None, **detail) -> AuditEntry:
     label = getattr(actor, "username", None) or "cli"
     return AuditEntry.objects.create(action=action, target=target, actor=actor, actor_label=label, detail=detail)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=64)
+    key_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of the token
+    prefix = models.CharField(max_length=8)  # the token's first characters, to tell tokens apart
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
