@@ -203,9 +203,12 @@ def recorded_data(act: Action, step, changes: dict) -> dict:
 
 def after(case: Case, act: Action, step, transition) -> None:
     """Side effects once the transition is stored: notices to whoever must now act."""
+    from .dispatch import auto_dispatch
     from .notices import notify
 
-    if act.name in ("dispatch", "reassign", "reopen") and case.unit_id:
+    if act.name in ("accept", "unpark"):
+        auto_dispatch(case, now=step.now)  # 派遣 at once when the matrix names one unit
+    elif act.name in ("dispatch", "reassign", "reopen") and case.unit_id:
         notify("assigned", case, unit=case.unit, title=_("New case %(ticket)s: %(title)s") % {
             "ticket": case.ticket, "title": case.title})
     elif act.name == "supervise":

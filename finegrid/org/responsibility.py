@@ -10,6 +10,11 @@ from .models import Responsibility, Unit
 def units_for(category_code: str, area_code: str) -> list[Unit]:
     """The units responsible for `category_code` at the grid or region with code `area_code`,
     best first (primary before secondary). Empty when the matrix has no row that applies."""
+    return [row.unit for row in rows_for(category_code, area_code)]
+
+
+def rows_for(category_code: str, area_code: str) -> list[Responsibility]:
+    """The matrix rows that decide, all of the same (highest) specificity, primary ones first."""
     rows = Responsibility.objects.filter(
         category_code__in=_prefixes(category_code), region__code__in=_prefixes(area_code)
     ).select_related("unit", "region")
@@ -17,8 +22,7 @@ def units_for(category_code: str, area_code: str) -> list[Unit]:
     if not rows:
         return []
     best = max(_specificity(row) for row in rows)
-    chosen = sorted((row for row in rows if _specificity(row) == best), key=lambda r: (not r.primary, r.unit.code))
-    return [row.unit for row in chosen]
+    return sorted((row for row in rows if _specificity(row) == best), key=lambda r: (not r.primary, r.unit.code))
 
 
 def _specificity(row: Responsibility) -> tuple[int, int]:

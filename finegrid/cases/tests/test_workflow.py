@@ -4,16 +4,10 @@ import pytest
 
 from finegrid.cases.models import Case, Notice, Transition
 from finegrid.cases.reporting import open_case
-from finegrid.cases.tests.factories import make_category, office
 from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
 
 # A Tuesday morning in Shanghai (02:00 UTC = 10:00 local), a plain working day.
 TUESDAY = datetime(2026, 3, 10, 2, 0, tzinfo=tz.utc)
-
-
-@pytest.fixture
-def world(people):
-    return {**office(people), "category": make_category()}
 
 
 def _case(world, **kwargs):
