@@ -7,6 +7,7 @@ from importlib import import_module
 
 BENCHMARKS = {
     "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
+    "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
 }
 
 

@@ -16,3 +16,4 @@ def test_bench_locate_runs_on_the_database_grids_and_agrees_with_the_baseline(ti
 def test_bench_without_a_known_name_lists_the_benchmarks(db):
     with pytest.raises(CommandError, match="locate"):
         call_command("bench", "nope")
+

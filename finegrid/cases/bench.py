@@ -1,0 +1,156 @@
+"""`finegrid bench cases`: the case engine with a large history in the database.
+
+- create + accept + dispatch throughput in process (`bulk.open_many`), against a raw batched
+  INSERT of the same rows measured in the same run;
+- a deadline tick when nothing is due; the month's evaluation of every unit; the case-list API
+  page (p95).
+Every write is rolled back, so the benchmark leaves the database as it found it."""
+
+import random
+import statistics
+import time
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from finegrid.grid.models import MicroGrid
+
+from .bulk import Report, open_many
+from .models import Case, Category, Transition
+
+BATCH = 2000
+
+
+class Rollback(Exception):
+    """Raised to undo a measurement's writes."""
+
+
+def main(points: int = 0, repeats: int = 5, out=None, size: int = 1_000_000, **_) -> dict:
+    say = (lambda message: out.write(f"{message}\n")) if out else (lambda message: None)
+    _ensure_history(size, say)
+    figures = {"cases_in_database": Case.objects.count()}
+    figures.update(_throughput(repeats, say))
+    figures.update(_tick(say))
+    figures.update(_evaluation(say))
+    figures.update(_api_page(say))
+    return figures
+
+
+def _ensure_history(size: int, say) -> None:
+    have = Case.objects.count()
+    if have >= size:
+        return
+    from .history import generate_history
+
+    say(f"the database has {have:,} cases; generating {size - have:,} more (once)")
+    generate_history(size - have, seed=have)
+
+
+def _reports(n: int, rng: random.Random) -> list[Report]:
+    points = list(MicroGrid.objects.values_list("geometry", flat=True)[:5000])
+    centres = [MicroGrid._meta.get_field("geometry").to_python(g).representative_point() for g in points]
+    codes = list(Category.objects.filter(level=2, rules__verify_required=False).values_list("code", flat=True)[:300])
+    return [Report(title="基准测试", channel="hotline", category_code=rng.choice(codes) if codes else "",
+                   lon=p.x, lat=p.y) for p in (rng.choice(centres) for _ in range(n))]
+
+
+def _throughput(repeats: int, say) -> dict:
+    rng = random.Random(0)
+    ours, raw = [], []
+    say(f"timing {repeats} × {BATCH} cases: open + accept + dispatch, and a raw INSERT of the same rows")
+    for _ in range(max(1, repeats)):
+        reports = _reports(BATCH, rng)
+        ours.append(BATCH / _timed_rolled_back(lambda: _keep(open_many(reports, accept=True))))
+        raw.append(BATCH / _timed_rolled_back(lambda: _raw_insert(_last_rows)))
+    return {"create_accept_dispatch_cps": statistics.median(ours), "raw_insert_cps": statistics.median(raw),
+            "throughput_ratio": statistics.median(ours) / statistics.median(raw)}
+
+
+_last_rows: list = []
+
+
+def _keep(cases) -> None:
+    """Remember the cases just written, to insert the same rows raw in the baseline."""
+    _last_rows[:] = cases
+
+
+def _raw_insert(cases) -> None:
+    """The baseline: the finished rows of the same cases and transitions, inserted in batches."""
+    copies = []
+    for index, case in enumerate(cases):
+        copy = Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if f.attname != "id"})
+        copy.ticket = f"raw{index:09d}"
+        copies.append(copy)
+    Case.objects.bulk_create(copies, batch_size=1000)
+    Transition.objects.bulk_create([
+        Transition(case=copy, seq=seq, action="report", from_state="", to_state=copy.state, actor_label="raw", at=copy.reported_at)
+        for copy in copies for seq in range(1, copy.version + 1)
+    ], batch_size=2000)
+
+
+def _timed_rolled_back(work) -> float:
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            work()
+            elapsed = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        return max(elapsed, 1e-9)
+
+
+def _tick(say) -> dict:
+    try:
+        from .supervision import tick
+    except ImportError:
+        return {"tick_nothing_due_ms": "supervision not installed"}
+    say("timing the deadline tick when nothing is due")
+    now = timezone.now()
+    samples = []
+    try:
+        with transaction.atomic():
+            tick(now=now, limit=100_000)  # work off what is due, so the timed ticks find nothing
+            for _ in range(20):
+                started = time.perf_counter()
+                tick(now=now)
+                samples.append((time.perf_counter() - started) * 1000)
+            raise Rollback
+    except Rollback:
+        pass
+    return {"tick_nothing_due_ms": statistics.median(samples)}
+
+
+def _evaluation(say) -> dict:
+    try:
+        from .evaluation import evaluate
+    except ImportError:
+        return {"month_evaluation_s": "evaluation not installed"}
+    say("timing the month's evaluation of every unit")
+    end = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = (end - timedelta(days=1)).replace(day=1)
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        evaluate(start, end, by="unit")
+        samples.append(time.perf_counter() - started)
+    return {"month_evaluation_s": statistics.median(samples)}
+
+
+def _api_page(say) -> dict:
+    say("timing the case-list API page (60 requests)")
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    if user is None:
+        return {"api_page_p95_ms": "no administrator to sign in as"}
+    client = Client()
+    client.force_login(user)
+    samples = []
+    for page in range(1, 61):
+        started = time.perf_counter()
+        response = client.get("/api/v1/cases", {"page": page % 20 + 1, "page_size": 50})
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            return {"api_page_p95_ms": f"API answered {response.status_code}"}
+    return {"api_page_p95_ms": statistics.quantiles(samples[10:], n=20)[-1]}
