@@ -211,6 +211,18 @@ def after(case: Case, act: Action, step, transition) -> None:
     elif act.name in ("dispatch", "reassign", "reopen") and case.unit_id:
         notify("assigned", case, unit=case.unit, title=_("New case %(ticket)s: %(title)s") % {
             "ticket": case.ticket, "title": case.title})
+    elif act.name == "close":
+        _tell_duplicates(case)
     elif act.name == "supervise":
         notify("supervise", case, unit=case.unit, title=_("Supervision notice (督办) on %(ticket)s") % {
             "ticket": case.ticket}, body=step.reason)
+
+
+def _tell_duplicates(case: Case) -> None:
+    """合并: the reporters of merged duplicates hear the master's outcome."""
+    from .notices import notify
+
+    for duplicate in case.duplicates.filter(reporter__isnull=False).select_related("reporter"):
+        notify("info", duplicate, recipient=duplicate.reporter, title=_(
+            "Your report %(ticket)s was handled together with %(master)s, which is now closed") % {
+            "ticket": duplicate.ticket, "master": case.ticket})

@@ -62,3 +62,12 @@ def _grid_id(code: str) -> int | None:
     from finegrid.grid.models import Grid
 
     return Grid.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
+def outcome_case(case: Case) -> Case:
+    """The case whose progress a reporter should see: a merged duplicate follows its master."""
+    seen = {case.pk}
+    while case.master_id and case.master_id not in seen:
+        case = case.master
+        seen.add(case.pk)
+    return case

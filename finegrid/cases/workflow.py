@@ -15,6 +15,7 @@ from finegrid.org.models import Unit
 from . import effects
 from .actions import ACTIONS, SYSTEM, Action
 from .authority import role_for
+from .evidence import EvidenceError, attach, check_file
 from .models import Case, Transition
 
 
@@ -39,16 +40,27 @@ class Step:
 
 
 def perform(case: Case, action: str, actor=None, *, reason: str = "", unit: Unit | None = None,
-            data: dict | None = None, now: datetime | None = None, role: str | None = None) -> Transition:
-    """Take `action` on `case` as `actor` (None = the system). Raises TransitionError with the
-    reason when it may not be taken. `case` is updated in memory on success."""
+            data: dict | None = None, now: datetime | None = None, role: str | None = None,
+            evidence=()) -> Transition:
+    """Take `action` on `case` as `actor` (None = the system), with optional evidence files
+    (photos of the 反馈). Raises TransitionError with the reason when it may not be taken.
+    `case` is updated in memory on success."""
     act = ACTIONS.get(action)
     if act is None or action == "report":
         raise TransitionError(_("unknown action %(action)s") % {"action": action})
     step = Step(actor, role or _role(actor, act, case), now or timezone.now(), reason.strip(), unit, dict(data or {}))
     _validate(case, act, step)
+    _check_evidence(evidence)
     changes = effects.changes_for(case, act, step)
-    return _write(case, act, step, changes)
+    return _write(case, act, step, changes, evidence)
+
+
+def _check_evidence(uploads) -> None:
+    for upload in uploads:
+        try:
+            check_file(upload)
+        except EvidenceError as error:
+            raise TransitionError(str(error))
 
 
 def _role(actor, act: Action, case: Case) -> str:
@@ -73,7 +85,7 @@ def _validate(case: Case, act: Action, step: Step) -> None:
     effects.check(case, act, step)
 
 
-def _write(case: Case, act: Action, step: Step, changes: dict) -> Transition:
+def _write(case: Case, act: Action, step: Step, changes: dict, evidence=()) -> Transition:
     from_state = case.state
     to_state = act.target_from(from_state)
     changes = {**changes, "state": to_state, "updated_at": step.now}
@@ -87,6 +99,7 @@ def _write(case: Case, act: Action, step: Step, changes: dict) -> Transition:
                 actor=step.actor, actor_label=_label(step.actor), role=step.role, unit=step.unit or case.unit,
                 at=step.now, reason=step.reason, data=effects.recorded_data(act, step, changes),
             )
+            attach(case, transition, evidence, step.actor)
     except IntegrityError:  # the transition's (case, seq) was taken by a concurrent writer
         raise Conflict(_("somebody else changed the case first; reload it and try again"))
     for name, value in changes.items():

@@ -118,3 +118,32 @@ def test_a_leader_takes_ownership_without_changing_the_state(world):
     case = _case(world)
     perform(case, "own", world["leader"])
     assert case.owner == world["leader"] and case.state == "collected"
+
+
+def test_the_reporter_of_a_duplicate_hears_the_masters_outcome(world):
+    from finegrid.cases.reporting import outcome_case
+
+    master, duplicate = _case(world), _case(world, reporter=world["resident"])
+    perform(duplicate, "merge", world["operator"], data={"master": master.ticket})
+    assert outcome_case(duplicate) == master
+    for action, actor, unit in [("accept", "operator", None), ("dispatch", "dispatcher", world["cgj"]),
+                                ("report_done", "handler_cgj", None), ("close", "operator", None)]:
+        perform(master, action, world[actor], unit=unit, now=TUESDAY)
+    assert Notice.objects.filter(recipient=world["resident"], case=duplicate, kind="info").exists()
+
+
+def test_evidence_photos_are_checked_by_content_and_stored_with_the_step(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case = _case(world)
+    for action, actor, unit in [("accept", "operator", None), ("dispatch", "dispatcher", world["cgj"])]:
+        perform(case, action, world[actor], unit=unit, now=TUESDAY)
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not a photo", content_type="image/jpeg")
+    with pytest.raises(TransitionError, match="photo.jpg"):
+        perform(case, "report_done", world["handler_cgj"], evidence=[fake])
+    assert case.state == "dispatched"
+    photo = SimpleUploadedFile("done.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    transition = perform(case, "report_done", world["handler_cgj"], evidence=[photo])
+    [stored] = transition.evidence.all()
+    assert stored.content_type == "image/png" and stored.size == 108 and len(stored.sha256) == 64
