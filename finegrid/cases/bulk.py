@@ -16,7 +16,7 @@ from finegrid.org.responsibility import rows_for
 from . import deadlines
 from .calendar import HOTLINE_TIERS, Limit
 from .models import Case, Category, CategoryRule, Notice, Transition
-from .reporting import ticket_for
+from .reporting import placeholder_ticket, ticket_for
 
 
 @dataclass
@@ -77,7 +77,7 @@ def _batch_context(reports) -> Batch:
 
 def _case_of(report: Report, batch: Batch, now) -> Case:
     return Case(
-        ticket=f"new-{id(report)}", channel=report.channel, title=report.title[:200], description=report.description,
+        ticket=placeholder_ticket(), channel=report.channel, title=report.title[:200], description=report.description,
         address=report.address[:200], lon=report.lon, lat=report.lat, reporter_name=report.reporter_name,
         reporter_phone=report.reporter_phone, urgency=report.urgency, external_id=report.external_id,
         reported_at=report.reported_at or now, state=Case.State.COLLECTED, version=1,

@@ -3,6 +3,8 @@
 The case starts as 信息采集 with a transition row of its own; a point is located to its grid;
 an unknown category leaves the category empty so the case waits for an operator, never lost."""
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +26,7 @@ def open_case(*, channel: str, title: str, description: str = "", category_code:
     )
     _place(case, area_code)
     with transaction.atomic():
-        case.ticket = f"tmp-{now.timestamp()}-{id(case)}"
+        case.ticket = placeholder_ticket()
         case.save()
         case.ticket = ticket_for(case)
         Case.objects.filter(pk=case.pk).update(ticket=case.ticket)
@@ -34,6 +36,11 @@ def open_case(*, channel: str, title: str, description: str = "", category_code:
             data={"channel": channel},
         )
     return case
+
+
+def placeholder_ticket() -> str:
+    """A unique stand-in until the case has the serial its real ticket is made from."""
+    return "t" + uuid.uuid4().hex[:19]
 
 
 def ticket_for(case: Case) -> str:
