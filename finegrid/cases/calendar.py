@@ -70,6 +70,7 @@ class Limit:
 _UNITS = {
     "紧急工作时": (LimitKind.URGENT_HOURS, 1),
     "紧急工作日": (LimitKind.CALENDAR_DAYS, 1),
+    "自然日": (LimitKind.CALENDAR_DAYS, 1),  # what str(Limit) writes for calendar days
     "工作时": (LimitKind.WORK_HOURS, 1),
     "工作日": (LimitKind.WORK_DAYS, 1),
     "小时": (LimitKind.WORK_HOURS, 1),
