@@ -4,7 +4,6 @@ A rule version is never edited once written: each case keeps the version it was 
 so changing a 立案条件, 处置时限 or 结案条件 writes the next version (`revise_rule`)."""
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from django.db import transaction
 from finegrid.core.models import audit
 from finegrid.org.models import Unit
 
-from .calendar import Limit, LimitKind, parse_limit
+from .calendar import Limit, parse_limit
 from .models import AcceptanceCondition, Category, CategoryRule
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
