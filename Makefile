@@ -4,15 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
+CASES  ?= 100000
+FG     := FINEGRID_DEMO=1 $(BIN)/finegrid
 PO     := finegrid/locale/zh_Hans/LC_MESSAGES/django.po
 MO     := $(PO:.po=.mo)
 
 .PHONY: demo test install messages clean
 
+# The deadline worker runs beside the server and stops with it.
 demo: install messages
-	FINEGRID_DEMO=1 $(BIN)/finegrid migrate --no-input
-	FINEGRID_DEMO=1 $(BIN)/finegrid seed-demo
-	FINEGRID_DEMO=1 $(BIN)/finegrid serve --host $(HOST) --port $(PORT)
+	$(FG) migrate --no-input
+	$(FG) seed-demo --cases $(CASES)
+	$(FG) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FG) serve --host $(HOST) --port $(PORT)
 
 test: install messages
 	$(BIN)/pytest

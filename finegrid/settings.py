@@ -157,6 +157,17 @@ FINEGRID_MAX_GRID_FILE_BYTES = 200 * 1024 * 1024
 # this many metres on average along the boundary is drawing noise, not an error.
 FINEGRID_OVERLAP_TOLERANCE_M = float(env_str("FINEGRID_OVERLAP_TOLERANCE_M", "0.1"))
 
+# Outbound notices (finegrid/cases/outbound.py). SMS: the dotted path of a sender class, empty = off.
+# E-mail: SMTP when a host is set, else printed to the console.
+FINEGRID_SMS_SENDER = env_str("FINEGRID_SMS_SENDER")
+EMAIL_HOST = env_str("FINEGRID_EMAIL_HOST")
+if not env_str("FINEGRID_EMAIL_PORT", "25").isdigit():
+    raise ImproperlyConfigured(f"FINEGRID_EMAIL_PORT must be a port number, not {env_str('FINEGRID_EMAIL_PORT')!r}")
+EMAIL_PORT = int(env_str("FINEGRID_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env_str("FINEGRID_EMAIL_FROM", "finegrid@localhost")
+if not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

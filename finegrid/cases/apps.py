@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "finegrid.cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from . import outbound  # noqa: F401 — registers the webhook, e-mail and SMS channels in notices.SENDERS

@@ -150,7 +150,7 @@ def _reopen(case, step) -> dict:
     limit = deadlines.limit_of(case)
     deadline = deadlines.due(step.now, limit, deadlines.calendar_in_force()) if limit else None
     return {"closed_at": None, "rating": None, "due_at": deadline.due if deadline else None,
-            "next_check_at": step.now, "alarm": "", "rework_count": case.rework_count + 1}
+            "next_check_at": step.now, "alarm": "", "escalation": 0, "rework_count": case.rework_count + 1}
 
 
 def _extend_approve(case, step) -> dict:

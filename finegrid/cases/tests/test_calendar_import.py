@@ -24,7 +24,7 @@ def test_entering_2027_makes_its_deadlines_final_and_keeps_2025_2026(db, tmp_pat
 def test_a_bad_calendar_file_imports_nothing(db, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("date,kind,name\n2027-13-01,holiday,x\n2027-01-02,party,y\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="line 2") as error:
+    with pytest.raises(CommandError, match="第 2 行") as error:
         call_command("import_calendar", str(path))
-    assert "line 3" in str(error.value)
+    assert "第 3 行" in str(error.value)
     assert not CalendarDay.objects.exists()

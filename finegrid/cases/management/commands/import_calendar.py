@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from finegrid.cases.calendar_import import CalendarFileError, import_calendar
 
@@ -14,9 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, source: str, **options):
         if not file.is_file():
-            raise CommandError(f"no such file: {file}")
+            raise CommandError(_("no such file: %(file)s") % {"file": file})
         try:
             result = import_calendar(file, source)
         except CalendarFileError as error:
-            raise CommandError(f"nothing was imported:\n{error}")
+            raise CommandError(_("nothing was imported:") + f"\n{error}")
         self.stdout.write(f"{result['days']} days for {', '.join(map(str, result['years']))}")
