@@ -118,7 +118,9 @@ def _accept(case, step) -> dict:
     from .calendar import HOTLINE_TIERS
 
     rule = _rule(case)
-    condition = rule.conditions.order_by("seq").first()
+    # 立案条件: the one the operator chose (by its number), else the rule's first.
+    chosen = rule.conditions.filter(seq=step.data.get("condition")).first() if step.data.get("condition") else None
+    condition = chosen or rule.conditions.order_by("seq").first()
     limit = HOTLINE_TIERS.get(case.urgency) or deadlines.Limit(condition.limit_value, deadlines.LimitKind(condition.limit_kind))
     deadline = deadlines.due(step.now, limit, step.data.get("calendar") or deadlines.calendar_in_force())
     return {

@@ -1,24 +1,30 @@
 """`finegrid seed-demo`: Guangling district in the database — its grids through the same
-validated import as any grid file, then the gazetteer and the organisation. Every step skips
-what is already there, so running it twice creates nothing new."""
+validated import as any grid file, then the gazetteer, the organisation, the category catalogue,
+the responsibility matrix and, when asked for, a year of case history. Every step skips what is
+already there, so running it twice creates nothing new."""
 
 import shapely
 from django.db import transaction
 
+from finegrid.cases.catalogue import load_catalogue
+from finegrid.cases.history import generate_history
+from finegrid.cases.models import Case
 from finegrid.core.models import audit
 from finegrid.grid.importer import import_records
 from finegrid.grid.models import Grid, Place
 from finegrid.grid.records import FeatureRecord
 
 from . import staff
+from .responsibility import fill_responsibility
 
 
 class SeedError(Exception):
     pass
 
 
-def seed_demo(progress=None) -> dict:
-    """Build whatever part of the demo district is missing; returns what was created."""
+def seed_demo(progress=None, cases: int = 0) -> dict:
+    """Build whatever part of the demo district is missing, with history until the database
+    holds `cases` cases; returns what was created."""
     created = {}
     layout = None
     if not Grid.objects.exists():
@@ -33,9 +39,26 @@ def seed_demo(progress=None) -> dict:
         _step(progress, "gazetteer", 1)
     with transaction.atomic():
         created.update(staff.create_staff(progress=progress))
-        if any(created.values()):
-            audit("demo.seed", "guangling", None, **created)
+        created["categories"] = _load_catalogue()
+        created["responsibilities"] = fill_responsibility(progress=progress)
+    if cases:
+        created["cases"] = _history(cases, progress)
+    if any(created.values()):
+        audit("demo.seed", "guangling", None, **created)
     return created
+
+
+def _load_catalogue() -> int:
+    return load_catalogue()["categories"]
+
+
+def _history(cases: int, progress) -> int:
+    """Cases until the database holds `cases`: none when it already does. A top-up draws from
+    another seed (the count already there), so it never repeats the first history."""
+    missing = cases - Case.objects.count()
+    if missing <= 0:
+        return 0
+    return generate_history(missing, seed=cases - missing, progress=progress)["cases"]
 
 
 def _step(progress, name: str, done: int) -> None:

@@ -20,24 +20,23 @@ DEMO_LOGINS = [
 
 
 class Command(BaseCommand):
-    help = "Build the Guangling demo district (grids, gazetteer, units, staff); skips what exists."
+    help = ("Build the Guangling demo district (grids, gazetteer, units, staff, categories, responsibility "
+            "matrix, case history); skips what exists.")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--cases", type=int, default=0,
-            help="historical cases to generate (used once the case engine exists)",
+            help="a year of realistic case history until the database holds N cases (default 0: none)",
         )
 
     def handle(self, *args, cases=0, **options):
         progress = StepBars()
         try:
-            created = seed_demo(progress=progress)
+            created = seed_demo(progress=progress, cases=cases)
         finally:
             progress.close()
         summary = ", ".join(f"{key} {value}" for key, value in created.items() if value) or "nothing new"
         self.stdout.write(f"demo district Guangling: {summary}")
-        if cases:
-            self.stdout.write("--cases: no case engine is installed yet; no historical cases generated")
         self.stdout.write(f"\ndemo logins (password {DEMO_PASSWORD}):")
         for username, who in DEMO_LOGINS:
             self.stdout.write(f"  {username:22} {who}")
