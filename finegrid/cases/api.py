@@ -1,0 +1,491 @@
+"""The JSON REST API for cases (/api/v1/), with its OpenAPI schema and docs page.
+
+Each handler keeps one order: authenticate (session + CSRF, or a bearer token) → validate a
+strict schema → call the domain (`reporting.open_case`, `workflow.perform`) → serialise. What a
+user may see is `visible_cases`; what they may do is the workflow's own `allowed_actions`."""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Literal
+
+import ninja
+from django.db.models import F, Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import ConfigDict, StrictBool, StrictInt, model_validator
+
+from finegrid.core.models import ApiToken
+from finegrid.org.models import Role, RoleAssignment, Unit
+from finegrid.org.privacy import mask_phone
+from finegrid.org.scopes import STAFF_ROLES, scope_of
+
+from .actions import ACTIONS, OPEN, SYSTEM, Action
+from .models import Case, Category, Transition
+from .reporting import open_case
+from .workflow import Conflict, TransitionError, allowed_actions, perform
+
+# ── Authentication ────────────────────────────────────────────────────────────────────────────
+
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user, name: str) -> tuple[ApiToken, str]:
+    """A new bearer token for `user`: the record (holding only the hash) and the token itself,
+    which the caller shows once. 32 random bytes, so a plain sha256 is enough (no salt, no KDF)."""
+    token = "fg_" + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(user=user, name=name, key_hash=token_hash(token), prefix=token[:8])
+    return record, token
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`. A request that sends an Authorization header is judged by
+    it alone: a wrong or revoked token is a 401 even when a session cookie rides along."""
+
+    def __call__(self, request):
+        if "Authorization" not in request.headers:
+            return None  # let the session try
+        user = super().__call__(request)
+        if user is None:
+            raise AuthenticationError()
+        return user
+
+    def authenticate(self, request, token):
+        record = (ApiToken.objects.select_related("user")
+                  .filter(key_hash=token_hash(token), revoked_at__isnull=True).first())
+        if record is None or not record.user.is_active:
+            return None
+        now = timezone.now()
+        if record.last_used_at is None or now - record.last_used_at >= TOKEN_TOUCH_EVERY:
+            ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+        return record.user
+
+
+class Session(SessionAuth):
+    """Django's session, with ninja's CSRF check on unsafe methods. The check runs only for a
+    signed-in session, so a request with no credentials at all is a plain 401."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+# ── The docs page, offline ────────────────────────────────────────────────────────────────────
+
+# Swagger UI from the files ninja ships, served by this API itself: ninja's default page would
+# load them from a CDN (its local template needs `ninja` in INSTALLED_APPS and collectstatic).
+DOCS_ASSETS = Path(ninja.__file__).parent / "static" / "ninja"
+DOCS_FILES = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript",
+              "swagger-ui-init.js": "text/javascript"}
+DOCS_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="{assets}swagger-ui.css"></head>
+<body data-csrf-token="{csrf}" data-api-csrf="true">
+<script type="application/json" id="swagger-settings">{settings}</script>
+<div id="swagger-ui"></div>
+<script src="{assets}swagger-ui-bundle.js"></script>
+<script src="{assets}swagger-ui-init.js"></script>
+</body></html>"""
+
+
+class OfflineSwagger(Swagger):
+    def render_page(self, request, api, **kwargs):
+        # validatorUrl: by default Swagger UI asks validator.swagger.io for a badge.
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs), "validatorUrl": None}
+        assets = reverse(f"{api.urls_namespace}:docs_asset", args=["x"])[:-1]
+        page = DOCS_PAGE.format(title=api.title, assets=assets, csrf=get_token(request),
+                                settings=json.dumps(settings))
+        return HttpResponse(page)
+
+
+api = NinjaAPI(
+    title="finegrid API", version="1", urls_namespace="api", auth=[BearerToken(), Session()],
+    docs=OfflineSwagger(), docs_url="/docs",
+    description="Cases of the district: list, detail, transitions and reporting. "
+                "Sign in with a session (send X-CSRFToken on unsafe methods) or `Authorization: Bearer <token>` "
+                "(`finegrid api-token create USERNAME NAME`). Times are ISO 8601 in UTC.",
+)
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")
+def docs_asset(request, name: str):
+    if name not in DOCS_FILES:
+        raise HttpError(404, _("no such file"))
+    response = FileResponse((DOCS_ASSETS / name).open("rb"), content_type=DOCS_FILES[name])
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# ── Who is asking, and what they may see ──────────────────────────────────────────────────────
+
+AREA_ROLES = STAFF_ROLES - {Role.HANDLER}  # a handler sees its unit's cases, not an area
+FULL_PHONE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})  # call the reporter back
+OPENER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.GRID_WORKER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: object
+    roles: frozenset
+    units: frozenset  # pks of the units this user handles cases for
+
+    @classmethod
+    def of(cls, user) -> "Viewer":
+        rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
+        roles = {role for role, unit in rows} | ({Role.ADMIN} if user.is_superuser else set())
+        units = {unit for role, unit in rows if role == Role.HANDLER and unit}
+        return cls(user, frozenset(roles), frozenset(units))
+
+    def phone(self, case: Case) -> str:
+        return case.reporter_phone if self.roles & FULL_PHONE_ROLES else mask_phone(case.reporter_phone)
+
+
+def visible_cases(viewer: Viewer) -> QuerySet:
+    """Staff see the cases in their area scope and those now with a unit they handle for; anyone
+    else (a resident) sees the cases they reported."""
+    if not viewer.roles & STAFF_ROLES:
+        return Case.objects.filter(reporter=viewer.user)
+    scope = scope_of(viewer.user, roles=AREA_ROLES)
+    if scope.whole_district:
+        return Case.objects.all()
+    seen = Q(pk__in=[])
+    for code in scope.code_prefixes | scope.grid_codes:
+        seen |= _within(code)
+    if viewer.units:
+        seen |= Q(unit_id__in=viewer.units)
+    return Case.objects.filter(seen)
+
+
+def _within(code: str) -> Q:
+    """Cases whose area code starts with `code`, as a range rather than Scope.filter's LIKE: SQLite's
+    LIKE is case-insensitive and never uses an index, a range uses it on both databases. Codes
+    are digits, at most 18 of them, so the range holds exactly the codes below `code`."""
+    return Q(area_code__gte=code, area_code__lte=code.ljust(18, "9"))
+
+
+def _case_or_404(viewer: Viewer, ticket: str) -> Case:
+    case = visible_cases(viewer).select_related("category", "unit", "master").filter(ticket=ticket).first()
+    if case is None:  # also when it exists outside the scope: do not reveal which tickets exist
+        raise HttpError(404, _("no such case"))
+    return case
+
+
+# ── Schemas ───────────────────────────────────────────────────────────────────────────────────
+
+
+class Error(Schema):
+    detail: str
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class CaseItem(Schema):
+    ticket: str
+    title: str
+    state: Case.State
+    state_label: str
+    category: Ref | None
+    unit: Ref | None
+    area_code: str
+    address: str
+    channel: Case.Channel
+    urgency: str
+    alarm: str
+    reported_at: datetime
+    due_at: datetime | None
+    reporter_name: str = Field(description="empty for an anonymous case")
+    reporter_phone: str = Field(description="masked (138****5678) except for operators, dispatchers and admins")
+    version: int = Field(description="send it back with a transition to be told (409) if the case changed")
+
+
+class TransitionOut(Schema):
+    seq: int
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str
+    role: str
+    at: datetime
+    reason: str
+    data: dict
+
+
+class ActionOut(Schema):
+    name: str
+    label: str
+    needs_reason: bool
+
+
+class CaseDetail(CaseItem):
+    description: str
+    lon: float | None
+    lat: float | None
+    anonymous: bool
+    accepted_at: datetime | None
+    dispatched_at: datetime | None
+    handled_at: datetime | None
+    closed_at: datetime | None
+    due_provisional: bool
+    rating: int | None
+    escalation: int
+    extension_pending: bool
+    rework_count: int
+    reassign_count: int
+    extension_count: int
+    master: str | None = Field(description="the ticket this case was merged into")
+    history: list[TransitionOut]
+    allowed_actions: list[ActionOut]
+
+
+# Counting a whole district's million cases costs more than fetching a page of them, so the count
+# stops at this many (count_capped says so), and pages end there too: OFFSET 500000 would read
+# half the table. Past it a client narrows the filters (state, dates, area) or reverses the order.
+COUNT_CAP = 5_000
+
+
+class CasePage(Schema):
+    """One page of a list. `count` is exact up to 5,000; past that it stays 5,000, `count_capped`
+    is true, and pages stop there (narrow the filters)."""
+
+    count: int
+    count_capped: bool = Field(description="true when the list is longer than `count` (the cap)")
+    page: int
+    page_size: int
+    results: list[CaseItem]
+
+
+class TransitionDone(Schema):
+    transition: TransitionOut
+    case: CaseDetail
+
+
+ORDERINGS = {
+    "-reported_at": ("-reported_at", "-id"),
+    "reported_at": ("reported_at", "id"),
+    "due_at": (F("due_at").asc(nulls_last=True), "id"),  # most urgent first; no deadline last
+    "-due_at": (F("due_at").desc(nulls_last=True), "-id"),
+}
+
+
+class CaseFilters(Schema):
+    state: list[Case.State] = Field(default_factory=list, description="repeat for several states")
+    category: str | None = Field(None, max_length=16, description="category code prefix (C01 covers C0101…)")
+    unit: str | None = Field(None, max_length=32, description="code of the unit the case is with")
+    area: str | None = Field(None, pattern=r"^\d{1,18}$", description="area code prefix (street, grid…)")
+    channel: Case.Channel | None = None
+    alarm: Literal["yellow", "red"] | None = None
+    overdue: bool | None = Field(None, description="open, not parked, and past its deadline")
+    reported_from: date | None = Field(None, description="first day, Asia/Shanghai")
+    reported_to: date | None = Field(None, description="last day (inclusive), Asia/Shanghai")
+    q: str | None = Field(None, min_length=1, max_length=100, description="a ticket's first digits, or text in the title")
+    ordering: Literal[tuple(ORDERINGS)] = "-reported_at"
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class TransitionData(Schema):
+    """The inputs an action takes beside the reason; the workflow checks their values."""
+
+    model_config = ConfigDict(extra="forbid")
+    rating: StrictInt | None = Field(None, description="rate: 1–5")
+    limit: str | None = Field(None, max_length=16, description="extend_request: e.g. 3工作日")
+    master: str | None = Field(None, max_length=20, description="merge: the ticket to merge into")
+
+
+# The actions a person takes (the system alone warns and escalates; 上报 is POST /cases).
+PERSON_ACTIONS = tuple(name for name, act in ACTIONS.items() if name != "report" and act.roles - {SYSTEM})
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal[PERSON_ACTIONS]
+    reason: str = Field("", max_length=2000)
+    unit: str | None = Field(None, max_length=32, description="dispatch/reassign: the unit's code")
+    data: TransitionData = Field(default_factory=TransitionData)
+    version: StrictInt | None = Field(None, description="the version the client saw; another one → 409")
+
+
+class CaseIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    category: str = Field("", max_length=16, description="category code (empty: the operator classifies)")
+    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False, description="WGS-84")
+    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False, description="WGS-84")
+    area_code: str = Field("", pattern=r"^(\d{6,18})?$", description="when there is no point")
+    address: str = Field("", max_length=200)
+    reporter_name: str = Field("", max_length=64)
+    reporter_phone: str = Field("", max_length=32, pattern=r"^[0-9+\- ]*$")
+    anonymous: StrictBool = False
+    urgency: Literal["", "2h", "24h", "7d", "15d"] = Field("", description="hotline tier")
+    channel: Case.Channel
+
+    @model_validator(mode="after")
+    def _located(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both lon and lat, or neither")
+        if self.lon is None and not self.area_code:
+            raise ValueError("give lon/lat or an area_code")
+        return self
+
+
+# ── Serialising ───────────────────────────────────────────────────────────────────────────────
+
+
+def _ref(obj) -> dict | None:
+    return {"code": obj.code, "name": obj.name} if obj else None
+
+
+def _item(case: Case, viewer: Viewer) -> dict:
+    return {
+        "ticket": case.ticket, "title": case.title, "state": case.state, "state_label": case.get_state_display(),
+        "category": _ref(case.category), "unit": _ref(case.unit), "area_code": case.area_code,
+        "address": case.address, "channel": case.channel, "urgency": case.urgency, "alarm": case.alarm,
+        "reported_at": case.reported_at, "due_at": case.due_at,
+        "reporter_name": "" if case.anonymous else case.reporter_name, "reporter_phone": viewer.phone(case),
+        "version": case.version,
+    }
+
+
+def _transition(t: Transition) -> dict:
+    act = ACTIONS.get(t.action)
+    return {"seq": t.seq, "action": t.action, "label": str(act.label) if act else t.action,
+            "from_state": t.from_state, "to_state": t.to_state, "actor": t.actor_label, "role": t.role,
+            "at": t.at, "reason": t.reason, "data": t.data}
+
+
+def _action(act: Action) -> dict:
+    return {"name": act.name, "label": str(act.label), "needs_reason": act.needs_reason}
+
+
+DETAIL_FIELDS = ["description", "lon", "lat", "anonymous", "accepted_at", "dispatched_at", "handled_at", "closed_at",
+                 "due_provisional", "rating", "escalation", "extension_pending", "rework_count", "reassign_count",
+                 "extension_count"]
+
+
+def _detail(case: Case, viewer: Viewer) -> dict:
+    history = case.transitions.order_by("seq")
+    return {
+        **_item(case, viewer), **{name: getattr(case, name) for name in DETAIL_FIELDS},
+        "master": case.master.ticket if case.master_id else None,
+        "history": [_transition(t) for t in history],
+        "allowed_actions": [_action(a) for a in allowed_actions(case, viewer.user)],
+    }
+
+
+# ── Listing ───────────────────────────────────────────────────────────────────────────────────
+
+def _filtered(cases: QuerySet, f: CaseFilters, now: datetime) -> QuerySet:
+    # Categories and units are matched by code through a subquery, not a join, so the
+    # (category, reported_at) and (unit, state, due_at) indexes stay usable.
+    shanghai = timezone.get_default_timezone()
+    conditions = {
+        "state__in": f.state or None,
+        "category__in": Category.objects.filter(code__startswith=f.category) if f.category else None,
+        "unit__in": Unit.objects.filter(code=f.unit) if f.unit else None,
+        "channel": f.channel, "alarm": f.alarm,
+        "reported_at__gte": datetime.combine(f.reported_from, time.min, shanghai) if f.reported_from else None,
+        "reported_at__lt": datetime.combine(f.reported_to + timedelta(days=1), time.min, shanghai)
+        if f.reported_to else None,
+    }
+    cases = cases.filter(**{key: value for key, value in conditions.items() if value is not None})
+    if f.area:
+        cases = cases.filter(_within(f.area))
+    if f.q:
+        cases = cases.filter(Q(ticket__startswith=f.q) | Q(title__icontains=f.q))
+    if f.overdue is not None:
+        overdue = Q(state__in=OPEN - {Case.State.PARKED}, due_at__lt=now)
+        cases = cases.filter(overdue) if f.overdue else cases.exclude(overdue)
+    return cases
+
+
+@api.get("/cases", response={200: CasePage, 400: Error, 401: Error}, summary="List the cases the caller may see")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
+    viewer = Viewer.of(request.auth)
+    unknown = sorted(set(request.GET) - set(CaseFilters.model_fields))
+    if unknown:  # a misspelt filter would otherwise list everything
+        raise ValidationError([{"type": "extra_forbidden", "loc": ["query", name], "msg": "unknown parameter"}
+                               for name in unknown])
+    offset = (filters.page - 1) * filters.page_size
+    if offset + filters.page_size > COUNT_CAP:
+        raise HttpError(400, _("only the first %(cap)d cases of a list are paged; narrow the filters") % {"cap": COUNT_CAP})
+    cases = _filtered(visible_cases(viewer), filters, timezone.now())
+    rows = list(cases.prefetch_related("category", "unit").order_by(*ORDERINGS[filters.ordering])
+                [offset:offset + filters.page_size])
+    if len(rows) < filters.page_size and (rows or offset == 0):
+        count = offset + len(rows)  # the last page: no need to count
+    else:
+        count = cases.order_by()[:COUNT_CAP + 1].count()
+    return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "page": filters.page,
+            "page_size": filters.page_size, "results": [_item(case, viewer) for case in rows]}
+
+
+# ── One case ──────────────────────────────────────────────────────────────────────────────────
+
+
+@api.get("/cases/{ticket}", response={200: CaseDetail, 401: Error, 404: Error},
+         summary="A case with its history and the actions the caller may take")
+def case_detail(request: HttpRequest, ticket: str):
+    viewer = Viewer.of(request.auth)
+    return _detail(_case_or_404(viewer, ticket), viewer)
+
+
+@api.post("/cases/{ticket}/transitions", response={201: TransitionDone, 400: Error, 401: Error, 403: Error,
+                                                   404: Error, 409: Error}, summary="Take an action on a case")
+def take_action(request: HttpRequest, ticket: str, body: TransitionIn):
+    viewer = Viewer.of(request.auth)
+    case = _case_or_404(viewer, ticket)
+    if body.version is not None and body.version != case.version:
+        raise HttpError(409, _("the case changed since version %(version)d; reload it") % {"version": body.version})
+    unit = None
+    if body.unit:
+        unit = Unit.objects.filter(code=body.unit).first()
+        if unit is None:
+            raise HttpError(400, _("no unit has the code %(code)s") % {"code": body.unit})
+    data = body.data.model_dump(exclude_none=True)
+    try:
+        transition = perform(case, body.action, viewer.user, reason=body.reason, unit=unit, data=data)
+    except Conflict as error:
+        raise HttpError(409, str(error))
+    except TransitionError as error:
+        raise HttpError(400, str(error))
+    # Read the case again: the action may have set off more (立案 → automatic 派遣), and it may
+    # have left the caller's scope (回退 by a handler), yet the caller sees what they did.
+    case = Case.objects.select_related("category", "unit", "master").get(pk=case.pk)
+    return Status(201, {"transition": _transition(transition), "case": _detail(case, viewer)})
+
+
+@api.post("/cases", response={201: CaseDetail, 400: Error, 401: Error, 403: Error}, summary="Open a case")
+def create_case(request: HttpRequest, body: CaseIn):
+    viewer = Viewer.of(request.auth)
+    if not viewer.roles & OPENER_ROLES:
+        raise HttpError(403, _("only operators, dispatchers, grid workers and administrators open cases here"))
+    if body.category and not Category.objects.filter(code=body.category, active=True).exists():
+        raise HttpError(400, _("no active category has the code %(code)s") % {"code": body.category})
+    case = open_case(
+        channel=body.channel, title=body.title, description=body.description, category_code=body.category,
+        lon=body.lon, lat=body.lat, area_code=body.area_code, address=body.address,
+        reporter_name=body.reporter_name, reporter_phone=body.reporter_phone, anonymous=body.anonymous,
+        urgency=body.urgency, actor=viewer.user,
+    )
+    case = Case.objects.select_related("category", "unit", "master").get(pk=case.pk)
+    return Status(201, _detail(case, viewer))
