@@ -6,7 +6,8 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 CASES  ?= 100000
 FG     := FINEGRID_DEMO=1 $(BIN)/finegrid
-PO     := finegrid/locale/zh_Hans/LC_MESSAGES/django.po
+# Each app may keep its own catalogue (finegrid/<app>/locale/…); all of them are compiled.
+PO     := $(wildcard finegrid/locale/*/LC_MESSAGES/django.po finegrid/*/locale/*/LC_MESSAGES/django.po)
 MO     := $(PO:.po=.mo)
 
 .PHONY: demo test install messages clean
@@ -32,7 +33,7 @@ $(VENV)/.installed: pyproject.toml
 
 messages: $(MO)
 
-$(MO): $(PO)
+%.mo: %.po
 	command -v msgfmt >/dev/null || (apt-get update -q && apt-get install -y -q gettext)
 	msgfmt --check -o $@ $<
 
