@@ -165,6 +165,13 @@ if not env_str("FINEGRID_EMAIL_PORT", "25").isdigit():
     raise ImproperlyConfigured(f"FINEGRID_EMAIL_PORT must be a port number, not {env_str('FINEGRID_EMAIL_PORT')!r}")
 EMAIL_PORT = int(env_str("FINEGRID_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env_str("FINEGRID_EMAIL_FROM", "finegrid@localhost")
+EMAIL_HOST_USER = env_str("FINEGRID_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("FINEGRID_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("FINEGRID_EMAIL_STARTTLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("FINEGRID_EMAIL_SSL")  # TLS from the start, usually on port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("set FINEGRID_EMAIL_STARTTLS or FINEGRID_EMAIL_SSL, not both")
+EMAIL_TIMEOUT = 20  # a dead mail server must not hold up the worker
 if not EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

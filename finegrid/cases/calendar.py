@@ -209,6 +209,10 @@ class WorkCalendar:
             raise ValueError(f"due ({due}) must come after start ({start}) in {LIMIT_KIND_LABELS[limit.kind]}")
         return self._elapsed(start, now, limit.kind) / whole
 
+    def time_between(self, a: datetime, b: datetime, kind: LimitKind) -> float:
+        """Seconds from `a` to `b` in a limit kind's own time (0 if b <= a)."""
+        return self._elapsed(a, b, kind)
+
     def _elapsed(self, a: datetime, b: datetime, kind: LimitKind) -> float:
         if kind in WORKING_KINDS:
             return self.working_seconds_between(a, b)

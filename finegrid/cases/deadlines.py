@@ -3,7 +3,7 @@ the moments a case is due and due soon."""
 
 from datetime import datetime
 
-from .calendar import Deadline, Limit, LimitKind, WorkCalendar
+from .calendar import HOUR, WORKING_KINDS, Deadline, Limit, LimitKind, WorkCalendar
 from .models import CalendarDay, CalendarYear, WorkingPeriod
 
 YELLOW_SHARE = 0.8  # 临期: a yellow warning once 80 % of the time limit is used
@@ -32,3 +32,14 @@ def due(start: datetime, limit: Limit, calendar: WorkCalendar) -> Deadline:
 def yellow_at(start: datetime, limit: Limit, calendar: WorkCalendar) -> datetime:
     """When 80 % of the limit is used, counted in the limit's own kind of time."""
     return calendar.deadline(start, Limit(limit.value * YELLOW_SHARE, limit.kind)).due
+
+
+def resumed(parked_at: datetime, due_at: datetime, now: datetime, limit: Limit, calendar: WorkCalendar) -> datetime:
+    """The deadline of a case resumed at `now` after being parked (挂账) at `parked_at`: the clock
+    stood still meanwhile, so what was left of the limit then is left now. A case already overdue
+    when parked stays overdue by the same amount."""
+    left = calendar.time_between(parked_at, due_at, limit.kind)
+    if left <= 0:
+        return due_at + (now - parked_at)
+    clock = LimitKind.WORK_HOURS if limit.kind in WORKING_KINDS else LimitKind.URGENT_HOURS
+    return calendar.deadline(now, Limit(left / HOUR, clock)).due

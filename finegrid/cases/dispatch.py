@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finegrid.org.models import Unit
+from finegrid.org.scopes import within
 from finegrid.org.responsibility import rows_for
 
 from .models import Case
@@ -78,8 +79,9 @@ def _from_history(case: Case) -> list[Suggestion]:
     if case.category_id is None or not case.area_code:
         return []
     since = timezone.now() - HISTORY_WINDOW
-    rows = (Case.objects.filter(category_id=case.category_id, area_code__startswith=case.area_code[:9],
-                                reported_at__gte=since, reassign_count=0, unit__isnull=False, unit__active=True)
+    street = within("area_code", case.area_code[:9])
+    rows = (Case.objects.filter(street, category_id=case.category_id, reported_at__gte=since, reassign_count=0,
+                                unit__isnull=False, unit__active=True)
             .values("unit").annotate(n=Count("id")).order_by("-n")[:3])
     units = Unit.objects.in_bulk([row["unit"] for row in rows])
     total = sum(row["n"] for row in rows) or 1

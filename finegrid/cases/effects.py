@@ -9,6 +9,7 @@ from .calendar import parse_limit
 from .models import Case, CategoryRule
 
 S = Case.State
+INTERNAL_KEYS = frozenset({"master_case"})  # step data the checks fill in, never a caller
 
 
 def check(case: Case, act: Action, step) -> None:
@@ -122,7 +123,7 @@ def _accept(case, step) -> dict:
     chosen = rule.conditions.filter(seq=step.data.get("condition")).first() if step.data.get("condition") else None
     condition = chosen or rule.conditions.order_by("seq").first()
     limit = HOTLINE_TIERS.get(case.urgency) or deadlines.Limit(condition.limit_value, deadlines.LimitKind(condition.limit_kind))
-    deadline = deadlines.due(step.now, limit, step.data.get("calendar") or deadlines.calendar_in_force())
+    deadline = deadlines.due(step.now, limit, deadlines.calendar_in_force())
     return {
         "rule": rule, "condition": condition, "limit_value": limit.value, "limit_kind": limit.kind.value,
         "accepted_at": step.now, "due_at": deadline.due, "due_provisional": deadline.provisional,
@@ -163,6 +164,15 @@ def _extend_approve(case, step) -> dict:
             "next_check_at": step.now}
 
 
+def _unpark(case, step) -> dict:
+    """挂账 stops the clock: the resumed case gets back the time it had left when it was parked."""
+    limit, parked = deadlines.limit_of(case), case.transitions.filter(action="park").order_by("-seq").first()
+    if not (limit and case.due_at and parked):
+        return {"next_check_at": step.now}
+    due = deadlines.resumed(parked.at, case.due_at, step.now, limit, deadlines.calendar_in_force())
+    return {"due_at": due, "next_check_at": step.now}
+
+
 def _requested_extension(case):
     last = case.transitions.filter(action="extend_request").order_by("-seq").first()
     return parse_limit(last.data["limit"])
@@ -182,7 +192,7 @@ CHANGES = {
     "extend_approve": _extend_approve,
     "extend_reject": lambda case, step: {"extension_pending": False},
     "park": lambda case, step: {"next_check_at": None},
-    "unpark": lambda case, step: {"next_check_at": step.now},
+    "unpark": _unpark,
     "void": lambda case, step: {"next_check_at": None},
     "merge": lambda case, step: {"master": step.data["master_case"], "next_check_at": None},
     "own": lambda case, step: {"owner": step.actor},
@@ -193,7 +203,7 @@ CHANGES = {
 
 def recorded_data(act: Action, step, changes: dict) -> dict:
     """What the transition row keeps: the action's own inputs and the values it set, as JSON."""
-    data = {k: v for k, v in step.data.items() if k not in ("master_case", "calendar")}
+    data = {k: v for k, v in step.data.items() if k not in INTERNAL_KEYS}
     if act.name in ("dispatch", "reassign") and step.unit:
         data["unit"] = step.unit.code
     if act.name == "merge":

@@ -48,7 +48,10 @@ def perform(case: Case, action: str, actor=None, *, reason: str = "", unit: Unit
     act = ACTIONS.get(action)
     if act is None or action == "report":
         raise TransitionError(_("unknown action %(action)s") % {"action": action})
-    step = Step(actor, role or _role(actor, act, case), now or timezone.now(), reason.strip(), unit, dict(data or {}))
+    data = dict(data or {})
+    if data.keys() & effects.INTERNAL_KEYS:  # the workflow fills these itself; a caller must not
+        raise TransitionError(_("unknown input %(keys)s") % {"keys": ", ".join(sorted(data.keys() & effects.INTERNAL_KEYS))})
+    step = Step(actor, role or _role(actor, act, case), now or timezone.now(), reason.strip(), unit, data)
     _validate(case, act, step)
     _check_evidence(evidence)
     changes = effects.changes_for(case, act, step)

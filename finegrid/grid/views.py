@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from finegrid.org.models import RoleAssignment
-from finegrid.org.scopes import scope_of
+from finegrid.org.scopes import scope_of, within
 
 from .models import Grid, Region
 from .svg import PALETTE, Shape, map_paths
@@ -53,7 +53,7 @@ def _street_rows(grids, streets, colour) -> list[dict]:
 def region(request, code):
     region = get_object_or_404(Region.objects.select_related("parent"), code=code)
     scope = scope_of(request.user)
-    grids = scope.filter(Grid.objects.filter(code__startswith=code).select_related("community"))
+    grids = scope.filter(Grid.objects.filter(within("code", code)).select_related("community"))
     grids = list(grids)
     if not grids and not scope.covers_code(code):
         raise Http404

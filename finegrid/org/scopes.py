@@ -12,6 +12,14 @@ from finegrid.grid.models import Grid
 from .models import Role, RoleAssignment
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+CODE_LENGTH = 18  # a micro-grid's code, the longest
+
+
+def within(field: str, code: str) -> Q:
+    """Rows whose `field` is `code` or a code below it. A range rather than `startswith`: SQLite's
+    LIKE is case-insensitive and never uses an index, a range uses it on both databases. Codes are
+    digits, at most 18 of them, so the range holds exactly the codes below `code`."""
+    return Q(**{f"{field}__gte": code, f"{field}__lte": code.ljust(CODE_LENGTH, "9")})
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,12 @@ class Scope:
         return any(code.startswith(prefix) for prefix in self.code_prefixes)
 
     def filter(self, queryset: QuerySet, field: str = "code") -> QuerySet:
-        """Narrow a queryset of coded objects (grids, micro-grids, regions) to the scope."""
+        """Narrow a queryset of coded objects (grids, micro-grids, regions, cases by area code) to the scope."""
         if self.whole_district:
             return queryset
-        condition = Q(**{f"{field}__in": self.grid_codes}) if self.grid_codes else Q(pk__in=[])
+        condition = Q(pk__in=[])
         for prefix in sorted(self.code_prefixes | self.grid_codes):
-            condition |= Q(**{f"{field}__startswith": prefix})
+            condition |= within(field, prefix)
         return queryset.filter(condition)
 
     def grids(self) -> QuerySet:
@@ -56,10 +64,11 @@ def scope_of(user, roles=STAFF_ROLES) -> Scope:
     for assignment in assignments.prefetch_related("grids"):
         if assignment.role == Role.GRID_WORKER:
             grid_codes.update(grid.code for grid in assignment.grids.all())
-        elif assignment.region is None:
-            return Scope(whole_district=True)
-        else:
+        elif assignment.region is not None:
             prefixes.add(assignment.region.code)
+        elif not (assignment.role == Role.HANDLER and assignment.unit_id):
+            return Scope(whole_district=True)
+        # a unit's handler without a region works on the unit's cases, which is no area at all
     return Scope(code_prefixes=frozenset(prefixes), grid_codes=frozenset(grid_codes))
 
 

@@ -147,3 +147,20 @@ def test_evidence_photos_are_checked_by_content_and_stored_with_the_step(world, 
     transition = perform(case, "report_done", world["handler_cgj"], evidence=[photo])
     [stored] = transition.evidence.all()
     assert stored.content_type == "image/png" and stored.size == 108 and len(stored.sha256) == 64
+
+
+def test_perform_refuses_the_inputs_the_workflow_fills_itself(world):
+    case, other = _case(world), _case(world)
+    with pytest.raises(TransitionError, match="master_case"):
+        perform(case, "accept", world["operator"], data={"master_case": other}, now=TUESDAY)
+    assert Case.objects.get(pk=case.pk).state == "collected"
+
+
+def test_a_parked_case_gets_back_the_time_it_had_left(world):
+    case = _case(world)
+    perform(case, "accept", world["operator"], now=TUESDAY)  # 4 working hours, due 15:30 local
+    # Parked at 11:00 local with 3 working hours left (11:00–12:00 and 13:30–15:30) …
+    perform(case, "park", world["supervisor"], reason="历史遗留", now=TUESDAY + timedelta(hours=1))
+    # … and resumed the next morning at 09:00: the same 3 hours run to 12:00, not to yesterday 15:30.
+    perform(case, "unpark", world["supervisor"], now=datetime(2026, 3, 11, 1, 0, tzinfo=tz.utc))
+    assert Case.objects.get(pk=case.pk).due_at == datetime(2026, 3, 11, 4, 0, tzinfo=tz.utc)

@@ -61,3 +61,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db, settings):
 def test_time_zone_and_language_defaults(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_smtp_cannot_be_both_starttls_and_ssl(tmp_path):
+    result = _import_settings(tmp_path, FINEGRID_DEMO="1", FINEGRID_EMAIL_STARTTLS="1", FINEGRID_EMAIL_SSL="1")
+    assert result.returncode != 0 and "FINEGRID_EMAIL_SSL" in result.stderr

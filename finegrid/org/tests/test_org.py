@@ -1,7 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 
 from finegrid.grid.models import Grid, MicroGrid, Region
-from finegrid.org.models import Person, Responsibility, Unit
+from finegrid.org.models import Person, Responsibility, Role, RoleAssignment, Unit
 from finegrid.org.privacy import mask_id_number, mask_phone
 from finegrid.org.responsibility import units_for
 from finegrid.org.scopes import scope_of
@@ -80,3 +81,19 @@ def test_no_row_means_no_unit_and_inactive_units_are_skipped(matrix):
 def test_person_shows_a_masked_phone(people):
     person = Person.objects.create(user=people["leader"], full_name="王伟", phone="13800001234")
     assert person.masked_phone == "138****1234"
+
+
+def test_a_unit_handler_without_a_region_has_no_area(tiny):
+    unit = Unit.objects.create(code="cgj", name="城管局")
+    user = get_user_model().objects.create_user("handler_cgj")
+    RoleAssignment.objects.create(user=user, role=Role.HANDLER, unit=unit)
+    assert scope_of(user).is_empty
+    assert not scope_of(user).grids().exists()
+
+
+def test_a_scope_filters_codes_by_range_not_by_pattern(tiny):
+    user = get_user_model().objects.create_user("street_a")
+    RoleAssignment.objects.create(user=user, role=Role.HANDLER, region=Region.objects.get(code="321002001"))
+    codes = set(scope_of(user).grids().values_list("code", flat=True))
+    assert codes and all(code.startswith("321002001") for code in codes)
+    assert codes == set(Grid.objects.filter(code__startswith="321002001").values_list("code", flat=True))
