@@ -51,7 +51,7 @@ def alarm_event(alarm: Alarm, action: str) -> dict:
     """What listeners hear (the MQTT consumer publishes it on finegrid/{site}/{device}/alarm)."""
     return {"event": "alarm", "action": action, "alarm": alarm.pk, "site_id": alarm.site_id,
             "device_id": alarm.device_id, "sensor_id": alarm.sensor_id, "rule": alarm.rule, "state": alarm.state,
-            "severity": NAMES[alarm.severity], "value": alarm.value, "ts": alarm.last_ts,
+            "severity": NAMES[alarm.severity], "value": alarm.value, "first_ts": alarm.first_ts, "ts": alarm.last_ts,
             "at": timezone.now().timestamp()}
 
 
@@ -74,8 +74,8 @@ class Book:
             return cls([])
         return cls(Alarm.objects.filter(device_id__in=list(device_ids), active_key__isnull=False))
 
-    def level(self, sensor, rule: str) -> int:
-        alarm = self.active.get((sensor.id, rule))
+    def level(self, sensor_id: int, rule: str) -> int:
+        alarm = self.active.get((sensor_id, rule)) if self.active else None
         return alarm.severity if alarm else 0
 
     def apply(self, sensor, rule: str, verdict, ts: int, value: float, now: datetime) -> None:

@@ -47,7 +47,8 @@ def open_cases(alarms: list[Alarm], now: datetime) -> list[Alarm]:
     opened = []
     for alarm in alarms:
         try:
-            if open_case_for(alarm, now):
+            if case := open_case_for(alarm, now):
+                alarm.case = case
                 opened.append(alarm)
         except Taken:
             continue

@@ -22,7 +22,7 @@ from django.utils import timezone
 from . import alarms as alarmbook
 from .models import Device, IngestCounter, Reading
 from .registry import Registry, SensorInfo
-from .rules import REGISTRY, Context, SensorState
+from .rules import Context, SensorState
 
 logger = logging.getLogger("finegrid.sensing")
 
@@ -169,6 +169,7 @@ class Engine:
 
     def _evaluate(self, rows, devices, now, outcome) -> list:
         book = alarmbook.Book.load(devices)
+        ctx = Context("", 0, self._peer_values)
         for alarm in list(book.offline.values()):  # a message arrived: the device is back
             book.clear(alarm, now, None)
         for sensor, ts, value in rows:
@@ -179,24 +180,23 @@ class Engine:
             outcome.accepted += 1
             state.push(ts, value)
             self.latest[sensor.id] = value
-            for name, cfg in sensor.rules.items():
-                ctx = Context(name, book.level(sensor, name), self._peers(sensor))
-                verdict = REGISTRY[cfg["kind"]](cfg, state, ts, value, ctx)
+            ctx.sensor = sensor
+            for name, cfg, evaluate in sensor.rules:
+                ctx.name, ctx.active = name, book.level(sensor.id, name)
+                verdict = evaluate(cfg, state, ts, value, ctx)
                 if verdict is not None:
                     book.apply(sensor, name, verdict, ts, value, now)
         return book.save()
 
-    def _peers(self, sensor: SensorInfo):
-        def values(ref: str) -> list[float]:
-            site = self.registry.by_site.get(sensor.device.site_id, [])
-            if ref.startswith("other:"):
-                kind = ref[6:]
-                found = [s for s in site if s.kind.code == kind and s.id != sensor.id]
-            else:
-                device, _, code = ref.partition("/")
-                found = [s for s in site if s.device.code == device and s.code == code]
-            return [self.latest[s.id] for s in found if s.id in self.latest]
-        return values
+    def _peer_values(self, sensor: SensorInfo, ref: str) -> list[float]:
+        """The latest values of other sensors at `sensor`'s site: "other:KIND" or "DEVICE/CODE"."""
+        site = self.registry.by_site.get(sensor.device.site_id, [])
+        if ref.startswith("other:"):
+            found = [s for s in site if s.kind.code == ref[6:] and s.id != sensor.id]
+        else:
+            device, _, code = ref.partition("/")
+            found = [s for s in site if s.device.code == device and s.code == code]
+        return [self.latest[s.id] for s in found if s.id in self.latest]
 
     # -- after the commit ------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ class SensorInfo:
     code: str
     kind: object  # kinds.Kind
     device: "DeviceInfo"
-    rules: dict
+    rules: tuple  # (name, cfg, evaluate), see rules.compiled
     horizon_ms: int
 
 
@@ -66,7 +66,8 @@ class Registry:
         for sensor in Sensor.objects.filter(device_id__in=list(by_id)).select_related("device__site"):
             device = by_id[sensor.device_id]
             resolved = rulebook.resolve(sensor.kind, device.site_kind, sensor.device.site.rules, sensor.rules)
-            info = SensorInfo(sensor.pk, sensor.code, KINDS[sensor.kind], device, resolved, rulebook.horizon_ms(resolved))
+            info = SensorInfo(sensor.pk, sensor.code, KINDS[sensor.kind], device, rulebook.compiled(resolved),
+                              rulebook.horizon_ms(resolved))
             device.sensors[sensor.code] = sensors[sensor.pk] = info
             by_site.setdefault(device.site_id, []).append(info)
         self.devices, self.sensors, self.by_site, self.by_id = devices, sensors, by_site, by_id

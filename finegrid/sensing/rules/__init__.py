@@ -7,7 +7,8 @@ is there (a duration not yet reached, a value inside the hysteresis band). A sen
 its kind's defaults, overridden by its site kind, its site and itself, each layer a dict of
 rule name → fields (null switches a rule off)."""
 
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 from importlib import import_module
 
 from finegrid.sensing.kinds import DEFAULT_RULES, SITE_KIND_RULES, severity
@@ -33,32 +34,39 @@ class Verdict:
 CLEAR = Verdict(0)
 
 
-@dataclass
 class Context:
-    """What a rule may know besides its own sensor's reading."""
+    """What a rule may know besides its own sensor's reading: its name, the severity of its active
+    alarm (0 when none) and, for combined rules, the latest values of the site's other sensors.
+    One object per batch, updated for each rule (it is on the hot path)."""
 
-    name: str
-    active: int  # the severity of the rule's active alarm, 0 when none
-    peers: object = None  # callable(ref) -> list of the latest values of the site's other sensors
+    __slots__ = ("name", "active", "sensor", "_peers")
+
+    def __init__(self, name: str, active: int, peers=None, sensor=None):
+        self.name, self.active, self._peers, self.sensor = name, active, peers, sensor
+
+    def peers(self, ref: str) -> list[float]:
+        return self._peers(self.sensor, ref) if self._peers else []
 
 
-@dataclass
 class SensorState:
     """A sensor's recent past in this process: the window the rate rule needs, the last
     timestamp evaluated (older or repeated readings are stored but not evaluated again) and
     each rule's own scratch values (streaks, runs)."""
 
-    horizon_ms: int
-    history: list = field(default_factory=list)  # [(ts, value)], oldest first, within the horizon
-    last_ts: int = -1
-    scratch: dict = field(default_factory=dict)
+    __slots__ = ("horizon_ms", "history", "last_ts", "scratch")
+
+    def __init__(self, horizon_ms: int, last_ts: int = -1):
+        self.horizon_ms, self.last_ts = horizon_ms, last_ts
+        self.history: deque = deque()  # (ts, value), oldest first, within the horizon
+        self.scratch: dict = {}
 
     def push(self, ts: int, value: float) -> None:
-        self.history.append((ts, value))
+        history = self.history
+        history.append((ts, value))
         self.last_ts = ts
-        if self.history[0][0] < ts - self.horizon_ms:
-            cut = next(i for i, (t, _) in enumerate(self.history) if t >= ts - self.horizon_ms)
-            del self.history[:cut]
+        oldest = ts - self.horizon_ms
+        while history[0][0] < oldest:
+            history.popleft()
 
 
 def resolve(sensor_kind: str, site_kind: str = "", site_rules=None, sensor_rules=None) -> dict:
@@ -83,6 +91,18 @@ def check(rules: dict) -> None:
             severity(level)
         if "severity" in cfg:
             severity(cfg["severity"])
+
+
+def compiled(rules: dict) -> tuple:
+    """(name, cfg, evaluate) for each rule, with the parsed forms the hot path wants."""
+    out = []
+    for name, cfg in rules.items():
+        cfg = dict(cfg)
+        if cfg["kind"] == "threshold":
+            cfg["_levels"] = [(limit, severity(level), True) for limit, level in cfg.get("high", [])] + [
+                (limit, severity(level), False) for limit, level in cfg.get("low", [])]
+        out.append((name, cfg, REGISTRY[cfg["kind"]]))
+    return tuple(out)
 
 
 def horizon_ms(rules: dict) -> int:

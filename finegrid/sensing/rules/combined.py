@@ -13,16 +13,16 @@ OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 @register("combined")
 def evaluate(cfg, state, ts, value, ctx):
-    if holds(cfg, value, ctx.peers):
+    if holds(cfg, value, ctx):
         return Verdict(severity(cfg.get("severity", "red")), None, cfg.get("action", ""))
     return CLEAR if ctx.active else None
 
 
-def holds(node: dict, value: float, peers) -> bool:
+def holds(node: dict, value: float, ctx) -> bool:
     if "all" in node:
-        return all(holds(child, value, peers) for child in node["all"])
+        return all(holds(child, value, ctx) for child in node["all"])
     if "any" in node:
-        return any(holds(child, value, peers) for child in node["any"])
+        return any(holds(child, value, ctx) for child in node["any"])
     compare = OPS[node["op"]]
-    values = [value] if node["sensor"] == "self" else (peers(node["sensor"]) if peers else [])
+    values = [value] if node["sensor"] == "self" else ctx.peers(node["sensor"])
     return any(compare(v, node["value"]) for v in values)

@@ -1,15 +1,12 @@
 """Threshold with levels (high and/or low), a duration ("for N s") and a repetition ("N in a
 row"), cleared with hysteresis: only once the value is `deadband` past every level."""
 
-from finegrid.sensing.kinds import severity
-
 from . import CLEAR, Verdict, register
 
 
 @register("threshold")
 def evaluate(cfg, state, ts, value, ctx):
-    levels = [(limit, severity(level), True) for limit, level in cfg.get("high", [])]
-    levels += [(limit, severity(level), False) for limit, level in cfg.get("low", [])]
+    levels = cfg["_levels"]  # parsed once by rules.compiled
     count, for_ms = cfg.get("count", 1), cfg.get("for_s", 0) * 1000
     streaks = state.scratch.setdefault(ctx.name, {})  # level index → [readings in a row, since ts]
     best = None
