@@ -12,11 +12,13 @@ MO     := $(PO:.po=.mo)
 
 .PHONY: demo test install messages clean
 
-# The deadline worker runs beside the server and stops with it.
+# The deadline worker and a gentle sensor simulator (in process, or to FINEGRID_MQTT_URL's broker)
+# run beside the server and stop with it.
 demo: install messages
 	$(FG) migrate --no-input
 	$(FG) seed-demo --cases $(CASES)
-	$(FG) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FG) worker & worker=$$!; $(FG) simulate-sensors & sensors=$$!; \
+	trap 'kill $$worker $$sensors 2>/dev/null' EXIT INT TERM; \
 	$(FG) serve --host $(HOST) --port $(PORT)
 
 test: install messages

@@ -53,6 +53,9 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
 
 
+FINEGRID_DATABASE_URL_USED = env_str("FINEGRID_DATABASE_URL")  # the benchmarks make throwaway databases beside it
+
+
 def database_from_env() -> dict:
     url = env_str("FINEGRID_DATABASE_URL")
     if url:
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "finegrid.grid",
     "finegrid.org",
     "finegrid.cases",
+    "finegrid.sensing",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +178,19 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = 20  # a dead mail server must not hold up the worker
 if not EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Sensing (finegrid/sensing). The MQTT broker the ingest consumer subscribes to, e.g.
+# mqtt://127.0.0.1:1883; empty = no broker: the demo feeds readings in process.
+FINEGRID_MQTT_URL = env_str("FINEGRID_MQTT_URL")
+# A fixed client id: with clean_session off, the broker keeps the consumer's queue across restarts.
+FINEGRID_MQTT_CLIENT_ID = env_str("FINEGRID_MQTT_CLIENT_ID", "finegrid-ingest")
+# The alarm colour from which an alarm opens a case: blue, yellow, orange or red.
+FINEGRID_SENSING_CASE_LEVEL = env_str("FINEGRID_SENSING_CASE_LEVEL", "orange")
+if FINEGRID_SENSING_CASE_LEVEL not in ("blue", "yellow", "orange", "red"):
+    raise ImproperlyConfigured(
+        f"FINEGRID_SENSING_CASE_LEVEL must be blue, yellow, orange or red, not {FINEGRID_SENSING_CASE_LEVEL!r}")
+if FINEGRID_MQTT_URL and not FINEGRID_MQTT_URL.startswith(("mqtt://", "tcp://")):
+    raise ImproperlyConfigured(f"FINEGRID_MQTT_URL must look like mqtt://host:1883, not {FINEGRID_MQTT_URL!r}")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from finegrid.core.models import audit
 from finegrid.grid.importer import import_records
 from finegrid.grid.models import Grid, Place
 from finegrid.grid.records import FeatureRecord
+from finegrid.sensing.demo import seed_sensing
 
 from . import staff
 from .responsibility import fill_responsibility
@@ -41,6 +42,7 @@ def seed_demo(progress=None, cases: int = 0) -> dict:
         created.update(staff.create_staff(progress=progress))
         created["categories"] = _load_catalogue()
         created["responsibilities"] = fill_responsibility(progress=progress)
+        created["sensing_sites"] = seed_sensing()
     if cases:
         created["cases"] = _history(cases, progress)
     if any(created.values()):

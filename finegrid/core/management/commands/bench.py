@@ -13,13 +13,20 @@ class Command(BaseCommand):
         parser.add_argument("--points", type=int, default=1_000_000)
         parser.add_argument("--repeats", type=int, default=5)
         parser.add_argument("--size", type=int, default=1_000_000, help="cases: how many cases the database must hold")
+        parser.add_argument("--duration", type=float, default=60, help="sensing: seconds of sustained publishing")
+        parser.add_argument("--rate", type=float, default=12_000, help="sensing: readings per second to publish")
+        parser.add_argument("--per-message", type=int, default=1,
+                            help="sensing: measurements per message (4 gases each; >1 is a gateway's buffer)")
+        parser.add_argument("--broker", default="", help="sensing: mqtt://host:port (default: a private Mosquitto)")
         parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
     def handle(self, *args, name=None, json=False, **options):
         if name not in BENCHMARKS:
             listing = "\n".join(f"  {key:10} {about}" for key, (_, about) in BENCHMARKS.items())
             raise CommandError(f"choose a benchmark:\n{listing}")
-        figures = run(name, points=options["points"], repeats=options["repeats"], size=options["size"], out=self.stderr)
+        figures = run(name, points=options["points"], repeats=options["repeats"], size=options["size"],
+                      duration=options["duration"], rate=options["rate"], broker=options["broker"],
+                      per_message=options["per_message"], out=self.stderr)
         if json:
             self.stdout.write(dumps(figures, ensure_ascii=False))
         else:

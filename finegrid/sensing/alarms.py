@@ -1,0 +1,184 @@
+"""Alarms: raised, worsened, repeated and cleared by the rules (through a `Book` per batch),
+acknowledged by people, escalated by the tick when nobody acknowledges. States follow the
+usual alarm-management model (IEC 62682 / ISA-18.2): ACTIVE_UNACK → ACTIVE_ACK or
+CLEARED_UNACK → CLEARED_ACK. Severity only rises while an alarm is active."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .kinds import SEVERITIES, severity
+from .models import Alarm, AlarmEvent
+
+S = Alarm.State
+CLEARED = {S.ACTIVE_UNACK: S.CLEARED_UNACK, S.ACTIVE_ACK: S.CLEARED_ACK}
+ACKED = {S.ACTIVE_UNACK: S.ACTIVE_ACK, S.CLEARED_UNACK: S.CLEARED_ACK}
+ESCALATE_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
+NAMES = {level: name for name, level in SEVERITIES.items()}
+
+
+class AlarmError(Exception):
+    """An acknowledgement that may not be made; the message says why."""
+
+
+def case_level() -> int:
+    """The severity from which an alarm opens a case (FINEGRID_SENSING_CASE_LEVEL)."""
+    return severity(settings.FINEGRID_SENSING_CASE_LEVEL)
+
+
+def active_key(device_id: int, sensor_id: int | None, rule: str) -> str:
+    return f"{device_id}:{sensor_id or '-'}:{rule}"
+
+
+@dataclass
+class Change:
+    alarm: Alarm
+    action: str  # raise, worse, clear, escalate
+
+    @property
+    def needs_case(self) -> bool:
+        return self.action != "clear" and self.alarm.case_id is None and self.alarm.severity >= case_level()
+
+    def event(self) -> dict:
+        return alarm_event(self.alarm, self.action)
+
+
+def alarm_event(alarm: Alarm, action: str) -> dict:
+    """What listeners hear (the MQTT consumer publishes it on finegrid/{site}/{device}/alarm)."""
+    return {"event": "alarm", "action": action, "alarm": alarm.pk, "site_id": alarm.site_id,
+            "device_id": alarm.device_id, "sensor_id": alarm.sensor_id, "rule": alarm.rule, "state": alarm.state,
+            "severity": NAMES[alarm.severity], "value": alarm.value, "first_ts": alarm.first_ts, "ts": alarm.last_ts,
+            "at": timezone.now().timestamp()}
+
+
+def case_event(alarm: Alarm) -> dict:
+    return {**alarm_event(alarm, "case"), "event": "case", "case": alarm.case_id,
+            "ticket": alarm.case.ticket if alarm.case_id else "", "case_state": alarm.case.state if alarm.case_id else ""}
+
+
+class Book:
+    """The active alarms of one batch's devices, changed in memory and written at once."""
+
+    def __init__(self, alarms):
+        self.active = {(a.sensor_id, a.rule): a for a in alarms if a.sensor_id}
+        self.offline = {a.device_id: a for a in alarms if a.rule == "offline"}
+        self.new, self.dirty, self.events, self.changes = [], {}, [], []
+
+    @classmethod
+    def load(cls, device_ids) -> "Book":
+        if not device_ids:
+            return cls([])
+        return cls(Alarm.objects.filter(device_id__in=list(device_ids), active_key__isnull=False))
+
+    def level(self, sensor_id: int, rule: str) -> int:
+        alarm = self.active.get((sensor_id, rule)) if self.active else None
+        return alarm.severity if alarm else 0
+
+    def apply(self, sensor, rule: str, verdict, ts: int, value: float, now: datetime) -> None:
+        alarm = self.active.get((sensor.id, rule))
+        if verdict.level == 0:
+            if alarm:
+                self.clear(alarm, now, value)
+            return
+        if alarm is None:
+            self._raise(sensor, rule, verdict, ts, value, now)
+            return
+        alarm.value, alarm.last_ts, alarm.count, alarm.updated_at = value, ts, alarm.count + 1, now
+        alarm.peak = _worst(alarm.peak, value, verdict)
+        if verdict.level > alarm.severity:  # a higher level escalates the same alarm
+            alarm.severity, alarm.threshold = verdict.level, verdict.threshold
+            alarm.message = message(sensor, rule, verdict, value)
+            self._change(alarm, "worse", now, value)
+        self._touch(alarm)
+
+    def _raise(self, sensor, rule, verdict, ts, value, now) -> None:
+        device = sensor.device
+        alarm = Alarm(
+            site_id=device.site_id, device_id=device.id, sensor_id=sensor.id, rule=rule, area_code=device.area_code,
+            active_key=active_key(device.id, sensor.id, rule), state=S.ACTIVE_UNACK, severity=verdict.level,
+            value=value, peak=value, threshold=verdict.threshold, message=message(sensor, rule, verdict, value),
+            first_ts=ts, last_ts=ts, raised_at=now, updated_at=now, next_check_at=now + ESCALATE_AFTER[0],
+        )
+        self.active[(sensor.id, rule)] = alarm
+        self.new.append(alarm)
+        self._change(alarm, "raise", now, value)
+
+    def clear(self, alarm: Alarm, now: datetime, value) -> None:
+        from_state = alarm.state
+        alarm.state, alarm.active_key, alarm.cleared_at, alarm.next_check_at = CLEARED[alarm.state], None, now, None
+        alarm.updated_at = now
+        if value is not None:
+            alarm.value = value
+        self.active.pop((alarm.sensor_id, alarm.rule), None)
+        self.offline.pop(alarm.device_id, None) if alarm.rule == "offline" else None
+        self._change(alarm, "clear", now, value, from_state)
+        self._touch(alarm)
+
+    def _change(self, alarm, action, now, value, from_state="") -> None:
+        to_state = alarm.state
+        from_state = from_state or ("" if action == "raise" else alarm.state)
+        self.events.append(AlarmEvent(alarm=alarm, at=now, action=action, from_state=from_state, to_state=to_state,
+                                      severity=alarm.severity, value=value))
+        self.changes.append(Change(alarm, action))
+
+    def _touch(self, alarm) -> None:
+        if alarm.pk is not None:
+            self.dirty[alarm.pk] = alarm
+
+    def save(self) -> list[Change]:
+        Alarm.objects.bulk_create(self.new)
+        if self.dirty:
+            Alarm.objects.bulk_update(list(self.dirty.values()), UPDATED_FIELDS)
+        for event in self.events:
+            event.alarm = event.alarm  # the alarm has its primary key now
+        AlarmEvent.objects.bulk_create(self.events)
+        return self.changes
+
+
+UPDATED_FIELDS = ["state", "severity", "value", "peak", "threshold", "message", "last_ts", "count", "updated_at",
+                  "cleared_at", "active_key", "next_check_at"]
+
+
+def _worst(peak, value, verdict):
+    if peak is None:
+        return value
+    return min(peak, value) if verdict.note == "low" else max(peak, value)
+
+
+def message(sensor, rule: str, verdict, value: float) -> str:
+    """A short, language-neutral line: CH4 32 %LEL ≥ 25."""
+    name, unit = sensor.kind.code.upper().replace("_", " "), sensor.kind.unit
+    if verdict.note == "stuck":
+        return f"{name} stuck at {value:g} {unit}"
+    if rule == "rate" or verdict.note.endswith("/min"):
+        return f"{name} {verdict.note} ({value:g} {unit})"
+    if verdict.threshold is None:
+        return f"{name} {value:g} {unit}: {verdict.note or rule}"
+    sign = "≤" if value <= verdict.threshold and verdict.note == "low" else "≥"
+    return f"{name} {value:g} {unit} {sign} {verdict.threshold:g}"
+
+
+def acknowledge(alarm: Alarm, user, comment: str = "", now: datetime | None = None) -> Alarm:
+    """确认: a person has seen the alarm. Two people at once: exactly one acknowledgement counts."""
+    now = now or timezone.now()
+    comment = comment.strip()
+    if alarm.state not in ACKED:
+        raise AlarmError(_("this alarm is already acknowledged"))
+    to_state = ACKED[alarm.state]
+    with transaction.atomic():
+        won = Alarm.objects.filter(pk=alarm.pk, state=alarm.state).update(
+            state=to_state, acked_at=now, acked_by=user, ack_comment=comment, next_check_at=None, updated_at=now)
+        if not won:
+            raise AlarmError(_("somebody else changed the alarm first; reload it"))
+        AlarmEvent.objects.create(alarm=alarm, at=now, action="ack", from_state=alarm.state, to_state=to_state,
+                                  severity=alarm.severity, value=alarm.value, actor=user,
+                                  actor_label=getattr(user, "username", "system"), comment=comment)
+        from finegrid.core.models import audit
+
+        audit("sensing.alarm.ack", str(alarm.pk), user, comment=comment)
+    alarm.state, alarm.acked_at, alarm.acked_by, alarm.ack_comment, alarm.next_check_at = to_state, now, user, comment, None
+    return alarm

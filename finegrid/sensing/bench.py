@@ -1,0 +1,331 @@
+"""`finegrid bench sensing`: sustained ingest through a real Mosquitto on loopback.
+
+The outer process makes a throwaway database of the configured kind (a SQLite file, or a fresh
+PostgreSQL database beside the configured one), so the benchmark never touches real data, and
+runs the measurement in a child process pointed at it. The child migrates, registers bench
+devices (4 gases each), starts a private Mosquitto (unless --broker names one) and the real
+consumer (`finegrid ingest-mqtt`, another process), then publishes at --rate readings/s for
+--duration seconds with a few alarm readings per second among them. It reports:
+
+- readings published and stored (they must be equal) and the sustained rate: stored readings
+  over the time from the first publish to the last reading stored;
+- p50/p99 publish → alarm and publish → dispatched case, from the alarm and case events the
+  consumer publishes after each commit (so the figure includes the commit);
+- the baseline: a bare paho subscriber that only counts, fed as fast as the publisher can."""
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+SENSORS = ("ch4", "co", "h2s", "o2")
+DEVICES = 250
+ALARMS_PER_S = 2
+
+
+def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_message: int = 1, out=None, **_) -> dict:
+    say = (lambda message: out.write(f"{message}\n")) if out else (lambda message: None)
+    with throwaway_database() as env:
+        say(f"benchmark database: {env.get('FINEGRID_DATABASE_URL') or env['FINEGRID_DATA_DIR']}")
+        args = [sys.executable, "-m", "finegrid.sensing.bench", str(duration), broker, str(rate), str(per_message)]
+        child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 4 + 300)
+    if child.returncode != 0:
+        raise RuntimeError(f"the benchmark failed:\n{child.stderr[-3000:]}")
+    for line in child.stderr.splitlines():
+        if line.startswith("bench:"):
+            say(line[6:].strip())
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def throwaway_database():
+    from django.conf import settings
+    from django.db import connection
+
+    env = {k: v for k, v in os.environ.items()}
+    env.update(FINEGRID_DEMO="1", FINEGRID_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="finegrid.settings")
+    if connection.vendor == "postgresql":
+        name = f"finegrid_bench_{os.getpid()}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+            cursor.execute(f"CREATE DATABASE {name}")
+        parts = urlsplit(settings.FINEGRID_DATABASE_URL_USED)
+        env["FINEGRID_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+        try:
+            yield env
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        folder = tempfile.mkdtemp(prefix="finegrid-bench-")
+        env.pop("FINEGRID_DATABASE_URL", None)
+        env["FINEGRID_DATA_DIR"] = folder
+        try:
+            yield env
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- the child process ------------------------------------------------------------------------
+
+def child(duration: float, broker: str, rate: float, per_message: int = 1) -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    devices = _register()
+    with _broker(broker) as url:
+        consumer = subprocess.Popen([sys.executable, "-m", "finegrid.cli", "ingest-mqtt", "--broker", url,
+                                     "--client-id", f"bench-{os.getpid()}"], env=os.environ.copy())
+        try:
+            events = _Events(url)
+            _wait_until_consuming(url, devices[0])
+            figures = _sustained(url, devices, duration, rate, events, per_message)
+            figures.update(_baseline(url, max(5.0, duration / 4)))
+        finally:
+            consumer.terminate()
+            consumer.wait(timeout=60)
+    figures["database"] = _vendor()
+    figures["messages_ratio_to_bare_subscriber"] = round(
+        figures["messages_per_s"] / figures["bare_subscriber_messages_per_s"], 3)
+    return figures
+
+
+def _vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def _register() -> list[tuple[str, str]]:
+    from finegrid.cases.catalogue import load_catalogue
+    from finegrid.org.models import Unit
+
+    from .models import Device, Sensor, Site
+
+    load_catalogue()
+    unit = Unit.objects.create(code="gas", name="燃气服务中心", kind=Unit.Kind.PROPERTY)
+    site = Site.objects.create(code="bench", name="基准站点", kind=Site.Kind.RESTAURANT, lon=119.44, lat=32.40, unit=unit)
+    devices = Device.objects.bulk_create([Device(site=site, code=f"b{i:04d}", interval_s=3600) for i in range(DEVICES)])
+    Sensor.objects.bulk_create([Sensor(device=d, code=k, kind=k) for d in devices for k in SENSORS])
+    return [("bench", d.code) for d in devices]
+
+
+@contextmanager
+def _broker(url: str):
+    """The given broker, or a private Mosquitto on a free loopback port, configured to queue
+    without limit (the machine's default drops a slow subscriber's messages past 1,000)."""
+    if url:
+        yield url
+        return
+    port = _free_port()
+    folder = tempfile.mkdtemp(prefix="finegrid-mosquitto-")
+    conf = Path(folder) / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                    "max_queued_messages 0\nmax_inflight_messages 0\n")
+    process = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"mqtt://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _publisher(url: str):
+    from .mqtt import broker_address, make_client
+
+    client, properties = make_client(receive_maximum=65_535)
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect(*broker_address(url), properties=properties)
+    client.loop_start()
+    return client
+
+
+class _Events:
+    """Receives the consumer's alarm and case events and notes when each arrived."""
+
+    def __init__(self, url: str):
+        from .mqtt import broker_address, make_client
+
+        self.alarms, self.cases = [], []
+        self.client, properties = make_client()
+        self.client.on_message = self._on_message
+        self.client.on_connect = lambda c, *a: c.subscribe([("finegrid/+/+/alarm", 1), ("finegrid/+/+/case", 1)])
+        self.client.connect(*broker_address(url), properties=properties)
+        self.client.loop_start()
+
+    def _on_message(self, client, userdata, message):
+        arrived = time.time() * 1000
+        event = json.loads(message.payload)
+        if event["event"] == "case" and event.get("case_state") == "dispatched" and event["rule"] == "threshold":
+            self.cases.append(arrived - event["first_ts"])
+        elif event["event"] == "alarm" and event["action"] == "raise" and event["rule"] == "threshold":
+            self.alarms.append(arrived - event["first_ts"])
+
+
+def _wait_until_consuming(url: str, device) -> None:
+    from .codec import encode, telemetry_topic
+    from .models import Reading
+
+    client = _publisher(url)
+    for _ in range(600):
+        client.publish(telemetry_topic(*device), encode(int(time.time() * 1000), {"o2": 20.9}), qos=1)
+        time.sleep(0.1)
+        if Reading.objects.exists():
+            break
+    client.disconnect()
+
+
+def _payload(ts: int, ch4: float, per_message: int) -> bytes:
+    """One detector message: 4 gases, once, or `per_message` measurements a millisecond apart
+    (a gateway's buffer), the last one carrying `ch4`."""
+    if per_message == 1:
+        return b'{"ts":%d,"values":{"ch4":%s,"co":1.2,"h2s":0.1,"o2":20.9}}' % (ts, str(ch4).encode())
+    rows = [b'{"ts":%d,"values":{"ch4":%s,"co":1.2,"h2s":0.1,"o2":20.9}}' % (
+        ts - per_message + 1 + i, str(ch4 if i == per_message - 1 else 0.3).encode()) for i in range(per_message)]
+    return b'{"readings":[' + b",".join(rows) + b"]}"
+
+
+def _sustained(url: str, devices, duration: float, rate: float, events: _Events, per_message: int = 1) -> dict:
+    from .codec import telemetry_topic
+    from .models import Reading
+
+    client = _publisher(url)
+    topics = [telemetry_topic(*device) for device in devices]
+    per_second = rate / len(SENSORS) / per_message
+    readings = len(SENSORS) * per_message
+    published = alarm_messages = 0
+    started = time.time()
+    # Only this phase's readings count (the warm-up's are older than `started`).
+    phase = Reading.objects.filter(ts__gte=int(started * 1000) - per_message)
+    next_alarm, leaking = started, {}
+    _say(f"publishing {rate:,.0f} readings/s for {duration:g} s")
+    while (now := time.time()) < started + duration:
+        due = int((now - started) * per_second) - published
+        for _ in range(min(due, 500)):
+            index = published % len(topics)
+            ts = int(time.time() * 1000)
+            ch4 = 0.3
+            if index in leaking:
+                ch4 = 0.0  # the leak mended: the alarm clears, so the next one is a new alarm
+                del leaking[index]
+            elif time.time() >= next_alarm:
+                ch4, leaking[index] = 30.0, True
+                next_alarm += 1 / ALARMS_PER_S
+                alarm_messages += 1
+            client.publish(topics[index], _payload(ts, ch4, per_message), qos=1)
+            published += 1
+        time.sleep(0.001)
+    publishing_s = time.time() - started
+    expected = published * readings
+    stored, done = _wait_for(expected, phase, timeout=max(60, duration * 2))
+    time.sleep(2)  # the last cases' events
+    client.disconnect()
+    _say(f"published {published * readings:,} readings in {publishing_s:.1f} s; stored {stored:,}")
+    return {
+        "duration_s": round(publishing_s, 1),
+        "readings_per_message": readings,
+        "readings_published": published * readings,
+        "readings_stored": stored,
+        "published_equals_stored": stored == expected,
+        "sustained_readings_per_s": round(stored / (done - started)),
+        "messages_per_s": round(published / (done - started)),
+        "alarm_readings": alarm_messages,
+        "alarms_seen": len(events.alarms),
+        "cases_seen": len(events.cases),
+        "alarm_p50_ms": _quantile(events.alarms, 0.5),
+        "alarm_p99_ms": _quantile(events.alarms, 0.99),
+        "case_p50_ms": _quantile(events.cases, 0.5),
+        "case_p99_ms": _quantile(events.cases, 0.99),
+    }
+
+
+def _wait_for(expected: int, readings, timeout: float) -> tuple[int, float]:
+    ends = time.time() + timeout
+    count = readings.count()
+    while count < expected and time.time() < ends:
+        time.sleep(0.2)
+        count = readings.count()
+    return count, time.time()
+
+
+def _quantile(samples: list, q: float):
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+BARE = """
+import sys, time, paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+host, port, topic, expected = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+seen = []
+def on_message(c, u, m):
+    seen.append(time.time())
+c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+c.on_message = on_message
+c.on_connect = lambda c, *a: (c.subscribe(topic, qos=1), print("ready", flush=True))
+c.connect(host, port)
+c.loop_start()
+deadline = time.time() + 300
+while len(seen) < expected and time.time() < deadline:
+    time.sleep(0.05)
+print(len(seen), seen[-1] - seen[0] if len(seen) > 1 else 0, flush=True)
+"""
+
+
+def _baseline(url: str, seconds: float) -> dict:
+    """A bare paho subscriber (QoS 1, counts and nothing else) fed the same payloads, as fast as
+    the publisher goes, in a process of its own."""
+    from .mqtt import broker_address
+
+    host, port = broker_address(url)
+    count = int(seconds * 3000)
+    bare = subprocess.Popen([sys.executable, "-c", BARE, host, str(port), "bench/bare", str(count)],
+                            stdout=subprocess.PIPE, text=True)
+    bare.stdout.readline()  # "ready"
+    client = _publisher(url)
+    payload = b'{"ts":%d,"values":{"ch4":0.3,"co":1.2,"h2s":0.1,"o2":20.9}}' % int(time.time() * 1000)
+    for _ in range(count):
+        client.publish("bench/bare", payload, qos=1)
+    received, span = bare.communicate(timeout=600)[0].split()
+    client.disconnect()
+    rate = int(received) / max(float(span), 1e-9)
+    _say(f"bare subscriber: {int(received):,} messages at {rate:,.0f}/s")
+    return {"bare_subscriber_messages_per_s": round(rate)}
+
+
+def _say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.settings")
+    django.setup()
+    duration_arg, broker_arg, rate_arg, per_message_arg = sys.argv[1:5]
+    print(json.dumps(child(float(duration_arg), broker_arg, float(rate_arg), int(per_message_arg))))

@@ -1,0 +1,68 @@
+"""The wire format, shared by MQTT and HTTP.
+
+Topic: ``finegrid/{site}/{device}/telemetry`` (site and device codes as registered). Payload, a
+JSON object of at most 64 KiB, either one measurement::
+
+    {"ts": 1764208800123, "values": {"ch4": 3.2, "o2": 20.9}}
+
+or a gateway's buffer of them::
+
+    {"readings": [{"ts": "2026-11-27T02:00:00Z", "values": {"ch4": 3.2}}, ...]}   (≤ 1000)
+
+`ts` is when the device measured: epoch milliseconds (or seconds), or ISO 8601 with a zone.
+`values` maps the device's sensor codes to numbers in the sensor's unit (kinds.KINDS). A
+reading is identified by its sensor and `ts`: a message delivered twice is stored once."""
+
+import json
+
+from .engine import Incoming
+
+MAX_PAYLOAD = 64 * 1024
+MAX_READINGS = 1000
+TELEMETRY = "finegrid/+/+/telemetry"
+
+
+class Rejected(Exception):
+    """The message cannot be read at all; `reason` is the counter it is counted under."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def topic_parts(topic: str) -> tuple[str, str]:
+    parts = topic.split("/")
+    if len(parts) != 4 or parts[0] != "finegrid" or parts[3] != "telemetry" or not parts[1] or not parts[2]:
+        raise Rejected("bad_topic")
+    return parts[1], parts[2]
+
+
+def decode(payload: bytes, device: str, site: str | None = None) -> list[Incoming]:
+    """The payload's measurements; raises Rejected when it is not a payload of this scheme."""
+    if len(payload) > MAX_PAYLOAD:
+        raise Rejected("too_large")
+    try:
+        body = json.loads(payload)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
+        raise Rejected("bad_json")
+    if not isinstance(body, dict):
+        raise Rejected("bad_payload")
+    items = body.get("readings") if "readings" in body else [body]
+    if not isinstance(items, list) or not items or len(items) > MAX_READINGS:
+        raise Rejected("bad_payload")
+    if not all(isinstance(item, dict) for item in items):
+        raise Rejected("bad_payload")
+    return [Incoming(device, item.get("ts"), item.get("values"), site) for item in items]
+
+
+def decode_message(topic: str, payload: bytes) -> list[Incoming]:
+    site, device = topic_parts(topic)
+    return decode(payload, device, site)
+
+
+def telemetry_topic(site: str, device: str) -> str:
+    return f"finegrid/{site}/{device}/telemetry"
+
+
+def encode(ts_ms: int, values: dict) -> bytes:
+    return json.dumps({"ts": ts_ms, "values": values}, separators=(",", ":")).encode()

@@ -1,0 +1,151 @@
+"""The MQTT consumer. It subscribes to ``finegrid/+/+/telemetry`` with QoS 1 on a persistent
+session (a fixed client id, clean start off, a session that outlives the connection) and
+acknowledges a message only once its batch is committed: a consumer killed at any moment gets
+from the broker what it had not stored, and the readings' unique key drops what it had.
+
+The paho callback only decodes and queues; one thread takes the queue in batches, calls
+`Engine.process`, then acknowledges. paho reconnects by itself when the broker restarts.
+Alarm and case events go back out on ``finegrid/{site}/{device}/alarm`` and ``…/case``."""
+
+import json
+import logging
+import queue
+import threading
+import time
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+from django.db import close_old_connections
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from .codec import TELEMETRY, Rejected, decode_message
+from .engine import Engine, default_engine
+from .tick import INTERVAL_S, tick
+
+logger = logging.getLogger("finegrid.sensing.mqtt")
+
+SESSION_EXPIRY_S = 7 * 24 * 3600  # the broker keeps the queue for a week without us
+RECEIVE_MAXIMUM = 10_000  # QoS 1 messages in flight to us, unacknowledged (MQTT 5 Receive Maximum)
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url if "://" in url else f"mqtt://{url}")
+    return parts.hostname or "127.0.0.1", parts.port or 1883
+
+
+def make_client(client_id: str = "", persistent: bool = False, receive_maximum: int = RECEIVE_MAXIMUM):
+    """A paho client speaking MQTT 5; `persistent` asks for a session the broker keeps."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5,
+                         manual_ack=persistent)
+    client.reconnect_delay_set(min_delay=1, max_delay=10)
+    properties = Properties(PacketTypes.CONNECT)
+    if persistent:
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+    properties.ReceiveMaximum = receive_maximum
+    return client, properties
+
+
+class Consumer:
+    def __init__(self, url: str, client_id: str, engine: Engine | None = None, batch: int = 5000,
+                 tick_every: float = INTERVAL_S):
+        self.engine = engine or default_engine()
+        self.host, self.port = broker_address(url)
+        self.batch, self.tick_every = batch, tick_every
+        self.pending: queue.SimpleQueue = queue.SimpleQueue()
+        self.connected = threading.Event()
+        self.stats = {"messages": 0, "batches": 0}
+        self.client, self.properties = make_client(client_id, persistent=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.engine.listeners.append(self._publish_event)
+
+    # -- paho's thread: decode and queue, nothing else ---------------------------------------
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            logger.warning("broker refused the connection: %s", reason_code)
+            return
+        client.subscribe(TELEMETRY, qos=1)
+        self.connected.set()
+        logger.info("connected to %s:%s (session present: %s)", self.host, self.port, flags.session_present)
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        self.connected.clear()
+        logger.warning("disconnected from the broker (%s); reconnecting", reason_code)
+
+    def _on_message(self, client, userdata, message):
+        try:
+            decoded = decode_message(message.topic, message.payload)
+        except Rejected as error:
+            decoded = error.reason
+        self.pending.put((message.mid, message.qos, decoded))
+
+    # -- the processing thread -------------------------------------------------------------
+
+    def run(self, stopping: threading.Event) -> None:
+        self.client.connect_async(self.host, self.port, keepalive=30, clean_start=False, properties=self.properties)
+        self.client.loop_start()
+        ticked = time.monotonic()
+        try:
+            while not stopping.is_set():
+                batch = self._take(timeout=0.2)
+                if batch:
+                    self._handle(batch, stopping)
+                if time.monotonic() - ticked >= self.tick_every:
+                    ticked = time.monotonic()
+                    self._tick()
+        finally:
+            self.client.disconnect()
+            self.client.loop_stop()
+
+    def _take(self, timeout: float) -> list:
+        try:
+            batch = [self.pending.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while len(batch) < self.batch:
+            try:
+                batch.append(self.pending.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _handle(self, batch: list, stopping: threading.Event) -> None:
+        items = []
+        for _, _, decoded in batch:
+            if isinstance(decoded, str):
+                self.engine.count(decoded)
+            else:
+                items.extend(decoded)
+        while True:
+            try:
+                self.engine.process(items)
+                break
+            except Exception:  # the database is away: keep the batch, unacknowledged, and retry
+                logger.exception("storing a batch of %d messages failed; retrying", len(batch))
+                close_old_connections()
+                if stopping.wait(1):
+                    return  # not acknowledged: the broker delivers these again after a restart
+        for mid, qos, _ in batch:
+            self.client.ack(mid, qos)
+        self.stats["messages"] += len(batch)
+        self.stats["batches"] += 1
+
+    def _tick(self) -> None:
+        close_old_connections()
+        try:
+            done = tick(engine=self.engine)
+            if any(done.values()):
+                logger.info("sensing tick: %s", " ".join(f"{k}={v}" for k, v in done.items()))
+        except Exception:
+            logger.exception("sensing tick failed")
+
+    def _publish_event(self, event: dict) -> None:
+        device = self.engine.registry.by_id.get(event["device_id"])
+        if device is None:
+            return
+        topic = f"finegrid/{device.site_code}/{device.code}/{event['event']}"
+        self.client.publish(topic, json.dumps(event, ensure_ascii=False, default=str), qos=1)

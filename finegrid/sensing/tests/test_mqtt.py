@@ -1,0 +1,139 @@
+"""Through the machine's real Mosquitto (FINEGRID_TEST_MQTT_URL, default mqtt://127.0.0.1:1883;
+.ci/run starts it): a round trip, hostile messages beside good ones, and a consumer that dies
+in the middle of a burst without acknowledging — its successor stores every reading once."""
+
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+
+import pytest
+
+from finegrid.sensing.codec import telemetry_topic
+from finegrid.sensing.engine import Engine
+from finegrid.sensing.models import Alarm, IngestCounter, Reading
+from finegrid.sensing.mqtt import Consumer, broker_address, make_client
+
+URL = os.environ.get("FINEGRID_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
+
+
+@pytest.fixture
+def broker():
+    with socket.socket() as probe:
+        if probe.connect_ex(broker_address(URL)) != 0:
+            if os.environ.get("CI"):
+                pytest.fail(f"no MQTT broker at {URL}")
+            pytest.skip(f"no MQTT broker at {URL}")
+    return URL
+
+
+@pytest.fixture
+def client_id():
+    """A fresh persistent session per test, wiped afterwards."""
+    name = f"finegrid-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    wipe, properties = make_client(name)
+    wipe.connect(*broker_address(URL), clean_start=True, properties=properties)
+    wipe.disconnect()
+
+
+def publisher():
+    client, properties = make_client()
+    client.connect(*broker_address(URL), properties=properties)
+    client.loop_start()
+    return client
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def run_until(consumer: Consumer, work, quiet: float = 1.5, limit: float = 60) -> None:
+    """Runs the consumer in this thread (the test database's) while `work` runs in another,
+    then until no message has arrived for `quiet` seconds."""
+    stopping = threading.Event()
+
+    def drive():
+        consumer.connected.wait(20)
+        work()
+        seen, still = -1, time.monotonic()
+        while time.monotonic() - still < quiet and time.monotonic() < started + limit:
+            if consumer.stats["messages"] != seen:
+                seen, still = consumer.stats["messages"], time.monotonic()
+            time.sleep(0.1)
+        stopping.set()
+
+    started = time.monotonic()
+    threading.Thread(target=drive, daemon=True).start()
+    consumer.run(stopping)
+
+
+def test_round_trip_stores_readings_raises_alarms_and_counts_rejects(engine, station, broker, client_id):
+    consumer = Consumer(broker, client_id, engine=engine, tick_every=3600)
+    events, listener = [], make_client()[0]
+    listener.on_message = lambda c, u, m: events.append(json.loads(m.payload))
+    listener.connect(*broker_address(broker))
+    listener.subscribe("finegrid/gs1/d1/alarm", qos=1)
+    listener.loop_start()
+    topic = telemetry_topic("gs1", "d1")
+
+    def work():
+        pub = publisher()
+        base = now_ms() - 1000
+        for i in range(200):
+            pub.publish(topic, json.dumps({"ts": base - 200 + i, "values": {"ch4": 0.5, "o2": 20.9}}), qos=1)
+        pub.publish(topic, json.dumps({"ts": base, "values": {"ch4": 31.0}}), qos=1)
+        pub.publish(topic, b'{"ts": %d, "values": {"ch4": NaN}}' % base, qos=1)
+        pub.publish(topic, b"\x00garbage", qos=1)
+        pub.publish("finegrid/gs1/nope/telemetry", json.dumps({"ts": base, "values": {"ch4": 1}}), qos=1)
+        pub.publish("finegrid/gs1/d1/telemetry/extra", b"{}", qos=1)  # not our topic: never delivered
+        pub.loop_stop()
+
+    run_until(consumer, work)
+    engine.flush()
+    assert Reading.objects.count() == 401
+    assert Alarm.objects.get().message == "CH4 31 %LEL ≥ 25"
+    counters = dict(IngestCounter.objects.values_list("name", "value"))
+    assert counters["rejected:bad_json"] == 1 and counters["rejected:unknown_device"] == 1
+    assert counters["rejected:bad_value"] == 1
+    time.sleep(0.5)
+    listener.loop_stop()
+    assert [e["action"] for e in events] == ["raise"] and events[0]["severity"] == "orange"
+
+
+def test_a_consumer_that_dies_mid_burst_loses_nothing_and_stores_nothing_twice(station, broker, client_id):
+    topic = telemetry_topic("gs1", "d1")
+    total, base = 600, now_ms() - 60_000
+    # Every 100th message is a leak, the next one its end: exactly 6 alarms, whatever is redelivered.
+    messages = [json.dumps({"ts": base + i * 10, "values": {
+        "ch4": 30.0 if i % 100 == 50 else 0.4, "co": 1.0, "h2s": 0.1, "o2": 20.9}}) for i in range(total)]
+    first = Consumer(broker, client_id, engine=Engine(), tick_every=3600)
+
+    def burst_and_die():
+        pub = publisher()
+        for message in messages[:300]:
+            pub.publish(topic, message, qos=1)
+        while first.stats["messages"] < 150:
+            time.sleep(0.01)
+        first.client.ack = lambda *args: None  # from here on stored, but never acknowledged
+        time.sleep(0.3)
+        first.client.loop_stop()  # the process dies: no DISCONNECT, no more acks
+        first.client.socket().close()
+        for message in messages[300:]:
+            pub.publish(topic, message, qos=1)  # the broker queues these for the dead session
+        pub.loop_stop()
+        time.sleep(0.3)
+
+    stopping = threading.Event()
+    threading.Thread(target=lambda: (first.connected.wait(20), burst_and_die(), stopping.set()), daemon=True).start()
+    first.client.disconnect = lambda *a, **k: None
+    first.run(stopping)
+    stored_before = Reading.objects.count()
+    assert 0 < stored_before < total * 4
+
+    second = Consumer(broker, client_id, engine=Engine(), tick_every=3600)
+    run_until(second, lambda: None)
+    assert Reading.objects.count() == total * 4
+    assert Alarm.objects.count() == 6 and all(a.count == 1 for a in Alarm.objects.all())

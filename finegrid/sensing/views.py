@@ -1,0 +1,83 @@
+"""Sensing pages (the sites of the user's area, one site with its sensors and alarms, the
+acknowledgement of an alarm) and the HTTP ingest for devices that do not speak MQTT."""
+
+import hashlib
+from datetime import UTC, datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from finegrid.org.scopes import roles_of, scope_of
+
+from . import queries
+from .alarms import AlarmError, acknowledge
+from .codec import Rejected, decode
+from .engine import default_engine
+from .kinds import COLOURS
+from .models import Alarm, Device, Site
+
+
+@login_required
+def site_list(request):
+    scope = scope_of(request.user)
+    found = scope.filter(queries.sites(), field="area_code")
+    return render(request, "sensing/sites.html", {"sites": found, "colours": COLOURS})
+
+
+@login_required
+def site_detail(request, code):
+    site = get_object_or_404(Site.objects.select_related("unit", "grid"), code=code)
+    if not scope_of(request.user).covers_code(site.area_code):
+        raise Http404
+    alarms = site.alarms.select_related("sensor", "device", "case", "acked_by").order_by("-raised_at")[:50]
+    sensors = list(queries.sensors_with_latest(site))
+    for sensor in sensors:
+        sensor.measured_at = datetime.fromtimestamp(sensor.last_ts / 1000, tz=UTC) if sensor.last_ts else None
+    context = {"site": site, "sensors": sensors, "alarms": alarms, "colours": COLOURS,
+               "can_ack": bool(roles_of(request.user) - {"resident"}) or request.user.is_superuser}
+    return render(request, "sensing/site.html", context)
+
+
+@login_required
+@require_POST
+def ack(request, pk):
+    alarm = get_object_or_404(Alarm.objects.select_related("site"), pk=pk)
+    scope = scope_of(request.user)
+    if not scope.covers_code(alarm.area_code):
+        raise Http404
+    if scope.is_empty or not (roles_of(request.user) - {"resident"} or request.user.is_superuser):
+        return HttpResponseForbidden(_("only staff may acknowledge alarms"))
+    try:
+        acknowledge(alarm, request.user, request.POST.get("comment", "")[:1000])
+    except AlarmError as error:
+        return HttpResponseForbidden(str(error))
+    return redirect("sensing:site", code=alarm.site.code)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@csrf_exempt
+@require_POST
+def ingest(request):
+    """POST a telemetry payload (codec.py) with `Authorization: Bearer <device token>`."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.startswith("Bearer ") else ""
+    device = Device.objects.filter(token_hash=token_hash(token), active=True).first() if token else None
+    if device is None:
+        return JsonResponse({"error": "unknown or missing device token"}, status=401)
+    engine = default_engine()
+    try:
+        items = decode(request.body, device.code)
+    except Rejected as error:
+        engine.count(error.reason)
+        return JsonResponse({"error": error.reason}, status=400)
+    outcome = engine.process(items)
+    body = {"accepted": outcome.accepted, "late": outcome.late, "rejected": dict(outcome.rejected)}
+    return JsonResponse(body, status=202 if outcome.accepted or outcome.late else 400,
+                        json_dumps_params={"ensure_ascii": False})
