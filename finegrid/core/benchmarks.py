@@ -8,6 +8,7 @@ from importlib import import_module
 BENCHMARKS = {
     "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
     "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
+    "insight": ("finegrid.insight.bench", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
 }
 
 

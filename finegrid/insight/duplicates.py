@@ -5,6 +5,7 @@ within a window — flagged with the earlier report, so intake and the console c
 report whose place is unknown can only duplicate a near-identical text: a repeated complaint
 about "the street lamp" means nothing without knowing which street."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ WINDOW = timedelta(days=14)
 SAME_PLACE_SIMILARITY = 0.45
 NO_PLACE_SIMILARITY = 0.9
 BUCKET_MEMORY = 200  # reports kept per (place, topic) in a stream; older ones fall out
+NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass
@@ -28,44 +30,41 @@ class Match:
 class StreamDuplicates:
     """Duplicates inside one ordered stream (`finegrid analyze`): each report is compared with the
     earlier ones of the same place and topic; a report with no known place only with identical
-    texts (punctuation and spaces aside), found by hash, since a stream has thousands of them."""
+    texts (punctuation and spaces aside), found by hash, since a stream has thousands of them.
 
-    def __init__(self):
-        self.buckets: dict[tuple, list[tuple[object, object]]] = {}
+    A vector is a row of the batch's CSR matrix given as its (indices, values) arrays; a cosine
+    is one gather from a dense scratch row, which is far cheaper than slicing sparse matrices."""
+
+    def __init__(self, features: int):
+        self.buckets: dict[tuple, list[tuple[object, np.ndarray, np.ndarray]]] = {}
         self.texts: dict[str, object] = {}
+        self.scratch = np.zeros(features, dtype=np.float32)
 
-    def check(self, item_id, place_key: str | None, topic: str, vector, text: str = "") -> Match | None:
+    def check(self, item_id, place_key: str | None, topic: str, indices, values, text: str = "") -> Match | None:
         if not place_key:
             return self._same_text(item_id, text)
-        key = (place_key, topic)
-        bucket = self.buckets.setdefault(key, [])
-        match = _best(vector, bucket, SAME_PLACE_SIMILARITY if place_key else NO_PLACE_SIMILARITY)
-        bucket.append((item_id, vector))
+        bucket = self.buckets.setdefault((place_key, topic), [])
+        match = self._best(indices, values, bucket)
+        bucket.append((item_id, indices, values))
         if len(bucket) > BUCKET_MEMORY:
             del bucket[0]
         return match
 
+    def _best(self, indices, values, bucket) -> Match | None:
+        if not bucket:
+            return None
+        self.scratch[indices] = values
+        scores = [float(self.scratch[i] @ v) for _, i, v in bucket]
+        self.scratch[indices] = 0
+        best = int(np.argmax(scores))
+        return Match(bucket[best][0], scores[best]) if scores[best] >= SAME_PLACE_SIMILARITY else None
 
     def _same_text(self, item_id, text: str) -> Match | None:
-        normal = _normal(text)
+        normal = NOT_WORD.sub("", text)
         if len(normal) < 8:  # "路灯不亮" twice is not the same problem
             return None
         earlier = self.texts.setdefault(normal, item_id)
         return Match(earlier, 1.0) if earlier != item_id else None
-
-
-def _normal(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def _best(vector, earlier: list[tuple[object, object]], threshold: float) -> Match | None:
-    if not earlier:
-        return None
-    from scipy.sparse import vstack
-
-    scores = (vstack([v for _, v in earlier]) @ vector.T).toarray().ravel()
-    best = int(np.argmax(scores))
-    return Match(earlier[best][0], float(scores[best])) if scores[best] >= threshold else None
 
 
 def duplicate_candidates(case, window: timedelta = WINDOW, model: LabelModel | None = None, limit: int = 5) -> list[Match]:

@@ -15,12 +15,13 @@ from .model import LabelModel, model_text
 from .places import FastGazetteer, Where
 
 BATCH = 2000
+PLACE_CHARS = 300  # a place is named early; scanning whole letters for it costs more than it finds
 KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "place", "street", "community",
         "grid_code", "lon", "lat", "duplicate_of")
 
 
 def analyze(lines: Iterable[str], model: LabelModel, gazetteer: FastGazetteer | None) -> Iterator[dict]:
-    duplicates = StreamDuplicates()
+    duplicates = StreamDuplicates(model.vectorizer.size)
     lines = iter(lines)
     while batch := list(islice(lines, BATCH)):
         yield from _batch(batch, model, gazetteer, duplicates)
@@ -51,9 +52,10 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
             yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
             continue
         labels = labels_from(next(predictions), version)
-        text = f"{item.get('title', '')}。{item['text']}"
-        place = gazetteer.where(text) if gazetteer else Where()
-        match = duplicates.check(item.get("id"), place.key, labels.topic, matrix[row], text)
+        text = joined[row]
+        place = gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
+        span = slice(matrix.indptr[row], matrix.indptr[row + 1])
+        match = duplicates.check(item.get("id"), place.key, labels.topic, matrix.indices[span], matrix.data[span], text)
         row += 1
         yield _line(item.get("id"), labels, place, match.earlier if match else None)
 

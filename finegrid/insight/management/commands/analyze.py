@@ -11,6 +11,7 @@ from finegrid.insight.stream import analyze
 
 
 class Command(BaseCommand):
+    stealth_options = ("stdin",)
     help = "Label appeals read as JSON lines on standard input (id, text, title): topic, request type, urgency, place, duplicates."
 
     def add_arguments(self, parser):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         except (OSError, ValueError) as error:
             raise CommandError(f"cannot load the model: {error}")
         gazetteer = None if no_places else current_gazetteer()
-        out = sys.stdout
-        for line in analyze(sys.stdin, label_model, gazetteer):
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        out.flush()
+        lines = options.get("stdin") or sys.stdin  # call_command(stdin=…) in tests
+        for line in analyze(lines, label_model, gazetteer):
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
+        self.stdout.flush()
