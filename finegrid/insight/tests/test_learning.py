@@ -70,3 +70,16 @@ def test_a_correction_with_an_unknown_label_is_refused(db):
     with pytest.raises(ValueError):
         learning.record_correction(text="x", urgency="很急")
     assert not Correction.objects.exists()
+
+
+def test_train_command_builds_the_seed_only_when_missing_and_lists_versions(db, models_folder):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("train", "--seed", "--if-missing", "--seed-size", "400", stdout=out)
+    call_command("train", "--seed", "--if-missing", "--seed-size", "400", stdout=out)
+    call_command("train", "--list", stdout=out)
+    assert "v1 trained" in out.getvalue() and "no seed model built" in out.getvalue()
+    assert [v["version"] for v in store.registry()["versions"]] == [1]

@@ -15,9 +15,14 @@ class Command(BaseCommand):
         what.add_argument("--seed", action="store_true", help="build the seed model (synthetic corpus only)")
         what.add_argument("--rollback", type=int, metavar="VERSION", help="make an earlier version active")
         what.add_argument("--list", action="store_true", help="list the model versions")
+        parser.add_argument("--if-missing", action="store_true", help="with --seed: only when no model exists yet")
         parser.add_argument("--seed-size", type=int, default=store.SEED_SIZE, help="synthetic appeals to train with")
 
-    def handle(self, *args, input=None, retrain=False, seed=False, rollback=None, list=False, seed_size=0, **_):
+    def handle(self, *args, input=None, retrain=False, seed=False, rollback=None, list=False, seed_size=0,
+               if_missing=False, **_):
+        if seed and if_missing and store.registry()["active"] is not None:
+            self.stdout.write(f"model v{store.registry()['active']} is active; no seed model built")
+            return
         try:
             if list:
                 return self._list()
