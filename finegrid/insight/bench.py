@@ -43,7 +43,29 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
         figures.update(urgency_figures(model))
         say("analyze speed …")
         figures.update(speed(model, _speed_input(folder), repeats))
+        votes = folder / "messages-with-votes.jsonl"
+        if votes.exists():
+            say("emerging terms in the last month of the unlabelled messages …")
+            figures.update(real_emerging_terms(_read(votes)))
     return figures
+
+
+def real_emerging_terms(rows: list[dict]) -> dict:
+    """The last month of the messages against the three before it: the terms that rose."""
+    from datetime import datetime, timedelta
+
+    from .trends import emerging_terms
+    from .words import words
+
+    dated = [(datetime.strptime(r["time"], "%Y/%m/%d %H:%M:%S"), f"{r['title']}。{r['text']}") for r in rows]
+    last = max(at for at, _ in dated)
+    month_start = last.replace(day=1, hour=0, minute=0, second=0)
+    before_start = month_start - timedelta(days=92)
+    now = [words(text) for at, text in dated if at >= month_start]
+    before = [words(text) for at, text in dated if before_start <= at < month_start]
+    terms = emerging_terms(now, before, top=10)
+    return {"emerging_month": f"{month_start:%Y-%m} ({len(now)} vs {len(before)} messages)",
+            "emerging_terms": [f"{t.term} {t.count}/{t.before} G²={t.g2}" for t in terms]}
 
 
 def _read(path: Path) -> list[dict]:
@@ -95,6 +117,7 @@ def speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
     gazetteer = current_gazetteer()
     ours = [_timed(lambda: [json.dumps(o, ensure_ascii=False) for o in analyze(lines, model, gazetteer)])
             for _ in range(repeats)]
+    flagged = sum(1 for o in analyze(lines, model, gazetteer) if o.get("duplicate_of"))
     baseline_model = _sklearn_twin(model)
     texts = [json.loads(line) for line in lines]
     theirs = [_timed(lambda: _sklearn_labels(baseline_model, texts)) for _ in range(repeats)]
@@ -103,6 +126,7 @@ def speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
     load_seconds = time.perf_counter() - started
     return {
         "speed_appeals": len(lines),
+        "stream_duplicates_flagged": flagged,
         "analyze_per_s": round(len(lines) / statistics.median(ours)),
         "baseline_sklearn_labels_only_per_s": round(len(lines) / statistics.median(theirs)),
         "model_load_s": round(load_seconds, 2),
