@@ -12,6 +12,10 @@ OPENINGS = ["", "", "您好！", "尊敬的领导：", "领导您好，", "你�
 DURATIONS = ["", "已经半个多月了", "持续了好几个月", "从去年开始一直这样", "反映过好几次", "最近一周越来越严重"]
 IMPACTS = ["", "严重影响居民正常生活", "给周边群众带来很大不便", "大家意见很大", "老人孩子都受影响"]
 CLOSINGS = ["", "谢谢！", "望早日解决。", "盼回复。", "感谢！"]
+# Real letters are long: a backstory around the problem. Said of no topic in particular.
+CONTEXTS = ["我在这里住了十多年", "这个问题已经向社区和街道反映过多次", "打了好几次热线都说会处理但一直没有结果",
+            "附近有学校和幼儿园", "周边住着很多老人", "我们几十户居民联名反映", "相关部门来看过一次就没有下文了",
+            "网上也有很多人在说这个事", "白天要上班只能晚上留言", "之前答复说月底解决，现在还是老样子"]
 
 REQUEST_CLAUSES = {
     "投诉": ["希望有关部门尽快处理", "要求相关部门整改", "投诉多次无人处理，请督促解决", "请相关部门管一管",
@@ -56,9 +60,11 @@ def _problem(rng: random.Random) -> dict:
     (topic, subtopic), problems = rng.choice(list(PROBLEMS.items()))
     kind = rng.choice(list(REQUEST_CLAUSES))
     problem, place = rng.choice(problems), _place(rng)
+    also = rng.choice(problems) if rng.random() < 0.4 else ""
+    context = rng.choice(CONTEXTS) if rng.random() < 0.5 else ""
     calm = rng.choice(CALM_LOOKALIKES) if rng.random() < 0.05 else ""
-    text = _join(rng.choice(OPENINGS) + place + problem, rng.choice(DURATIONS), rng.choice(IMPACTS), calm,
-                 rng.choice(REQUEST_CLAUSES[kind])) + rng.choice(CLOSINGS)
+    text = _join(rng.choice(OPENINGS) + context, place + problem, rng.choice(DURATIONS), also if also != problem else "",
+                 rng.choice(IMPACTS), calm, rng.choice(REQUEST_CLAUSES[kind])) + rng.choice(CLOSINGS)
     title = rng.choice(["", place + problem[:10], kind + place + problem[:8], "关于" + problem[:8] + "的问题"])
     return _record(text, title, topic, subtopic, kind, "一般")
 

@@ -11,7 +11,7 @@ from finegrid.insight.model import LabelModel
 
 @pytest.fixture(scope="session")
 def small_model():
-    model = LabelModel().fit(generate(3000, seed=1))
+    model = LabelModel().fit(generate(6000, seed=1))
     model.info["version"] = 0
     return model
 

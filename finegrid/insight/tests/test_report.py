@@ -66,3 +66,22 @@ def test_label_case_keeps_a_hotline_category_topic(tiny, models_folder, small_mo
     case = open_case(channel="hotline", title="路灯", description="路灯坏了", category_code="H1405", now=timezone.now())
     labels = label_case(case)
     assert (labels.topic, labels.subtopic) == ("教育文体", "考试招生")
+
+
+def test_the_hot_issues_page_is_for_district_wide_staff_only(client, people, history):
+    from finegrid.grid.models import Region
+    from finegrid.org.models import Role, RoleAssignment
+
+    url = "/insight/hot-issues/?month=2026-10"
+    assert client.get(url).status_code == 302  # to the login page
+    for name in ("street_a", "worker_a", "resident"):
+        client.force_login(people[name])
+        assert client.get(url).status_code == 403, name
+    client.force_login(people["leader"])
+    page = client.get(url)
+    assert page.status_code == 200 and b"<svg" in page.content
+    assert client.get("/insight/hot-issues/?month=<script>").status_code == 400
+    supervisor = people["street_a"]
+    RoleAssignment.objects.create(user=supervisor, role=Role.SUPERVISOR, region=Region.objects.get(code="321002001"))
+    client.force_login(supervisor)
+    assert client.get(url).status_code == 403  # a street supervisor does not see the whole district
