@@ -17,6 +17,7 @@ MO     := $(PO:.po=.mo)
 demo: install messages
 	$(FG) migrate --no-input
 	$(FG) seed-demo --cases $(CASES)
+	$(FG) train --seed --if-missing  # insight's day-one model, built from its own generated corpus
 	$(FG) worker & worker=$$!; $(FG) simulate-sensors & sensors=$$!; \
 	trap 'kill $$worker $$sensors 2>/dev/null' EXIT INT TERM; \
 	$(FG) serve --host $(HOST) --port $(PORT)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "finegrid.org",
     "finegrid.cases",
     "finegrid.sensing",
+    "finegrid.insight",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sensing/", include("finegrid.sensing.urls")),
+    path("insight/", include("finegrid.insight.urls")),
 ]

@@ -9,6 +9,7 @@ BENCHMARKS = {
     "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
     "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
     "sensing": ("finegrid.sensing.bench", "Sensor readings through Mosquitto: sustained rate, p99 alarm and case latency"),
+    "insight": ("finegrid.insight.bench", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
 }
 
 

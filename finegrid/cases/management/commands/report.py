@@ -29,16 +29,23 @@ class Command(BaseCommand):
     help = "Write a report: evaluation (考核) of every unit, area or handler for a period."
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="the report: evaluation")
-        parser.add_argument("--period", required=True, help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-15")
+        parser.add_argument("name", help="the report: evaluation, or hot-issues (finegrid.insight)")
+        parser.add_argument("--period", help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-15")
+        parser.add_argument("--month", help="hot-issues: the month, e.g. 2026-10")
         parser.add_argument("--by", default="unit", choices=GROUPINGS)
-        parser.add_argument("--format", choices=FORMATS, help="default: from -o's suffix, else json")
+        parser.add_argument("--format", choices=(*FORMATS, "html"), help="default: from -o's suffix, else json")
         parser.add_argument("-o", "--output", help="the file to write (default: standard output)")
         parser.add_argument("--lang", default=settings.LANGUAGE_CODE, help="zh-hans (default) or en")
 
     def handle(self, *args, name, period, by, output, **options):
+        if name == "hot-issues":  # the insight app's report shares this command's name and options
+            from finegrid.insight.management.report_command import hot_issues
+
+            return hot_issues(self, options["month"], options["format"], output, options["lang"])
         if name != "evaluation":
-            raise CommandError(f"unknown report {name!r}: the reports are: evaluation")
+            raise CommandError(f"unknown report {name!r}: the reports are: evaluation, hot-issues")
+        if not period:
+            raise CommandError("evaluation needs --period")
         kind = _format(options["format"], output)
         language = LANGUAGES.get(options["lang"].lower())
         if language is None:

@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from finegrid.core.benchmarks import BENCHMARKS, run
 
 
+DJANGO_OPTIONS = {"verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}
+
+
 class Command(BaseCommand):
     help = "Run a benchmark and print its figures (medians, with a baseline from the same run)."
 
@@ -18,15 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--per-message", type=int, default=1,
                             help="sensing: measurements per message (4 gases each; >1 is a gateway's buffer)")
         parser.add_argument("--broker", default="", help="sensing: mqtt://host:port (default: a private Mosquitto)")
+        parser.add_argument("--data", help="insight: the folder of labelled hotline messages (default ../shared/…)")
         parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
     def handle(self, *args, name=None, json=False, **options):
         if name not in BENCHMARKS:
             listing = "\n".join(f"  {key:10} {about}" for key, (_, about) in BENCHMARKS.items())
             raise CommandError(f"choose a benchmark:\n{listing}")
-        figures = run(name, points=options["points"], repeats=options["repeats"], size=options["size"],
-                      duration=options["duration"], rate=options["rate"], broker=options["broker"],
-                      per_message=options["per_message"], out=self.stderr)
+        # Each benchmark takes the options it knows and ignores the others.
+        options = {key: value for key, value in options.items() if key not in DJANGO_OPTIONS}
+        figures = run(name, out=self.stderr, **options)
         if json:
             self.stdout.write(dumps(figures, ensure_ascii=False))
         else:

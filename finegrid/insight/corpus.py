@@ -1,0 +1,107 @@
+"""The seed corpus: synthetic appeals generated from finegrid's own phrase banks (phrases.py), so
+a new district gets labels on day one before it has any history of its own.
+
+Deterministic for a given seed, so the seed model is rebuilt the same everywhere."""
+
+import random
+from collections.abc import Iterator
+
+from .phrases import CALM_LOOKALIKES, PLACE_STEMS, PLACE_SUFFIXES, PROBLEMS, SUBJECTS, URGENT, URGENT_FRAMES
+
+OPENINGS = ["", "", "您好！", "尊敬的领导：", "领导您好，", "你好，", "各位领导好！", "本人是附近居民，"]
+DURATIONS = ["", "已经半个多月了", "持续了好几个月", "从去年开始一直这样", "反映过好几次", "最近一周越来越严重"]
+IMPACTS = ["", "严重影响居民正常生活", "给周边群众带来很大不便", "大家意见很大", "老人孩子都受影响"]
+CLOSINGS = ["", "谢谢！", "望早日解决。", "盼回复。", "感谢！"]
+# Real letters are long: a backstory around the problem. Said of no topic in particular.
+CONTEXTS = ["我在这里住了十多年", "这个问题已经向社区和街道反映过多次", "打了好几次热线都说会处理但一直没有结果",
+            "附近有学校和幼儿园", "周边住着很多老人", "我们几十户居民联名反映", "相关部门来看过一次就没有下文了",
+            "网上也有很多人在说这个事", "白天要上班只能晚上留言", "之前答复说月底解决，现在还是老样子"]
+
+REQUEST_CLAUSES = {
+    "投诉": ["希望有关部门尽快处理", "要求相关部门整改", "投诉多次无人处理，请督促解决", "请相关部门管一管",
+           "物业和社区都推来推去，特此投诉"],
+    "举报": ["现实名举报，请依法查处", "特此举报，请执法部门调查处理", "举报这一违法行为，请严肃处理",
+           "希望对此违规行为进行查处"],
+    "求助": ["我们实在没有办法了，恳请帮帮我们", "家里困难，请求政府帮助", "求助各位领导帮忙协调",
+           "请帮忙解决我们的燃眉之急"],
+}
+QUESTION_FRAMES = ["请问{s}需要准备哪些材料？", "想咨询一下{s}的具体政策。", "{s}应该到哪个部门办理？",
+                   "请问{s}的条件是什么？", "咨询{s}的流程和时间。", "我想了解{s}，该怎么办理？"]
+SUGGESTION_FRAMES = ["建议完善{s}的相关规定。", "关于{s}，建议相关部门加强宣传。", "希望{s}能更加便民，建议简化手续。",
+                     "建议增加{s}方面的投入。", "对{s}提一点建议：公开办理进度。"]
+
+
+def generate(n: int = 12_000, seed: int = 6) -> list[dict]:
+    """n labelled synthetic appeals: text, title, topic, subtopic, request_type, urgency."""
+    rng = random.Random(seed)
+    return [_one(rng) for _ in range(n)]
+
+
+def _one(rng: random.Random) -> dict:
+    roll = rng.random()
+    if roll < 0.12:
+        return _urgent(rng)
+    if roll < 0.25:
+        return _question(rng)
+    if roll < 0.33:
+        return _suggestion(rng)
+    return _problem(rng)
+
+
+def _place(rng: random.Random) -> str:
+    return rng.choice(PLACE_STEMS) + rng.choice(PLACE_SUFFIXES) + rng.choice(["", "", "附近", "门口", "旁边", "3栋"])
+
+
+def _join(*parts: str) -> str:
+    return "，".join(p for p in parts if p).replace("：，", "：").replace("！，", "！") + "。"
+
+
+def _problem(rng: random.Random) -> dict:
+    (topic, subtopic), problems = rng.choice(list(PROBLEMS.items()))
+    kind = rng.choice(list(REQUEST_CLAUSES))
+    problem, place = rng.choice(problems), _place(rng)
+    also = rng.choice(problems) if rng.random() < 0.4 else ""
+    context = rng.choice(CONTEXTS) if rng.random() < 0.5 else ""
+    calm = rng.choice(CALM_LOOKALIKES) if rng.random() < 0.05 else ""
+    text = _join(rng.choice(OPENINGS) + context, place + problem, rng.choice(DURATIONS), also if also != problem else "",
+                 rng.choice(IMPACTS), calm, rng.choice(REQUEST_CLAUSES[kind])) + rng.choice(CLOSINGS)
+    title = rng.choice(["", place + problem[:10], kind + place + problem[:8], "关于" + problem[:8] + "的问题"])
+    return _record(text, title, topic, subtopic, kind, "一般")
+
+
+def _urgent(rng: random.Random) -> dict:
+    situation, topic, subtopic = rng.choice(URGENT)
+    said = rng.choice(URGENT_FRAMES).format(s=situation)
+    kind = rng.choice(["求助", "求助", "投诉", "举报"])
+    text = _join(rng.choice(OPENINGS) + _place(rng) + said, rng.choice(["", "请马上处理", "快来人", "拨打电话没人接"]))
+    title = rng.choice(["", "紧急求助", situation[:10], "情况紧急"])
+    return _record(text, title, topic, subtopic, kind, "紧急")
+
+
+def _question(rng: random.Random) -> dict:
+    topic, subjects = rng.choice(list(SUBJECTS.items()))
+    subject = rng.choice(subjects)
+    text = _join(rng.choice(OPENINGS) + rng.choice(["", "本人户口在本区，", "我家孩子今年六岁，", "我是外地来的，"])
+                 + rng.choice(QUESTION_FRAMES).format(s=subject).rstrip("。？"), rng.choice(CLOSINGS).rstrip("。"))
+    title = rng.choice(["", "咨询" + subject, "关于" + subject + "的咨询", subject + "问题"])
+    return _record(text, title, topic, "", "咨询", "一般")
+
+
+def _suggestion(rng: random.Random) -> dict:
+    topic, subjects = rng.choice(list(SUBJECTS.items()))
+    subject = rng.choice(subjects)
+    text = rng.choice(OPENINGS) + rng.choice(SUGGESTION_FRAMES).format(s=subject)
+    title = rng.choice(["", "关于" + subject + "的建议", "建议" + subject])
+    return _record(text, title, topic, "", "建议", "一般")
+
+
+def _record(text, title, topic, subtopic, request_type, urgency) -> dict:
+    return {"text": text, "title": title, "topic": topic, "subtopic": subtopic,
+            "request_type": request_type, "urgency": urgency}
+
+
+def iter_jsonl(records) -> Iterator[str]:
+    import json
+
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False)

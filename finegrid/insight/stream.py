@@ -1,0 +1,69 @@
+"""`finegrid analyze`: JSON lines in (`id`, `text`, optional `title`), one JSON line out per line
+in, in the same order, with the labels, the place and the earlier duplicate.
+
+Lines are read in batches so the features of a batch are computed in one numpy pass; each output
+line still follows its input line. A line that is not a JSON object with a text gets an output
+line with its `id` (when it has one) and an `error`, so the two streams stay aligned."""
+
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from .classify import labels_from
+from .duplicates import StreamDuplicates
+from .model import LabelModel, model_text
+from .places import FastGazetteer, Where
+
+BATCH = 2000
+PLACE_CHARS = 300  # a place is named early; scanning whole letters for it costs more than it finds
+KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "place", "street", "community",
+        "grid_code", "lon", "lat", "duplicate_of")
+
+
+def analyze(lines: Iterable[str], model: LabelModel, gazetteer: FastGazetteer | None) -> Iterator[dict]:
+    duplicates = StreamDuplicates(model.vectorizer.size)
+    lines = iter(lines)
+    while batch := list(islice(lines, BATCH)):
+        yield from _batch(batch, model, gazetteer, duplicates)
+
+
+def _parse(line: str) -> tuple[dict | None, str | None]:
+    try:
+        item = json.loads(line)
+    except ValueError as error:
+        return None, f"not JSON: {error}"
+    if not isinstance(item, dict):
+        return None, "not a JSON object"
+    if not isinstance(item.get("text"), str) or not isinstance(item.get("title", ""), str):
+        return item, "text (and title, when given) must be strings"
+    return item, None
+
+
+def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDuplicates) -> Iterator[dict]:
+    parsed = [_parse(line) for line in lines if line.strip()]
+    good = [item for item, error in parsed if error is None]
+    joined = [model_text(item["text"], item.get("title", "")) for item in good]
+    matrix = model.transform(joined)
+    predictions = iter(model.predict_matrix(matrix, joined))
+    version = model.info.get("version")
+    row = 0
+    for item, error in parsed:
+        if error:
+            yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
+            continue
+        labels = labels_from(next(predictions), version)
+        text = joined[row]
+        place = gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
+        span = slice(matrix.indptr[row], matrix.indptr[row + 1])
+        match = duplicates.check(item.get("id"), place.key, labels.topic, matrix.indices[span], matrix.data[span], text)
+        row += 1
+        yield _line(item.get("id"), labels, place, match.earlier if match else None)
+
+
+def _line(item_id, labels, place: Where, duplicate_of) -> dict:
+    return {
+        "id": item_id, "topic": labels.topic, "topic_confidence": labels.topic_confidence,
+        "request_type": labels.request_type, "urgency": labels.urgency, "place": place.place,
+        "street": place.street, "community": place.community, "grid_code": place.grid_code,
+        "lon": place.lon, "lat": place.lat, "duplicate_of": duplicate_of,
+    }

@@ -1,0 +1,69 @@
+from finegrid.insight.classify import classify
+from finegrid.insight.corpus import generate
+from finegrid.insight.taxonomy import REQUEST_TYPES, TOPICS, category_code
+
+
+def test_corpus_is_deterministic_and_covers_every_label():
+    first, again = generate(2000, seed=3), generate(2000, seed=3)
+    assert first == again
+    assert {r["topic"] for r in first} == set(TOPICS)
+    assert {r["request_type"] for r in first} == set(REQUEST_TYPES)
+    assert {r["urgency"] for r in first} == {"紧急", "一般"}
+
+
+def test_every_topic_maps_to_a_hotline_category():
+    assert category_code("城乡建设") == "H01"
+    assert category_code("城乡建设", "工程质量") == "H0105"
+    assert all(category_code(topic) for topic in TOPICS)
+
+
+def test_gas_smell_is_urgent_and_filed_under_urban_construction(small_model):
+    labels = classify("楼道里一股很浓的煤气味，邻居都不在家", model=small_model)
+    assert labels.urgency == "紧急"
+    assert "gas" in labels.danger
+    assert labels.urgent
+
+
+def test_a_broken_street_lamp_is_a_general_complaint(small_model):
+    labels = classify("小区门口路灯坏了一个多月一直不亮，物业不管，希望有关部门尽快处理", model=small_model)
+    assert labels.topic == "城乡建设"
+    assert labels.urgency == "一般"
+    assert labels.category_code.startswith("H01")
+
+
+def test_questions_and_suggestions_are_told_apart(small_model):
+    assert classify("请问小学入学需要准备哪些材料？", model=small_model).request_type == "咨询"
+    assert classify("建议增加社区养老服务方面的投入。", model=small_model).topic == "民政"
+
+
+def test_a_fire_drill_names_fire_in_a_calm_context():
+    from finegrid.insight.urgency import danger_signs, is_calm_context
+
+    text = "小区组织消防演练，起火点是模拟的"
+    assert danger_signs(text) == ["fire"] and is_calm_context(text)
+    assert not is_calm_context("仓库起火了")
+
+
+def test_danger_lexicon_needs_the_situation_not_just_a_word():
+    from finegrid.insight.urgency import danger_signs
+
+    assert danger_signs("咨询燃气开户流程") == []
+    assert danger_signs("燃气管道漏气了") == ["gas"]
+    assert danger_signs("自来水管爆裂，马路成了河") == ["flood"]
+    assert danger_signs("老人走失两天") == ["person"]
+
+
+def test_title_counts(small_model):
+    labels = classify("孩子今年六岁，怎么办理？", title="咨询小学入学", model=small_model)
+    assert labels.topic == "教育文体"
+    assert labels.request_type == "咨询"
+
+
+def test_suggested_unit_comes_from_the_responsibility_matrix(small_model, tiny):
+    from finegrid.grid.models import Region
+    from finegrid.org.models import Responsibility, Unit
+
+    unit = Unit.objects.create(code="jyj", name="区教育局", kind="department")
+    Responsibility.objects.create(category_code="H14", region=Region.objects.get(code="321002"), unit=unit)
+    labels = classify("请问小学入学需要准备哪些材料？", model=small_model, area_code="321002001001")
+    assert (labels.unit, labels.unit_name) == ("jyj", "区教育局")

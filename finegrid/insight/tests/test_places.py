@@ -1,0 +1,39 @@
+from finegrid.insight.places import FastGazetteer
+
+
+def test_a_landmark_resolves_to_its_grid(places):
+    found = FastGazetteer().where("个园门口的垃圾桶满了")
+    assert found.place == "个园"
+    assert (found.street, found.grid_code) == ("东关街道", "321002001001001")
+    assert (found.lon, found.lat) == (119.405, 32.415)
+
+
+def test_an_alias_finds_the_compound_at_grid_level(places):
+    found = FastGazetteer().where("东圈门这边经常停水")
+    assert found.place == "东圈门小区"
+    assert found.street == "汶河街道"
+    assert found.grid_code == "321002002001003"
+
+
+def test_a_road_through_two_streets_gives_both_best_first(places):
+    found = FastGazetteer().where("跃进路上的井盖丢了")
+    assert found.street == "东关街道"
+    assert [c["street"] for c in found.candidates] == ["东关街道", "汶河街道"]
+    assert found.grid_code is None
+
+
+def test_the_most_specific_place_wins(places):
+    found = FastGazetteer().where("跃进路个园旁边路灯不亮")
+    assert found.place == "个园"
+
+
+def test_no_place_named(places):
+    found = FastGazetteer().where("路灯不亮")
+    assert found.place is None and found.key is None
+
+
+def test_resolutions_are_reused_but_not_shared(places):
+    gazetteer = FastGazetteer()
+    first = gazetteer.where("跃进路路灯坏了")
+    first.candidates.clear()
+    assert len(gazetteer.where("跃进路路面破损").candidates) == 2
