@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "finegrid.grid",
     "finegrid.org",
     "finegrid.cases",
+    "finegrid.intake",
 ]
 
 MIDDLEWARE = [

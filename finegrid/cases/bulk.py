@@ -32,6 +32,7 @@ class Report:
     lon: float | None = None
     lat: float | None = None
     address: str = ""
+    area_code: str = ""  # when there is no point: the area a place name gave (a point overrides it)
     reporter_name: str = ""
     reporter_phone: str = ""
     urgency: str = ""
@@ -91,7 +92,7 @@ def _batch_context(reports) -> Batch:
 def _case_of(report: Report, batch: Batch, now) -> Case:
     return Case(
         ticket=placeholder_ticket(), channel=report.channel, title=report.title[:200], description=report.description,
-        address=report.address[:200], lon=report.lon, lat=report.lat, reporter_name=report.reporter_name,
+        address=report.address[:200], area_code=report.area_code, lon=report.lon, lat=report.lat, reporter_name=report.reporter_name,
         reporter_phone=report.reporter_phone, urgency=report.urgency, external_id=report.external_id,
         reported_at=report.reported_at or now, state=Case.State.COLLECTED, version=1,
         category=batch.categories.get(report.category_code),
