@@ -52,11 +52,14 @@ class Batch:
     grids: dict = field(default_factory=dict)
 
 
-def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=None) -> list[Case]:
+def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=None, units: dict | None = None) -> list[Case]:
     """Open the reports as cases; with `accept`, also 立案 those whose category is known and needs
-    no on-site verification, and 派遣 those the matrix names one unit for."""
+    no on-site verification, and 派遣 those the matrix names one unit for. `units` may carry the
+    matrix's answers across batches ((category code, community code) → unit or None)."""
     now = now or timezone.now()
     batch = _batch_context(reports)
+    if units is not None:
+        batch.units = units
     cases = [_case_of(report, batch, now) for report in reports]
     _locate(cases, batch)
     # Every field is decided before the INSERT, so each row is written once (no UPDATE pass).

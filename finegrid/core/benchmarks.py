@@ -8,6 +8,7 @@ from importlib import import_module
 BENCHMARKS = {
     "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
     "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
+    "intake": ("finegrid.intake.bench", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
 }
 
 

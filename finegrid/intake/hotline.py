@@ -21,6 +21,7 @@ from finegrid.grid.locate import current_index
 
 from .classify import classify
 from .intake import IntakeError, Submission, clean
+from .matrix import Matrix
 from .models import Receipt
 from .sheets import as_text, rows_of
 from .where import gazetteer
@@ -160,6 +161,7 @@ class _Context:
         for code, name, domain in sorted(leaves, key=lambda row: row[2] != Category.Domain.HOTLINE):
             self.names.setdefault(name, code)  # a hotline topic wins over a 部件/事件 of the same name
         self.index = current_index()
+        self.units = Matrix()
         self.gazetteer = None
         self.places: dict[str, str] = {}
 
@@ -232,7 +234,7 @@ def _write(rows: list[Row], context: _Context, now) -> None:
         lon=s.lon, lat=s.lat, address=s.address, area_code=s.area_code, reporter_name=s.reporter_name,
         reporter_phone=s.reporter_phone, urgency=s.urgency, external_id=s.key[:64], reported_at=s.reported_at,
     ) for s in (row.submission for row in rows)]
-    cases = open_many(reports, accept=True, now=now)
+    cases = open_many(reports, accept=True, now=now, units=context.units)
     from .intake import new_token
 
     Receipt.objects.bulk_create([Receipt(case=case, channel=CHANNEL, key=row.submission.key, token=new_token())

@@ -13,13 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("--points", type=int, default=1_000_000)
         parser.add_argument("--repeats", type=int, default=5)
         parser.add_argument("--size", type=int, default=1_000_000, help="cases: how many cases the database must hold")
+        parser.add_argument("--rows", type=int, default=20_000, help="intake: hotline rows to import")
+        parser.add_argument("--seconds", type=int, default=10, help="intake: seconds of load per endpoint")
         parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
     def handle(self, *args, name=None, json=False, **options):
         if name not in BENCHMARKS:
             listing = "\n".join(f"  {key:10} {about}" for key, (_, about) in BENCHMARKS.items())
             raise CommandError(f"choose a benchmark:\n{listing}")
-        figures = run(name, points=options["points"], repeats=options["repeats"], size=options["size"], out=self.stderr)
+        figures = run(name, points=options["points"], repeats=options["repeats"], size=options["size"],
+                      rows=options["rows"], seconds=options["seconds"], out=self.stderr)
         if json:
             self.stdout.write(dumps(figures, ensure_ascii=False))
         else:
