@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "finegrid.cases",
     "finegrid.sensing",
     "finegrid.insight",
+    "finegrid.intake",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sensing/", include("finegrid.sensing.urls")),
     path("insight/", include("finegrid.insight.urls")),
+    path("", include("finegrid.intake.urls")),
 ]

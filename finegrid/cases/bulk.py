@@ -32,6 +32,7 @@ class Report:
     lon: float | None = None
     lat: float | None = None
     address: str = ""
+    area_code: str = ""  # when there is no point: the area a place name gave (a point overrides it)
     reporter_name: str = ""
     reporter_phone: str = ""
     urgency: str = ""
@@ -51,11 +52,14 @@ class Batch:
     grids: dict = field(default_factory=dict)
 
 
-def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=None) -> list[Case]:
+def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=None, units: dict | None = None) -> list[Case]:
     """Open the reports as cases; with `accept`, also 立案 those whose category is known and needs
-    no on-site verification, and 派遣 those the matrix names one unit for."""
+    no on-site verification, and 派遣 those the matrix names one unit for. `units` may carry the
+    matrix's answers across batches ((category code, community code) → unit or None)."""
     now = now or timezone.now()
     batch = _batch_context(reports)
+    if units is not None:
+        batch.units = units
     cases = [_case_of(report, batch, now) for report in reports]
     _locate(cases, batch)
     # Every field is decided before the INSERT, so each row is written once (no UPDATE pass).
@@ -91,7 +95,7 @@ def _batch_context(reports) -> Batch:
 def _case_of(report: Report, batch: Batch, now) -> Case:
     return Case(
         ticket=placeholder_ticket(), channel=report.channel, title=report.title[:200], description=report.description,
-        address=report.address[:200], lon=report.lon, lat=report.lat, reporter_name=report.reporter_name,
+        address=report.address[:200], area_code=report.area_code, lon=report.lon, lat=report.lat, reporter_name=report.reporter_name,
         reporter_phone=report.reporter_phone, urgency=report.urgency, external_id=report.external_id,
         reported_at=report.reported_at or now, state=Case.State.COLLECTED, version=1,
         category=batch.categories.get(report.category_code),

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
     "sensing": ("finegrid.sensing.bench", "Sensor readings through Mosquitto: sustained rate, p99 alarm and case latency"),
     "insight": ("finegrid.insight.bench", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
+    "intake": ("finegrid.intake.bench", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
 }
 
 

@@ -22,6 +22,8 @@ class Command(BaseCommand):
                             help="sensing: measurements per message (4 gases each; >1 is a gateway's buffer)")
         parser.add_argument("--broker", default="", help="sensing: mqtt://host:port (default: a private Mosquitto)")
         parser.add_argument("--data", help="insight: the folder of labelled hotline messages (default ../shared/…)")
+        parser.add_argument("--rows", type=int, default=20_000, help="intake: hotline rows to import")
+        parser.add_argument("--seconds", type=int, default=10, help="intake: seconds of load per endpoint")
         parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
     def handle(self, *args, name=None, json=False, **options):

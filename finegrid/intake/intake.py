@@ -1,0 +1,238 @@
+"""The one intake function every channel calls (Open311, resident pages, hotline import, patrol).
+
+validate → duplicate check by (channel, key) → classify → locate to a grid (a point outside the
+district is refused) → `reporting.open_case` → 立案 with its deadline when the category needs no
+on-site 核实 (and 派遣 when the matrix names one unit) → receipt; all in one transaction, so a
+refused or failed submission leaves nothing behind."""
+
+import math
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finegrid.cases.evidence import EvidenceError, attach, check_file
+from finegrid.cases.models import Case, Category, CategoryRule
+from finegrid.cases.reporting import open_case
+from finegrid.cases.workflow import perform
+
+from .answers import check_answers
+from .classify import classify
+from .models import Receipt
+from .where import district_name, place_of_text, point_location
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000  # a report is a few sentences; 10 MB of text is refused, not stored
+ADDRESS_MAX = 200
+NAME_MAX = 64
+KEY_MAX = 128
+PHOTOS_MAX = 6
+URGENCIES = ("", "2h", "24h", "7d", "15d")
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
+# Control characters other than tab and newline: PostgreSQL refuses NUL, and none belongs in a report.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class IntakeError(ValueError):
+    """A submission refused; `problems` maps each field to what is wrong with it, in words."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{name}: {text}" for name, text in problems.items()))
+
+
+@dataclass
+class Submission:
+    """What a channel knows about a problem. `category_code` is the channel's own category."""
+
+    channel: str
+    title: str = ""
+    description: str = ""
+    category_code: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    address: str = ""
+    area_code: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter: object = None
+    anonymous: bool = False
+    urgency: str = ""
+    key: str = ""  # external id (hotline 工单编号) or idempotency key; empty = no duplicate check
+    answers: dict = field(default_factory=dict)
+    media_urls: list = field(default_factory=list)
+    photos: list = field(default_factory=list)  # uploaded files, checked by content
+    api_key: object = None
+    actor: object = None
+    reported_at: datetime | None = None
+    public_only: bool = True  # residents and apps choose among the public catalogue only
+
+
+@dataclass
+class Intake:
+    case: Case
+    receipt: Receipt
+    created: bool  # False: a replay of a submission already taken in
+
+
+def intake(sub: Submission, *, now=None) -> Intake:
+    """Take one submission in, or raise IntakeError naming every problem."""
+    now = now or timezone.now()
+    clean(sub)
+    found = _existing(sub)
+    if found:
+        return found
+    category = _category(sub)
+    answers = check_answers(category, sub.answers)
+    area_code = _locate(sub)
+    try:
+        with transaction.atomic():
+            return _open(sub, category, answers, area_code, now)
+    except IntegrityError:
+        found = _existing(sub)  # the same key won a race a moment ago: answer with its case
+        if found:
+            return found
+        raise
+
+
+# ── validation ────────────────────────────────────────────────────────────────────────────────
+
+
+def text(value, limit: int | None = None) -> str:
+    """Text as stored: control characters dropped, blanks trimmed. HTML stays as typed (escaped on output)."""
+    value = CONTROL.sub("", str(value or "")).strip()
+    return value[:limit] if limit else value
+
+
+def clean(sub: Submission) -> None:
+    """Normalise the submission in place; raise IntakeError with every problem found."""
+    problems = {}
+    if sub.channel not in Case.Channel.values:
+        problems["channel"] = _("unknown channel %(channel)s") % {"channel": sub.channel}
+    if len(str(sub.description or "")) > DESCRIPTION_MAX:
+        problems["description"] = _("the description is longer than %(n)d characters") % {"n": DESCRIPTION_MAX}
+    sub.description = text(sub.description)
+    sub.title = text(sub.title) or _title_of(sub.description)
+    if not sub.title:
+        problems["description"] = problems.get("description") or _("say what the problem is")
+    elif len(sub.title) > TITLE_MAX:
+        problems["title"] = _("the title is longer than %(n)d characters") % {"n": TITLE_MAX}
+    for name, limit in (("address", ADDRESS_MAX), ("reporter_name", NAME_MAX), ("key", KEY_MAX)):
+        value = text(getattr(sub, name))
+        if len(value) > limit:
+            problems[name] = _("longer than %(n)d characters") % {"n": limit}
+        setattr(sub, name, value)
+    sub.category_code = text(sub.category_code, 16)
+    sub.area_code = text(sub.area_code)
+    if sub.area_code and not re.fullmatch(r"\d{6,18}", sub.area_code):
+        problems["area_code"] = _("an area code is 6 to 18 digits")
+    sub.reporter_phone = text(sub.reporter_phone)
+    if sub.reporter_phone and not PHONE.match(sub.reporter_phone):
+        problems["phone"] = _("a phone number is digits, with + - or spaces between them")
+    if sub.urgency not in URGENCIES:
+        problems["urgency"] = _("urgency is one of 2h, 24h, 7d, 15d")
+    if len(sub.photos) > PHOTOS_MAX:
+        problems["photos"] = _("at most %(n)d photos") % {"n": PHOTOS_MAX}
+    else:
+        _check_photos(sub.photos, problems)
+    _check_point(sub, problems)
+    if problems:
+        raise IntakeError(problems)
+
+
+def _title_of(description: str) -> str:
+    first = description.splitlines()[0] if description else ""
+    return first[:40]
+
+
+def _check_photos(photos, problems: dict) -> None:
+    for photo in photos:
+        try:
+            check_file(photo)
+        except EvidenceError as error:
+            problems["photos"] = str(error)
+            return
+
+
+def _check_point(sub: Submission, problems: dict) -> None:
+    try:
+        lon = None if sub.lon in (None, "") else float(sub.lon)
+        lat = None if sub.lat in (None, "") else float(sub.lat)
+    except (TypeError, ValueError):
+        problems["location"] = _("longitude and latitude are numbers in degrees")
+        return
+    if (lon is None) != (lat is None):
+        problems["location"] = _("give both longitude and latitude, or neither")
+    elif lon is not None and not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        problems["location"] = _("longitude is -180 to 180 and latitude -90 to 90 degrees")
+    sub.lon, sub.lat = lon, lat
+    if lon is None and not sub.address and not sub.area_code and "location" not in problems:
+        problems["location"] = _("mark the place on the map or give an address")
+
+
+# ── the steps ─────────────────────────────────────────────────────────────────────────────────
+
+
+def _existing(sub: Submission) -> Intake | None:
+    if not sub.key:
+        return None
+    receipt = Receipt.objects.select_related("case").filter(channel=sub.channel, key=sub.key).first()
+    return Intake(receipt.case, receipt, created=False) if receipt else None
+
+
+def _category(sub: Submission) -> Category | None:
+    code = classify(sub)
+    if not code:
+        return None
+    found = Category.objects.filter(code=code, active=True, level=2)
+    if sub.public_only:
+        found = found.filter(public=True)
+    category = found.first()
+    if category is None and sub.channel != Case.Channel.HOTLINE:
+        raise IntakeError({"category": _("no category has the code %(code)s") % {"code": code}})
+    return category  # a hotline topic we do not know: the case waits for an operator to classify it
+
+
+def _locate(sub: Submission) -> str:
+    """The area code the case belongs to; a point outside the district is refused."""
+    if sub.lon is not None:
+        location = point_location(sub.lon, sub.lat)
+        if not location.grid_code:
+            raise IntakeError({"location": _(
+                "the point %(lon).5f, %(lat).5f is outside %(district)s: this service takes reports "
+                "from inside the district only") % {"lon": sub.lon, "lat": sub.lat, "district": district_name()}})
+        return location.microgrid_code or location.grid_code
+    if sub.area_code:
+        return sub.area_code
+    return place_of_text(sub.address)
+
+
+def _open(sub: Submission, category, answers: dict, area_code: str, now) -> Intake:
+    case = open_case(
+        channel=sub.channel, title=sub.title, description=sub.description,
+        category_code=category.code if category else "", lon=sub.lon, lat=sub.lat, address=sub.address,
+        area_code=area_code, reporter_name=sub.reporter_name, reporter_phone=sub.reporter_phone,
+        reporter=sub.reporter, anonymous=sub.anonymous, urgency=sub.urgency, actor=sub.actor,
+        external_id=sub.key[:64], now=sub.reported_at or now,
+    )
+    receipt = Receipt.objects.create(case=case, channel=sub.channel, key=sub.key, token=new_token(),
+                                     answers=answers, media_urls=sub.media_urls, api_key=sub.api_key)
+    if sub.photos:
+        attach(case, case.transitions.get(seq=1), sub.photos, sub.actor)
+    if category is not None and _accepts_at_once(category):
+        perform(case, "accept", None, now=now)  # 立案: the deadline starts; 派遣 follows when the matrix is clear
+    return Intake(case, receipt, created=True)
+
+
+def _accepts_at_once(category: Category) -> bool:
+    """立案 at intake unless the category's rule asks for on-site verification (核实) first."""
+    rule = CategoryRule.objects.filter(category=category).order_by("-version").first()
+    return rule is not None and not rule.verify_required
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)

@@ -1,0 +1,201 @@
+"""What Open311 shows: the public catalogue as services, and the public part of cases as requests.
+
+Only cases that came in through public channels (Open311 apps, the resident pages, patrols) are
+listed, and never with a reporter's name or phone: hotline calls and enterprise demands stay inside."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finegrid.cases.models import Case, Category, CategoryRule, Transition
+from finegrid.intake.models import Question, Receipt, Update
+from finegrid.intake.timeline import CLOSED_STATES, HIDDEN, public_steps, status_of, words_for
+
+PUBLIC_CHANNELS = (Case.Channel.OPEN311, Case.Channel.WEB, Case.Channel.PATROL)
+WINDOW = timedelta(days=90)  # the spec's default window: 90 days or 1,000 requests, whichever is smaller
+MAX_PAGE = 1000
+
+
+def _refused(status, text):
+    from .views import Refused
+
+    return Refused(status, text)
+
+
+# ── services ──────────────────────────────────────────────────────────────────────────────────
+
+
+def public_categories() -> QuerySet:
+    """The catalogue's public, active leaves (小类) that have a rule to accept a case by."""
+    return Category.objects.filter(level=2, public=True, active=True, rules__isnull=False).distinct()
+
+
+def service_type(category: Category) -> str:
+    """batch: the category waits for a grid worker's on-site 核实 before it becomes a case with a
+    deadline, so the client gets a token first; realtime: accepted at once."""
+    rule = CategoryRule.objects.filter(category=category).order_by("-version").first()
+    return "batch" if rule is not None and rule.verify_required else "realtime"
+
+
+def services() -> list[dict]:
+    categories = (public_categories().select_related("parent")
+                  .annotate(asks=Exists(Question.objects.filter(category=OuterRef("pk"))))
+                  .order_by("code"))
+    verify = dict(CategoryRule.objects.order_by("category", "version").values_list("category", "verify_required"))
+    return [{
+        "service_code": c.code, "service_name": c.name, "description": c.name,
+        "metadata": c.asks, "type": "batch" if verify.get(c.pk) else "realtime",
+        "keywords": ",".join(c.keywords), "group": c.parent.name if c.parent else "",
+    } for c in categories]
+
+
+def attributes(category: Category) -> list[dict]:
+    return [{
+        "variable": q.variable, "code": q.code, "datatype": q.datatype, "required": q.required,
+        "datatype_description": q.datatype_description, "order": q.order, "description": q.description,
+        "values": [{"key": v.get("key"), "name": v.get("name")} for v in q.values],
+    } for q in category.questions.all()]
+
+
+# ── requests ──────────────────────────────────────────────────────────────────────────────────
+
+
+def public_cases() -> QuerySet:
+    return (Case.objects.filter(channel__in=PUBLIC_CHANNELS)
+            .filter(Q(category__isnull=True) | Q(category__public=True))
+            .select_related("category", "unit"))
+
+
+def parse_w3c(value: str | None, name: str) -> datetime | None:
+    """A W3C datetime with its zone; anything else is the caller's 400."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise _refused(400, _("%(name)s must be a W3C datetime with a zone, such as 2026-03-10T09:30:00+08:00")
+                       % {"name": name})
+    return moment
+
+
+def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise _refused(400, _("%(name)s must be a whole number from %(low)d to %(high)d")
+                       % {"name": name, "low": low, "high": high})
+    return int(value)
+
+
+def _window(params) -> tuple[datetime, datetime]:
+    start, end = parse_w3c(params.get("start_date"), "start_date"), parse_w3c(params.get("end_date"), "end_date")
+    if start and end and end < start:
+        raise _refused(400, _("end_date is before start_date"))
+    if start and end and end - start > WINDOW:
+        raise _refused(400, _("start_date to end_date may span at most 90 days"))
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - WINDOW
+    if end is None:
+        end = start + WINDOW
+    return start, end
+
+
+def _listed(values: str | None) -> list[str]:
+    return [v.strip() for v in (values or "").split(",") if v.strip()]
+
+
+def requests(params, extensions: bool = False) -> list[dict]:
+    cases = public_cases()
+    ids = _listed(params.get("service_request_id"))
+    page = _int(params.get("page"), "page", 1, 1, 100_000)
+    size = _int(params.get("page_size"), "page_size", MAX_PAGE, 1, MAX_PAGE)
+    if ids:  # service_request_id overrides every other filter
+        cases = cases.filter(ticket__in=ids[:MAX_PAGE])
+    else:
+        cases = _filtered(cases, params)
+    rows = list(cases.order_by("-reported_at", "-id")[(page - 1) * size:page * size])
+    media = _media(rows)
+    notes = _notes(rows) if extensions else {}
+    return [request_of(case, extensions, media.get(case.pk, ""), notes.get(case.pk)) for case in rows]
+
+
+def _filtered(cases: QuerySet, params) -> QuerySet:
+    start, end = _window(params)
+    cases = cases.filter(reported_at__gte=start, reported_at__lte=end)
+    codes = _listed(params.get("service_code"))
+    if codes:
+        cases = cases.filter(category__code__in=codes)
+    statuses = {s.lower() for s in _listed(params.get("status"))}
+    if statuses - {"open", "closed"}:
+        raise _refused(400, _("status is open or closed (comma separated)"))
+    if statuses == {"open"}:
+        cases = cases.exclude(state__in=CLOSED_STATES)
+    elif statuses == {"closed"}:
+        cases = cases.filter(state__in=CLOSED_STATES)
+    return cases
+
+
+def _media(cases) -> dict:
+    rows = Receipt.objects.filter(case__in=cases).values_list("case_id", "media_urls")
+    return {case_id: urls[0] for case_id, urls in rows if urls}
+
+
+def _notes(cases) -> dict:
+    found: dict = {}
+    rows = Transition.objects.filter(case__in=cases).exclude(action__in=HIDDEN).select_related("unit").order_by("seq")
+    for row in rows:
+        found.setdefault(row.case_id, []).append(
+            {"datetime": row.at, "summary": words_for(row), "type": "activity"})
+    return found
+
+
+def request_of(case: Case, extensions: bool = False, media_url: str = "", notes=None) -> dict:
+    last = public_steps(case)[-1:] if notes is None and extensions else None
+    row = {
+        "service_request_id": case.ticket, "status": status_of(case.state),
+        "status_notes": _status_notes(case, notes, last),
+        "service_name": case.category.name if case.category else "",
+        "service_code": case.category.code if case.category else "",
+        "description": case.description or case.title,
+        "agency_responsible": case.unit.name if case.unit else "",
+        "service_notice": "", "requested_datetime": case.reported_at, "updated_datetime": case.updated_at,
+        "expected_datetime": case.due_at, "address": case.address, "address_id": "", "zipcode": "",
+        "lat": case.lat if case.lat is not None else "", "long": case.lon if case.lon is not None else "",
+        "media_url": media_url,
+    }
+    if extensions:
+        row["notes"] = notes if notes is not None else [
+            {"datetime": s.at, "summary": s.words, "type": "activity"} for s in public_steps(case)]
+    return row
+
+
+def _status_notes(case: Case, notes, last) -> str:
+    if notes:
+        return notes[-1]["summary"]
+    if last:
+        return last[0].words
+    return str(case.get_state_display())
+
+
+# ── mySociety's updates ───────────────────────────────────────────────────────────────────────
+
+
+def updates(params) -> list[dict]:
+    start, end = _window(params)
+    public = public_cases().values("pk")
+    steps = (Transition.objects.filter(case__in=public, at__gte=start, at__lte=end).exclude(action__in=HIDDEN)
+             .select_related("case", "unit").order_by("at", "id")[:MAX_PAGE])
+    rows = [{"update_id": f"t{t.pk}", "service_request_id": t.case.ticket, "status": status_of(t.to_state),
+             "updated_datetime": t.at, "description": words_for(t), "media_url": ""} for t in steps]
+    posted = (Update.objects.filter(case__in=public, created_at__gte=start, created_at__lte=end)
+              .select_related("case").order_by("created_at", "id")[:MAX_PAGE])
+    rows += [{"update_id": f"u{u.pk}", "service_request_id": u.case.ticket, "status": status_of(u.case.state),
+              "updated_datetime": u.updated_at, "description": u.description, "media_url": u.media_url} for u in posted]
+    rows.sort(key=lambda row: row["updated_datetime"])
+    return rows[:MAX_PAGE]

@@ -1,0 +1,233 @@
+"""Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2), with the common
+extensions (page/page_size, extensions=true) and mySociety's servicerequestupdates.
+
+Each view keeps one order: read the parameters (empty ones count as absent) → check the api_key
+where the method needs one → call the domain (`intake`, the case queries) → write the document
+in the format the URL asks for. Every refusal is GeoReport's error document with 400, 403 or 404."""
+
+import hashlib
+import json
+import re
+from functools import wraps
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from finegrid.cases.models import Case, Category
+from finegrid.intake.intake import IntakeError, Submission, intake, text
+from finegrid.intake.keys import valid_key
+from finegrid.intake.models import Receipt, Update
+
+from . import queries
+from .render import document, errors
+
+ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,64})\](\[\])?$")
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
+
+
+class Refused(Exception):
+    def __init__(self, status: int, *descriptions: str):
+        self.status, self.descriptions = status, descriptions
+
+
+class Params:
+    """The request's parameters, body over query string; an empty value is no value (the spec)."""
+
+    def __init__(self, request):
+        self.sources = [request.POST, request.GET] if request.method == "POST" else [request.GET]
+
+    def get(self, name: str) -> str | None:
+        for source in self.sources:
+            value = source.get(name)
+            if value not in (None, ""):
+                return value
+        return None
+
+    def attributes(self) -> dict:
+        answers = {}
+        for source in reversed(self.sources):
+            for name in source:
+                match = ATTRIBUTE.match(name)
+                if match:
+                    values = [v for v in source.getlist(name) if v != ""]
+                    if values:
+                        answers[match[1]] = values if match[2] else values[-1]
+        return answers
+
+    def items(self) -> list:
+        return sorted((k, v) for source in self.sources for k in source if k != "api_key" for v in source.getlist(k))
+
+
+def endpoint(methods=("GET",)):
+    """The format check, the method check, and every refusal as an Open311 error document."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, fmt, **kwargs):
+            if fmt not in ("xml", "json"):
+                return errors("xml", 404, _("the format must be xml or json"))
+            if request.method not in methods:
+                response = errors(fmt, 405, _("method %(method)s is not allowed here") % {"method": request.method})
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, fmt, Params(request), **kwargs)
+            except Refused as refusal:
+                return errors(fmt, refusal.status, *refusal.descriptions)
+            except (RequestDataTooBig, TooManyFieldsSent):
+                return errors(fmt, 400, _("the request is too large"))
+
+        return wrapper
+
+    return decorate
+
+
+def _key(params: Params):
+    key = valid_key(params.get("api_key") or "")
+    if key is None:
+        raise Refused(403, _("a valid api_key is required"))
+    return key
+
+
+# ── discovery and services ────────────────────────────────────────────────────────────────────
+
+
+@endpoint()
+def discovery(request, fmt, params):
+    url = request.build_absolute_uri("/open311/v2/")
+    return document(fmt, "discovery", {
+        "changeset": CHANGESET,
+        "contact": _("The district's grid management centre (12345 hotline)"),
+        "key_service": _("Ask the district's administrator for an api_key (finegrid open311-key create NAME)"),
+        "endpoints": [{"specification": SPECIFICATION, "url": url, "changeset": CHANGESET, "type": "production",
+                       "formats": ["text/xml", "application/json"]}],
+    })
+
+
+@endpoint()
+def services(request, fmt, params):
+    return document(fmt, "services", queries.services())
+
+
+@endpoint()
+def service_definition(request, fmt, params, code):
+    category = queries.public_categories().filter(code=code).first()
+    if category is None:
+        raise Refused(404, _("no service has the code %(code)s") % {"code": code})
+    return document(fmt, "service_definition", {"service_code": category.code,
+                                                 "attributes": queries.attributes(category)})
+
+
+# ── service requests ──────────────────────────────────────────────────────────────────────────
+
+
+@endpoint(methods=("GET", "POST"))
+def requests(request, fmt, params):
+    if request.method == "POST":
+        return _post_request(request, fmt, params)
+    return document(fmt, "service_requests", queries.requests(params, extensions=params.get("extensions") == "true"))
+
+
+@endpoint()
+def one_request(request, fmt, params, ticket):
+    case = queries.public_cases().filter(ticket=ticket).first()
+    if case is None:
+        raise Refused(404, _("no service request has the id %(id)s") % {"id": ticket})
+    return document(fmt, "service_requests", [queries.request_of(case, params.get("extensions") == "true")])
+
+
+@endpoint()
+def token(request, fmt, params, token):
+    receipt = Receipt.objects.select_related("case").filter(token=token, channel=Case.Channel.OPEN311).first()
+    if receipt is None:
+        raise Refused(404, _("no token %(token)s") % {"token": token})
+    return document(fmt, "service_requests", [{"service_request_id": receipt.case.ticket, "token": receipt.token}])
+
+
+def _post_request(request, fmt, params):
+    api_key = _key(params)
+    code = params.get("service_code")
+    if code is None:
+        raise Refused(400, _("service_code is required"))
+    category = queries.public_categories().filter(code=code).first()
+    if category is None:
+        raise Refused(400, _("no service has the code %(code)s") % {"code": code})
+    if params.get("lat") is None and params.get("long") is None and params.get("address_string") is None \
+            and params.get("address_id") is None:
+        raise Refused(400, _("a location is required: lat and long, address_string or address_id"))
+    try:
+        taken = intake(_submission(request, params, api_key, code))
+    except IntakeError as error:
+        raise Refused(400, *[f"{name}: {problem}" for name, problem in error.problems.items()])
+    if queries.service_type(category) == "batch":
+        row = {"token": taken.receipt.token, "service_notice": ""}
+    else:
+        row = {"service_request_id": taken.case.ticket, "service_notice": "", "account_id": params.get("account_id") or ""}
+    return document(fmt, "service_requests", [row])
+
+
+def _submission(request, params: Params, api_key, code: str) -> Submission:
+    name = " ".join(part for part in (params.get("last_name"), params.get("first_name")) if part)
+    media = params.get("media_url")
+    return Submission(
+        channel=Case.Channel.OPEN311, description=params.get("description") or "", category_code=code,
+        lon=params.get("long"), lat=params.get("lat"), address=params.get("address_string") or "",
+        area_code=params.get("address_id") or "", reporter_name=name, reporter_phone=params.get("phone") or "",
+        answers=params.attributes(), media_urls=[text(media, 500)] if media else [], api_key=api_key,
+        key=_idempotency_key(request, params, api_key),
+    )
+
+
+def _idempotency_key(request, params: Params, api_key) -> str:
+    """The client's Idempotency-Key, else a digest of the request (the same body sent twice the same
+    day is one report): a retried POST must not open a second case."""
+    given = request.headers.get("Idempotency-Key", "").strip()
+    basis = given or json.dumps([params.items(), timezone.localdate().isoformat()], ensure_ascii=False)
+    return f"{api_key.pk}:" + hashlib.sha256(basis.encode()).hexdigest()
+
+
+# ── mySociety's service request updates ───────────────────────────────────────────────────────
+
+
+@endpoint(methods=("GET", "POST"))
+def updates(request, fmt, params):
+    if request.method == "POST":
+        return _post_update(fmt, params)
+    return document(fmt, "service_request_updates", queries.updates(params))
+
+
+def _post_update(fmt, params):
+    api_key = _key(params)
+    ticket, status = params.get("service_request_id"), (params.get("status") or "").lower()
+    if ticket is None:
+        raise Refused(400, _("service_request_id is required"))
+    if status not in ("", "open", "closed"):
+        raise Refused(400, _("status is open or closed"))
+    case = queries.public_cases().filter(ticket=ticket).first()
+    if case is None:
+        raise Refused(404, _("no service request has the id %(id)s") % {"id": ticket})
+    description = params.get("description") or ""
+    if len(description) > 5000:
+        raise Refused(400, _("the description is longer than %(n)d characters") % {"n": 5000})
+    update = _store_update(case, api_key, params, status, text(description))
+    return document(fmt, "service_request_updates", [{"update_id": f"u{update.pk}"}])
+
+
+def _store_update(case, api_key, params: Params, status: str, description: str) -> Update:
+    external = text(params.get("update_id") or "", 64)
+    if external:
+        found = Update.objects.filter(api_key=api_key, external_id=external).first()
+        if found:
+            return found  # a replay
+    author = " ".join(part for part in (params.get("last_name"), params.get("first_name")) if part)
+    moment = queries.parse_w3c(params.get("updated_datetime"), "updated_datetime") or timezone.now()
+    media = text(params.get("media_url") or "", 500)
+    with transaction.atomic():
+        return Update.objects.create(case=case, api_key=api_key, external_id=external, status=status,
+                                     description=description, media_url=media if media.startswith("http") else "",
+                                     author=text(author, 128), updated_at=moment)

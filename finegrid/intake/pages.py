@@ -1,0 +1,178 @@
+"""The resident pages (mobile first): report a problem with a map pin or an address, a category
+and photos, openly or anonymously; look a report up by ticket number and phone; rate it once it
+is closed. The phone is shown masked on every page after the report is taken in."""
+
+import uuid
+
+import shapely
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from finegrid.cases.models import Case, Category
+from finegrid.cases.workflow import TransitionError, perform
+from finegrid.grid.models import Region
+from finegrid.grid.svg import Frame, Shape, map_paths
+from finegrid.org.privacy import mask_phone
+
+from .intake import IntakeError, Submission, intake
+from .models import Question
+from .open311.views import ATTRIBUTE
+from .timeline import followed, public_steps, status_of
+
+MAP_WIDTH = 600
+LOOKUP_TRIES = 10  # failed lookups per address per 10 minutes: a ticket + phone pair cannot be guessed
+RESIDENT_DOMAINS = ("component", "event", "hotline")
+
+
+def district_map() -> dict:
+    """The streets as an SVG, with the frame the page's script turns a tap into lon/lat with."""
+    streets = list(Region.objects.filter(level__in=["street", "town"], geometry__isnull=False).order_by("code"))
+    if not streets:
+        return {}
+    shapes = [Shape(s.geometry, "", s.name, "#dfe8f1") for s in streets]
+    bounds = shapely.total_bounds([s.geometry for s in shapes])
+    frame = Frame(bounds, MAP_WIDTH)
+    return {**map_paths(shapes, width=MAP_WIDTH), "minx": frame.minx, "maxy": frame.maxy, "kx": frame.kx,
+            "scale": frame.scale}
+
+
+def categories_for_residents():
+    leaves = Category.objects.filter(level=2, public=True, active=True, domain__in=RESIDENT_DOMAINS)
+    return (Category.objects.filter(level=1, public=True, active=True, domain__in=RESIDENT_DOMAINS)
+            .prefetch_related(Prefetch("children", queryset=leaves, to_attr="leaves")).order_by("code"))
+
+
+@require_http_methods(["GET", "POST"])
+def report(request):
+    form, problems = {}, {}
+    if request.method == "POST":
+        try:
+            form = request.POST.dict()
+            photos = request.FILES.getlist("photos")
+        except (RequestDataTooBig, TooManyFieldsSent):
+            return HttpResponseBadRequest(_("The report is too large."))
+        try:
+            taken = intake(_submission(request, form, photos))
+        except IntakeError as error:
+            problems = error.problems
+        else:
+            request.session.setdefault("reported", [])
+            request.session["reported"] = [*request.session["reported"][-19:], taken.case.ticket]
+            return redirect("intake-reported", ticket=taken.case.ticket)
+    context = {"form": form, "problems": problems, "categories": categories_for_residents(), "map": district_map(),
+               "questions": _questions(),
+               "key": form.get("key") or uuid.uuid4().hex}
+    return render(request, "intake/report.html", context, status=400 if problems else 200)
+
+
+def _questions() -> list[tuple[str, list]]:
+    """Each category's extra questions, shown by the page's script when that category is chosen."""
+    grouped: dict = {}
+    for question in Question.objects.filter(category__public=True, category__active=True).select_related("category"):
+        grouped.setdefault(question.category.code, []).append(question)
+    return sorted(grouped.items())
+
+
+def _answers(request) -> dict:
+    answers = {}
+    for name in request.POST:
+        match = ATTRIBUTE.match(name)
+        if match:
+            values = [v for v in request.POST.getlist(name) if v != ""]
+            if values:
+                answers[match[1]] = values if match[2] or len(values) > 1 else values[0]
+    return answers
+
+
+def _submission(request, form: dict, photos) -> Submission:
+    anonymous = form.get("anonymous") == "on"
+    user = request.user if request.user.is_authenticated else None
+    return Submission(
+        channel=Case.Channel.WEB, description=form.get("description", ""), category_code=form.get("category", ""),
+        lon=form.get("lon") or None, lat=form.get("lat") or None, address=form.get("address", ""),
+        reporter_name="" if anonymous else form.get("name", ""), reporter_phone=form.get("phone", ""),
+        anonymous=anonymous, reporter=user, actor=user, photos=photos, answers=_answers(request),
+        key=("web:" + form["key"])[:128] if form.get("key") else "",
+    )
+
+
+def reported(request, ticket):
+    """The receipt: the ticket to read out on the phone and, masked, the phone to look it up with."""
+    if ticket not in request.session.get("reported", []):
+        return redirect("intake-track")
+    case = Case.objects.select_related("category").filter(ticket=ticket).first()
+    if case is None:
+        return redirect("intake-track")
+    return render(request, "intake/reported.html", {"case": case, "spoken": spoken(case.ticket),
+                                                    "phone": mask_phone(case.reporter_phone)})
+
+
+def spoken(ticket: str) -> str:
+    """The ticket in groups a person reads out and writes down: 261127 000 2001."""
+    return " ".join([ticket[:6], ticket[6:9], ticket[9:]]) if ticket.isdigit() and len(ticket) > 9 else ticket
+
+
+def digits(value: str) -> str:
+    return "".join(ch for ch in value or "" if ch.isdigit())
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    problem = ""
+    if request.method == "POST":
+        address = request.META.get("REMOTE_ADDR", "")
+        tries = cache.get(f"intake-track:{address}", 0)
+        if tries >= LOOKUP_TRIES:
+            problem = _("Too many tries. Wait ten minutes and try again.")
+        else:
+            case = _find(request.POST.get("ticket", ""), request.POST.get("phone", ""))
+            if case is not None:
+                request.session["tracked"] = [*request.session.get("tracked", [])[-19:], case.ticket]
+                return redirect("intake-case", ticket=case.ticket)
+            cache.set(f"intake-track:{address}", tries + 1, 600)
+            problem = _("No report has this ticket number with this phone number.")
+    return render(request, "intake/track.html", {"problem": problem, "form": request.POST},
+                  status=400 if problem else 200)
+
+
+def _find(ticket: str, phone: str) -> Case | None:
+    ticket, phone = digits(ticket), digits(phone)
+    if not ticket or len(phone) < 5:
+        return None
+    case = Case.objects.filter(ticket=ticket).only("ticket", "reporter_phone").first()
+    return case if case is not None and digits(case.reporter_phone) == phone else None
+
+
+@require_http_methods(["GET", "POST"])
+def case_page(request, ticket):
+    """A report's progress in plain words; the rating form once it is closed."""
+    if ticket not in request.session.get("tracked", []) and ticket not in request.session.get("reported", []):
+        return redirect("intake-track")
+    case = Case.objects.select_related("category", "unit").filter(ticket=ticket).first()
+    if case is None:
+        return redirect("intake-track")
+    problem = ""
+    if request.method == "POST":
+        problem = _rate(case, request.POST.get("rating", ""), request.POST.get("comment", ""))
+        if not problem:
+            return redirect("intake-case", ticket=ticket)
+    shown = followed(case)
+    context = {"case": case, "shown": shown, "steps": public_steps(shown), "status": status_of(shown.state),
+               "phone": mask_phone(case.reporter_phone), "spoken": spoken(case.ticket), "problem": problem,
+               "can_rate": case.state == Case.State.CLOSED, "ratings": range(5, 0, -1)}
+    return render(request, "intake/case.html", context, status=400 if problem else 200)
+
+
+def _rate(case: Case, rating: str, comment: str) -> str:
+    if not rating.isdigit():
+        return _("Choose a rating from 1 to 5.")
+    try:
+        perform(case, "rate", None, data={"rating": int(rating)}, reason=comment.strip()[:500])
+    except TransitionError as error:
+        return str(error)
+    return ""

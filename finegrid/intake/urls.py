@@ -1,0 +1,16 @@
+"""Intake's addresses: Open311 for apps, the resident pages, the grid workers' patrol page."""
+
+from django.urls import include, path
+
+from . import pages, patrol
+
+urlpatterns = [
+    path("open311/v2/", include("finegrid.intake.open311.urls")),
+    path("report/", pages.report, name="intake-report"),
+    path("report/<str:ticket>/received/", pages.reported, name="intake-reported"),
+    path("track/", pages.track, name="intake-track"),
+    path("track/<str:ticket>/", pages.case_page, name="intake-case"),
+    path("patrol/", patrol.page, name="intake-patrol"),
+    path("patrol/reports/", patrol.report, name="intake-patrol-report"),
+    path("patrol/tasks/<str:ticket>/", patrol.task, name="intake-patrol-task"),
+]
