@@ -9,6 +9,8 @@ FG     := FINEGRID_DEMO=1 $(BIN)/finegrid
 # Each app may keep its own catalogue (finegrid/<app>/locale/…); all of them are compiled.
 PO     := $(wildcard finegrid/locale/*/LC_MESSAGES/django.po finegrid/*/locale/*/LC_MESSAGES/django.po)
 MO     := $(PO:.po=.mo)
+# The console's front-end libraries (htmx) come from npm into a folder served as static files.
+ASSETS := finegrid/console/static/console
 
 .PHONY: demo test install messages clean
 
@@ -28,10 +30,13 @@ test: install messages
 install: $(VENV)/.installed
 
 # Reinstalled whenever pyproject.toml changes; the stamp keeps repeated runs quick.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(ASSETS)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q npm)
+	npm ci --prefix $(ASSETS) --no-audit --no-fund --loglevel=error
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 	touch $@
 
 messages: $(MO)

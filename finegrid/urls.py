@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from finegrid.cases.api import api
+from finegrid.console.forms import LockoutAuthenticationForm
 from finegrid.core import views as core_views
 from finegrid.grid import views as grid_views
 
@@ -11,7 +12,7 @@ urlpatterns = [
     path("regions/<str:code>/", grid_views.region, name="region"),
     path("grids/<str:code>/", grid_views.grid, name="grid"),
     path("health", core_views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("sensing/", include("finegrid.sensing.urls")),
     path("insight/", include("finegrid.insight.urls")),
     path("", include("finegrid.intake.urls")),
+    path("console/", include("finegrid.console.urls")),
 ]

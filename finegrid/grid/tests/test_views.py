@@ -71,6 +71,6 @@ def test_pages_switch_to_english(client, people):
 
 def test_sign_in_with_a_password_leads_home(client, people):
     response = client.post(reverse("login"), {"username": "leader", "password": "Test-password-1"})
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert response.status_code == 302 and response["Location"] == reverse("console:home")
     wrong = client.post(reverse("login"), {"username": "leader", "password": "nope"})
     assert wrong.status_code == 200 and "用户名或密码错误" in wrong.content.decode()

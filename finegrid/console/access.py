@@ -1,0 +1,57 @@
+"""Who is looking: the desk a user works at, the cases they may see, and the guards of each page.
+
+The cases a user may see are the API's (`cases.api.visible_cases`): one rule for both."""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from finegrid.cases.api import Viewer, visible_cases
+from finegrid.org.models import Role
+from finegrid.org.scopes import Scope, scope_of
+
+# The desk a user lands on: the first of their roles in this order.
+DESKS = [
+    (Role.LEADER, "leader"), (Role.SUPERVISOR, "supervisor"), (Role.DISPATCHER, "dispatcher"),
+    (Role.OPERATOR, "dispatcher"), (Role.HANDLER, "unit"), (Role.GRID_WORKER, "grid_worker"),
+    (Role.ADMIN, "admin"), (Role.SECURITY_ADMIN, "security"), (Role.AUDITOR, "auditor"),
+]
+COMMAND_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Desk:
+    viewer: Viewer
+    name: str
+    scope: Scope
+
+    @classmethod
+    def of(cls, user) -> "Desk":
+        viewer = Viewer.of(user)
+        name = next((desk for role, desk in DESKS if role in viewer.roles), "none")
+        return cls(viewer, name, scope_of(user))
+
+    @property
+    def roles(self) -> frozenset:
+        return self.viewer.roles
+
+    def cases(self):
+        return visible_cases(self.viewer)
+
+
+def desk_required(roles=None):
+    """login_required, then the user's Desk on request.desk; 404 when they hold none of `roles`
+    (a stranger should not learn which pages exist, as with the grid pages)."""
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            request.desk = Desk.of(request.user)
+            if roles is not None and not (request.desk.roles & roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorate

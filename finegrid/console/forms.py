@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import security
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    """Refuses a locked account before its password is even checked, so guessing goes nowhere."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("Wrong user name or password."),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username:
+            until = security.locked_until(username)
+            if until is not None:
+                minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+                raise forms.ValidationError(
+                    _("Too many failed sign-ins: this account is locked for %(minutes)d more minutes, "
+                      "or until the security administrator unlocks it.") % {"minutes": minutes},
+                    code="locked",
+                )
+        return super().clean()
+
+
+class ActionForm(forms.Form):
+    """The inputs any case action may take; the action itself says which are required."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.CharField(label=gettext_lazy("Unit"), required=False, max_length=32)
+    master = forms.CharField(label=gettext_lazy("Ticket of the case to merge into"), required=False, max_length=20)
+    rating = forms.IntegerField(label=gettext_lazy("Rating (1–5)"), required=False, min_value=1, max_value=5)
+    limit = forms.CharField(label=gettext_lazy("Extension (e.g. 3工作日)"), required=False, max_length=16)
+    category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=16)

@@ -1,0 +1,48 @@
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from finegrid.org.models import Role
+
+from finegrid.cases.api import Viewer
+
+from ..access import COMMAND_ROLES, OVERVIEW_ROLES
+
+register = template.Library()
+
+# (label, url name, roles that see the link; None = every staff member)
+LINKS = [
+    (_("My desk"), "console:home", None),
+    (_("Command centre"), "console:command", COMMAND_ROLES),
+    (_("Queue"), "console:queue", COMMAND_ROLES),
+    (_("Cases"), "console:cases", None),
+    (_("Overview"), "console:overview", OVERVIEW_ROLES),
+    (_("Unit desk"), "console:unit_desk", {Role.HANDLER}),
+    (_("My grid"), "console:worker", {Role.GRID_WORKER}),
+    (_("Grid map"), "home", None),
+    (_("Security"), "console:security", {Role.SECURITY_ADMIN}),
+    (_("Audit log"), "console:audit", {Role.AUDITOR}),
+    (_("Administration"), "admin:index", {Role.ADMIN}),
+]
+
+
+@register.inclusion_tag("console/_nav.html", takes_context=True)
+def console_nav(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"links": []}
+    desk = getattr(request, "desk", None)
+    roles = desk.roles if desk else Viewer.of(user).roles  # one query on pages of other apps
+    path = request.path
+    links = []
+    for label, name, allowed in LINKS:
+        if allowed is None or roles & allowed:
+            url = reverse(name)
+            links.append({"label": label, "url": url, "current": path == url})
+    return {"links": links}
+
+
+@register.filter
+def countdown_class(deadline) -> str:
+    return f"due-{deadline['colour']}" if deadline else ""

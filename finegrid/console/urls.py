@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import cases, command, desks, governance, overview
+
+app_name = "console"
+urlpatterns = [
+    path("", desks.home, name="home"),
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/<str:ticket>/", cases.case_detail, name="case"),
+    path("cases/<str:ticket>/act/<str:action>/", cases.case_act, name="act"),
+    path("cases/<str:ticket>/photos/<int:pk>/", cases.evidence_file, name="photo"),
+    path("command/", command.command, name="command"),
+    path("command/map/", command.district_map, name="map"),
+    path("feed/", command.feed, name="feed"),
+    path("queue/", command.queue, name="queue"),
+    path("queue/bulk/", command.queue_bulk, name="queue_bulk"),
+    path("queue/<str:name>/", command.queue, name="queue_named"),
+    path("queue/hint/<str:ticket>/", command.queue_hint, name="queue_hint"),
+    path("merge/", command.merge, name="merge"),
+    path("unit/", desks.unit_desk, name="unit_desk"),
+    path("worker/", desks.worker, name="worker"),
+    path("overview/", overview.overview, name="overview"),
+    path("overview/ranking/<str:by>/", overview.ranking, name="ranking"),
+    path("audit/", governance.audit_log, name="audit"),
+    path("security/", governance.security_desk, name="security"),
+    path("security/unlock/", governance.unlock, name="unlock"),
+]

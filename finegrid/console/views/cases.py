@@ -1,0 +1,165 @@
+"""The case list and the case page: history, place, photos, related cases, the deadline, and
+exactly the actions this person may take now."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from finegrid.cases import dispatch
+from finegrid.cases.actions import ACTIONS, OPEN
+from finegrid.cases.models import Case, Evidence, Transition
+from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
+from finegrid.core.models import audit
+from finegrid.org.models import Person, Unit
+
+from .. import caselist, exports, timeline
+from ..access import desk_required
+from ..forms import ActionForm
+from ..location import case_map
+
+ACTION_FIELDS = {"dispatch": ["unit"], "reassign": ["unit"], "merge": ["master"], "rate": ["rating"],
+                 "extend_request": ["limit"]}
+PHOTO_ACTIONS = {"report_done", "verify", "check_ok", "rework"}
+RELATED_WINDOW = timedelta(days=30)
+
+
+@desk_required()
+def case_list(request):
+    filters, bad = caselist.filters_from(request.GET)
+    cases = caselist.filtered(request.desk.cases(), filters)
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        return caselist.export(fmt, cases, request.desk.viewer)
+    page = _page_number(request)
+    rows, more = caselist.page_of(cases, page)
+    return render(request, "console/case_list.html", {
+        "rows": rows, "page": page, "more": more, "filters": filters, "bad_filters": bad,
+        "states": Case.State.choices, "channels": Case.Channel.choices, "query": _query_without_page(request),
+    })
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
+def visible_case(request, ticket: str) -> Case:
+    case = (request.desk.cases().select_related("category", "unit", "master", "grid", "owner", "rule")
+            .filter(ticket=ticket).first())
+    if case is None:  # also when it exists outside the scope: do not reveal which tickets exist
+        raise Http404
+    return case
+
+
+@desk_required()
+def case_detail(request, ticket):
+    case = visible_case(request, ticket)
+    now = timezone.now()
+    transitions = list(case.transitions.order_by("seq"))
+    photos = list(case.evidence.order_by("pk"))
+    names = dict(Person.objects.filter(user_id__in={t.actor_id for t in transitions if t.actor_id})
+                 .values_list("user_id", "full_name"))
+    by_transition = {}
+    for photo in photos:
+        by_transition.setdefault(photo.transition_id, []).append(photo)
+    actions = allowed_actions(case, request.user)
+    context = {
+        "case": case, "story": timeline.story(transitions, names, by_transition), "photos": photos,
+        "deadline": timeline.deadline(case, now), "actions": [_action_form(case, act) for act in actions],
+        "related": _related(request, case, now), "duplicates": list(case.duplicates.only("ticket", "title", "state")),
+        "map": case_map(case), "phone": request.desk.viewer.phone(case),
+        "suggestions": dispatch.suggestions(case) if any(a.name in ("dispatch", "reassign") for a in actions) else [],
+        "units": Unit.objects.filter(active=True).only("code", "name").order_by("code")
+        if any(a.name in ("dispatch", "reassign") for a in actions) else [],
+    }
+    return render(request, "console/case_detail.html", context)
+
+
+def _action_form(case, act) -> dict:
+    return {"act": act, "fields": ACTION_FIELDS.get(act.name, []), "photos": act.name in PHOTO_ACTIONS,
+            "form": ActionForm(initial={"version": case.version})}
+
+
+def _related(request, case, now) -> list[Case]:
+    """Open cases of the same category in the same grid lately: likely the same problem."""
+    if not case.area_code or case.category_id is None:
+        return []
+    grid_code = case.area_code[:15]
+    return list(request.desk.cases().filter(
+        category_id=case.category_id, state__in=OPEN, reported_at__gte=now - RELATED_WINDOW,
+        area_code__gte=grid_code, area_code__lte=grid_code.ljust(18, "9"),
+    ).exclude(pk=case.pk).order_by("-pk").only("ticket", "title", "state", "reported_at")[:10])
+
+
+@require_POST
+@desk_required()
+def case_act(request, ticket, action):
+    case = visible_case(request, ticket)
+    act = ACTIONS.get(action)
+    form = ActionForm(request.POST)
+    back = redirect("console:case", ticket=case.ticket)
+    if act is None or not form.is_valid():
+        messages.error(request, _("The form could not be read: %(errors)s") % {"errors": _errors(form)})
+        return back
+    if form.cleaned_data["version"] != case.version:
+        messages.warning(request, _("Someone else changed this case while you were looking at it. "
+                                    "Here it is as it stands now; please check and try again."))
+        return back
+    try:
+        _perform(request, case, act, form.cleaned_data)
+    except Conflict:
+        messages.warning(request, _("Someone else changed this case a moment ago. "
+                                    "Here it is as it stands now; please check and try again."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": act.label})
+    return back
+
+
+def _perform(request, case, act, data):
+    unit = None
+    if data["unit"]:
+        unit = Unit.objects.filter(code=data["unit"]).first()
+        if unit is None:
+            raise TransitionError(_("no unit has the code %(code)s") % {"code": data["unit"]})
+    extra = {key: data[key] for key in ("rating", "limit", "master") if data[key] not in (None, "")}
+    with transaction.atomic():
+        transition = perform(case, act.name, request.user, reason=data["reason"], unit=unit, data=extra,
+                             evidence=request.FILES.getlist("photos"))
+        audit("case_" + act.name, target=case.ticket, actor=request.user, seq=transition.seq)
+
+
+def _errors(form) -> str:
+    return "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+                     for f, e in form.errors.items())
+
+
+@desk_required()
+def evidence_file(request, ticket, pk):
+    """A photo of a case, only to those who may see the case (personal data: faces, plates)."""
+    case = visible_case(request, ticket)
+    photo = Evidence.objects.filter(case=case, pk=pk).first()
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+def case_url(case: Case) -> str:
+    return reverse("console:case", args=[case.ticket])

@@ -1,0 +1,170 @@
+"""指挥中心: the district map, the live feed, the 立案/派遣 queue and the merge of duplicates."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from finegrid.cases import dispatch
+from finegrid.cases.actions import OPEN
+from finegrid.cases.models import Case, Transition
+from finegrid.cases.workflow import TransitionError, perform
+from finegrid.core.models import audit
+from finegrid.grid.models import Region
+from finegrid.org.models import Unit
+
+from .. import caselist, exports, maps
+from ..access import COMMAND_ROLES, desk_required
+from .cases import visible_case
+
+S = Case.State
+FEED_ROWS = 12
+QUEUE_PAGE = 30
+QUEUES = {
+    "accept": [S.COLLECTED, S.VERIFIED],  # 立案: reports waiting for an operator
+    "dispatch": [S.ACCEPTED],  # 派遣: accepted cases the matrix could not place
+}
+BULK_ACTIONS = ("accept", "dispatch", "dispatch_suggested", "void")
+
+
+def _district_code() -> str:
+    return Region.objects.filter(level="district").values_list("code", flat=True).first() or ""
+
+
+def _map_context(request) -> dict:
+    code = request.GET.get("area", "") or _district_code()
+    if not code.isdigit() or not maps.reaches(request.desk.scope, code):
+        code = _district_code()
+    measure = request.GET.get("measure") if request.GET.get("measure") in maps.MEASURES else "open"
+    return {"map": maps.draw(code, request.desk.cases(), request.desk.scope, measure), "area": code,
+            "measure": measure, "trail": maps.trail(code), "ramp": maps.RAMP}
+
+
+@desk_required(COMMAND_ROLES)
+def command(request):
+    context = _map_context(request)
+    cases = request.desk.cases()
+    context["waiting"] = {name: cases.filter(state__in=states).count() for name, states in QUEUES.items()}
+    return render(request, "console/command.html", context)
+
+
+@desk_required(COMMAND_ROLES)
+def district_map(request):
+    """The map alone, for drilling down without reloading the page (htmx)."""
+    return render(request, "console/_district_map.html", _map_context(request))
+
+
+@desk_required()
+def feed(request):
+    """New cases and deadline alarms, polled by the page every few seconds."""
+    cases = request.desk.cases()
+    newest = list(cases.select_related("category").order_by("-pk")[:FEED_ROWS])
+    alarms = list(Transition.objects.filter(action__in=["warn", "escalate"], case__in=cases)
+                  .select_related("case").order_by("-at")[:FEED_ROWS])
+    return render(request, "console/_feed.html", {"newest": newest, "alarms": alarms, "now": timezone.now()})
+
+
+def _queue_cases(request, name: str):
+    cases = request.desk.cases().filter(state__in=QUEUES[name])
+    query = request.GET
+    if query.get("category"):
+        cases = cases.filter(category__code__startswith=query["category"])
+    if query.get("area", "").isdigit():
+        code = query["area"]
+        cases = cases.filter(area_code__gte=code, area_code__lte=code.ljust(18, "9"))
+    if query.get("channel"):
+        cases = cases.filter(channel=query["channel"])
+    if query.get("q"):
+        cases = cases.filter(Q(ticket__startswith=query["q"]) | Q(title__icontains=query["q"]))
+    return cases
+
+
+@desk_required(COMMAND_ROLES)
+def queue(request, name="dispatch"):
+    if name not in QUEUES:
+        name = "dispatch"
+    cases = _queue_cases(request, name)
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        return caselist.export(fmt, cases, request.desk.viewer, name=f"queue-{name}")
+    rows = list(cases.select_related("category").order_by("due_at", "pk")[:QUEUE_PAGE])
+    return render(request, "console/queue.html", {
+        "name": name, "rows": rows, "channels": Case.Channel.choices, "query": request.GET.urlencode(),
+        "units": Unit.objects.filter(active=True).only("code", "name").order_by("code"),
+        "streets": Region.objects.filter(level__in=["street", "town"]).order_by("code"),
+    })
+
+
+@desk_required(COMMAND_ROLES)
+def queue_hint(request, ticket):
+    """One queued case's suggested units and likely duplicates (loaded lazily by each row)."""
+    case = visible_case(request, ticket)
+    duplicates = []
+    if case.category_id and case.area_code:
+        grid = case.area_code[:15]
+        duplicates = list(request.desk.cases().filter(
+            category_id=case.category_id, state__in=OPEN - {S.PARKED},
+            area_code__gte=grid, area_code__lte=grid.ljust(18, "9")).exclude(pk=case.pk)
+            .order_by("-pk").only("ticket", "title")[:3])
+    return render(request, "console/_queue_hint.html", {
+        "case": case, "suggestions": dispatch.suggestions(case, limit=3), "duplicates": duplicates})
+
+
+@require_POST
+@desk_required(COMMAND_ROLES)
+def queue_bulk(request):
+    action = request.POST.get("action")
+    tickets = request.POST.getlist("ticket")[:100]
+    reason = request.POST.get("reason", "").strip()
+    unit = Unit.objects.filter(code=request.POST.get("unit", "")).first()
+    if action not in BULK_ACTIONS or not tickets:
+        messages.error(request, _("Choose some cases and an action."))
+        return redirect(request.POST.get("next") or reverse("console:queue"))
+    done, failed = 0, []
+    for case in request.desk.cases().filter(ticket__in=tickets).select_related("category", "rule", "unit"):
+        try:
+            with transaction.atomic():
+                _bulk_one(request, case, action, unit, reason)
+            done += 1
+        except TransitionError as error:
+            failed.append(f"{case.ticket}: {error}")
+    if done:
+        messages.success(request, _("%(n)d cases done.") % {"n": done})
+    for line in failed[:10]:
+        messages.error(request, line)
+    return redirect(request.POST.get("next") or reverse("console:queue"))
+
+
+def _bulk_one(request, case, action, unit, reason):
+    if action == "dispatch_suggested":
+        found = dispatch.suggestions(case, limit=1)
+        if not found:
+            raise TransitionError(_("no unit to suggest"))
+        unit, action = found[0].unit, "dispatch"
+        reason = reason or found[0].reason
+    transition = perform(case, action, request.user, reason=reason, unit=unit)
+    audit("case_" + action, target=case.ticket, actor=request.user, seq=transition.seq, bulk=True)
+
+
+@desk_required(COMMAND_ROLES)
+def merge(request):
+    """Two cases side by side; the first may be merged into the second (合并)."""
+    pair = [visible_case(request, t) for t in (request.GET.get("a", ""), request.GET.get("b", "")) if t]
+    if request.method == "POST":
+        duplicate = visible_case(request, request.POST.get("a", ""))
+        master = visible_case(request, request.POST.get("b", ""))
+        try:
+            with transaction.atomic():
+                perform(duplicate, "merge", request.user, reason=request.POST.get("reason", ""),
+                        data={"master": master.ticket})
+                audit("case_merge", target=duplicate.ticket, actor=request.user, master=master.ticket)
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(f"{reverse('console:merge')}?a={duplicate.ticket}&b={master.ticket}")
+        messages.success(request, _("%(a)s merged into %(b)s.") % {"a": duplicate.ticket, "b": master.ticket})
+        return redirect("console:case", ticket=master.ticket)
+    return render(request, "console/merge.html", {"pair": pair})

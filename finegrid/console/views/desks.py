@@ -1,0 +1,86 @@
+"""The home page of each desk: what this role in this area looks at first."""
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from finegrid.cases.actions import OPEN, WITH_UNIT
+from finegrid.cases.models import Case, Notice
+from finegrid.grid.models import Grid, Region
+from finegrid.org.models import Role, Unit
+
+from .. import timeline
+from ..access import desk_required
+
+S = Case.State
+HOME_ROWS = 15
+
+
+@desk_required()
+def home(request):
+    desk = request.desk
+    if desk.name == "leader":
+        return redirect("console:overview")
+    if desk.name == "dispatcher":
+        return redirect("console:command")
+    if desk.name == "unit":
+        return redirect("console:unit_desk")
+    if desk.name == "grid_worker":
+        return redirect("console:worker")
+    if desk.name == "auditor":
+        return redirect("console:audit")
+    if desk.name == "security":
+        return redirect("console:security")
+    if desk.name == "supervisor":
+        return supervisor(request)
+    if desk.name == "admin":
+        return render(request, "console/admin_home.html", {
+            "counts": {"regions": Region.objects.count(), "grids": Grid.objects.count(),
+                       "units": Unit.objects.count()}})
+    return render(request, "console/no_desk.html")
+
+
+def _with_deadlines(cases, now):
+    return [(case, timeline.deadline(case, now)) for case in cases]
+
+
+def supervisor(request):
+    """值班长: what is overdue or due soon in my area, worst first."""
+    now = timezone.now()
+    running = request.desk.cases().filter(state__in=OPEN - {S.PARKED})
+    overdue = running.filter(due_at__lt=now).select_related("unit").order_by("due_at")[:HOME_ROWS]
+    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit").order_by("due_at")[:HOME_ROWS]
+    extensions = running.filter(extension_pending=True).select_related("unit").order_by("due_at")[:HOME_ROWS]
+    return render(request, "console/supervisor.html", {
+        "overdue": _with_deadlines(overdue, now), "soon": _with_deadlines(soon, now),
+        "extensions": _with_deadlines(extensions, now),
+    })
+
+
+@desk_required({Role.HANDLER, Role.ADMIN})
+def unit_desk(request):
+    """处置部门: my unit's cases by deadline, with the unit's notices and its evaluation."""
+    now = timezone.now()
+    units = list(Unit.objects.filter(pk__in=request.desk.viewer.units))
+    mine = (Case.objects.filter(unit_id__in=[u.pk for u in units], state__in=WITH_UNIT | {S.HANDLED})
+            .select_related("category").order_by("due_at", "pk"))
+    fresh = [c for c in mine[:200]]
+    notices = Notice.objects.filter(unit__in=units, read_at__isnull=True).order_by("-pk")[:10]
+    return render(request, "console/unit_desk.html", {
+        "units": units, "cases": _with_deadlines(fresh, now), "notices": notices,
+        "counts": {"dispatched": sum(c.state == S.DISPATCHED for c in fresh),
+                   "handling": sum(c.state == S.HANDLING for c in fresh),
+                   "overdue": sum(1 for c in fresh if c.due_at and c.due_at < now and c.state != S.HANDLED)},
+    })
+
+
+@desk_required({Role.GRID_WORKER, Role.ADMIN})
+def worker(request):
+    """网格员 (mobile): my grid, what waits for me on site (核实, 核查), my grid's recent cases."""
+    now = timezone.now()
+    grids = list(Grid.objects.filter(code__in=request.desk.scope.grid_codes).select_related("community"))
+    cases = request.desk.cases()
+    tasks = cases.filter(state__in=[S.COLLECTED, S.HANDLED]).select_related("category").order_by("pk")[:30]
+    recent = cases.exclude(state__in=[S.COLLECTED, S.HANDLED]).select_related("category").order_by("-pk")[:10]
+    return render(request, "console/worker.html", {
+        "grids": grids, "tasks": _with_deadlines(tasks, now), "recent": recent,
+    })

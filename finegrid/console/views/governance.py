@@ -1,0 +1,86 @@
+"""三员分立: the security administrator's page (accounts, locks, roles) and the auditor's audit
+log. Each is open to its own role only — not even the system administrator reads the audit log."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from finegrid.core.models import AuditEntry, audit
+from finegrid.org.models import Role, RoleAssignment
+
+from .. import exports, security
+from ..access import desk_required
+from ..models import LoginAttempt
+
+AUDIT_PAGE = 100
+
+
+def _audit_entries(query):
+    entries = AuditEntry.objects.all()
+    if query.get("action"):
+        entries = entries.filter(action=query["action"])
+    if query.get("actor"):
+        entries = entries.filter(actor_label=query["actor"])
+    if query.get("q"):
+        entries = entries.filter(Q(target__icontains=query["q"]) | Q(action__icontains=query["q"]))
+    zone = timezone.get_default_timezone()
+    if day := parse_date(query.get("from", "") or ""):
+        entries = entries.filter(at__gte=datetime.combine(day, time.min, zone))
+    if day := parse_date(query.get("to", "") or ""):
+        entries = entries.filter(at__lt=datetime.combine(day + timedelta(days=1), time.min, zone))
+    return entries.order_by("-at", "-pk")
+
+
+@desk_required({Role.AUDITOR})
+def audit_log(request):
+    entries = _audit_entries(request.GET)
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        header = [_("Time"), _("Actor"), _("Action"), _("Target"), _("Detail")]
+        lines = ([e.at, e.actor_label, e.action, e.target, e.detail] for e in entries.iterator(chunk_size=2000))
+        return exports.respond(fmt, "audit", header, lines)
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page = 1
+    rows = list(entries[(page - 1) * AUDIT_PAGE:page * AUDIT_PAGE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/audit.html", {
+        "rows": rows[:AUDIT_PAGE], "more": len(rows) > AUDIT_PAGE, "page": page, "query": query.urlencode(),
+        "actions": AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct(),
+    })
+
+
+@desk_required({Role.SECURITY_ADMIN})
+def security_desk(request):
+    now = timezone.now()
+    recent = (LoginAttempt.objects.filter(kind=LoginAttempt.Kind.FAILURE, at__gte=now - security.LOCK_WINDOW)
+              .values_list("username", flat=True).distinct())
+    locked = [(name, until) for name in sorted(set(recent)) if (until := security.locked_until(name, now))]
+    staff = (get_user_model().objects.filter(roles__role__in=[Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR])
+             .distinct().order_by("username"))
+    return render(request, "console/security.html", {
+        "locked": locked, "attempts": LoginAttempt.objects.order_by("-at")[:30],
+        "privileged": RoleAssignment.objects.filter(user__in=staff).select_related("user", "unit").order_by("user__username"),
+        "policy": {"failures": security.MAX_FAILURES, "window": int(security.LOCK_WINDOW.total_seconds() // 60),
+                   "idle": int(security.IDLE_TIMEOUT.total_seconds() // 60)},
+    })
+
+
+@require_POST
+@desk_required({Role.SECURITY_ADMIN})
+def unlock(request):
+    username = request.POST.get("username", "")[:150]
+    if username:
+        security.record(username, LoginAttempt.Kind.UNLOCK, security.client_ip(request))
+        audit("unlock", target=username, actor=request.user)
+        messages.success(request, _("%(user)s can sign in again.") % {"user": username})
+    return redirect("console:security")
