@@ -8,10 +8,10 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from finegrid.org.models import Unit
-from finegrid.org.scopes import within
 
 from .actions import OPEN
 from .models import Case, Category
+from .visibility import in_area
 
 ORDERINGS = {
     "-reported_at": ("-reported_at", "-id"),
@@ -52,7 +52,7 @@ def filtered(cases: QuerySet, f: CaseFilters, now: datetime) -> QuerySet:
     }
     cases = cases.filter(**{key: value for key, value in conditions.items() if value is not None})
     if f.area:
-        cases = cases.filter(within("area_code", f.area))
+        cases = cases.filter(in_area(f.area))
     if f.q:
         cases = cases.filter(Q(ticket__startswith=f.q) | Q(title__icontains=f.q))
     if f.overdue is not None:

@@ -4,7 +4,10 @@ share, so no page shows a case its API would hide."""
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 
+from finegrid.grid.codes import STREET_LEN
 from finegrid.org.models import Role, RoleAssignment
 from finegrid.org.privacy import mask_phone
 from finegrid.org.scopes import STAFF_ROLES, scope_of, within
@@ -43,7 +46,16 @@ def visible_cases(viewer: Viewer) -> QuerySet:
         return Case.objects.all()
     seen = Q(pk__in=[])
     for code in scope.code_prefixes | scope.grid_codes:
-        seen |= within("area_code", code)
+        seen |= in_area(code)
     if viewer.units:
         seen |= Q(unit_id__in=viewer.units)
     return Case.objects.filter(seen)
+
+
+def in_area(code: str) -> Q:
+    """Cases in the area with this code. A street's are found by the street part of their code,
+    which has an index ordered by time: a street's newest cases are a walk down it, not a sort of
+    its hundred thousand cases; smaller areas are short ranges of the area-code index."""
+    if len(code) == STREET_LEN:
+        return Q(Exact(Substr("area_code", 1, STREET_LEN), code))
+    return within("area_code", code)
