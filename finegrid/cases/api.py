@@ -7,13 +7,11 @@ user may see is `visible_cases`; what they may do is the workflow's own `allowed
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
 import ninja
-from django.db.models import F, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -26,13 +24,13 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict, StrictBool, StrictInt, model_validator
 
 from finegrid.core.models import ApiToken
-from finegrid.org.models import Role, RoleAssignment, Unit
-from finegrid.org.privacy import mask_phone
-from finegrid.org.scopes import STAFF_ROLES, scope_of, within
+from finegrid.org.models import Unit
 
-from .actions import ACTIONS, OPEN, SYSTEM, Action
+from .actions import ACTIONS, SYSTEM, Action
+from .listing import ORDERINGS, CaseFilters, filtered
 from .models import Case, Category, Transition
 from .reporting import open_case
+from .visibility import OPENER_ROLES, Viewer, visible_cases
 from .workflow import Conflict, TransitionError, allowed_actions, perform
 
 # ── Authentication ────────────────────────────────────────────────────────────────────────────
@@ -129,46 +127,6 @@ def docs_asset(request, name: str):
     response = FileResponse((DOCS_ASSETS / name).open("rb"), content_type=DOCS_FILES[name])
     response["Cache-Control"] = "public, max-age=86400"
     return response
-
-
-# ── Who is asking, and what they may see ──────────────────────────────────────────────────────
-
-AREA_ROLES = STAFF_ROLES - {Role.HANDLER}  # a handler sees its unit's cases, not an area
-FULL_PHONE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})  # call the reporter back
-OPENER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.GRID_WORKER, Role.ADMIN})
-
-
-@dataclass(frozen=True)
-class Viewer:
-    user: object
-    roles: frozenset
-    units: frozenset  # pks of the units this user handles cases for
-
-    @classmethod
-    def of(cls, user) -> "Viewer":
-        rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
-        roles = {role for role, unit in rows} | ({Role.ADMIN} if user.is_superuser else set())
-        units = {unit for role, unit in rows if role == Role.HANDLER and unit}
-        return cls(user, frozenset(roles), frozenset(units))
-
-    def phone(self, case: Case) -> str:
-        return case.reporter_phone if self.roles & FULL_PHONE_ROLES else mask_phone(case.reporter_phone)
-
-
-def visible_cases(viewer: Viewer) -> QuerySet:
-    """Staff see the cases in their area scope and those now with a unit they handle for; anyone
-    else (a resident) sees the cases they reported."""
-    if not viewer.roles & STAFF_ROLES:
-        return Case.objects.filter(reporter=viewer.user)
-    scope = scope_of(viewer.user, roles=AREA_ROLES)
-    if scope.whole_district:
-        return Case.objects.all()
-    seen = Q(pk__in=[])
-    for code in scope.code_prefixes | scope.grid_codes:
-        seen |= within("area_code", code)
-    if viewer.units:
-        seen |= Q(unit_id__in=viewer.units)
-    return Case.objects.filter(seen)
 
 
 def _case_or_404(viewer: Viewer, ticket: str) -> Case:
@@ -271,30 +229,6 @@ class TransitionDone(Schema):
     case: CaseDetail
 
 
-ORDERINGS = {
-    "-reported_at": ("-reported_at", "-id"),
-    "reported_at": ("reported_at", "id"),
-    "due_at": (F("due_at").asc(nulls_last=True), "id"),  # most urgent first; no deadline last
-    "-due_at": (F("due_at").desc(nulls_last=True), "-id"),
-}
-
-
-class CaseFilters(Schema):
-    state: list[Case.State] = Field(default_factory=list, description="repeat for several states")
-    category: str | None = Field(None, max_length=16, description="category code prefix (C01 covers C0101…)")
-    unit: str | None = Field(None, max_length=32, description="code of the unit the case is with")
-    area: str | None = Field(None, pattern=r"^\d{1,18}$", description="area code prefix (street, grid…)")
-    channel: Case.Channel | None = None
-    alarm: Literal["yellow", "red"] | None = None
-    overdue: bool | None = Field(None, description="open, not parked, and past its deadline")
-    reported_from: date | None = Field(None, description="first day, Asia/Shanghai")
-    reported_to: date | None = Field(None, description="last day (inclusive), Asia/Shanghai")
-    q: str | None = Field(None, min_length=1, max_length=100, description="a ticket's first digits, or text in the title")
-    ordering: Literal[tuple(ORDERINGS)] = "-reported_at"
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
-
-
 class TransitionData(Schema):
     """The inputs an action takes beside the reason; the workflow checks their values."""
 
@@ -348,9 +282,16 @@ def _ref(obj) -> dict | None:
     return {"code": obj.code, "name": obj.name} if obj else None
 
 
+# Case.get_state_display() rebuilds the whole choices table on each call; a list page needs 50.
+STATE_LABELS = {state.value: state.label for state in Case.State}
+# What a list row shows: the rest (the description can be thousands of characters) stays unread.
+ITEM_FIELDS = ("ticket", "title", "state", "category", "unit", "area_code", "address", "channel", "urgency", "alarm",
+               "reported_at", "due_at", "anonymous", "reporter_name", "reporter_phone", "version")
+
+
 def _item(case: Case, viewer: Viewer) -> dict:
     return {
-        "ticket": case.ticket, "title": case.title, "state": case.state, "state_label": case.get_state_display(),
+        "ticket": case.ticket, "title": case.title, "state": case.state, "state_label": str(STATE_LABELS[case.state]),
         "category": _ref(case.category), "unit": _ref(case.unit), "area_code": case.area_code,
         "address": case.address, "channel": case.channel, "urgency": case.urgency, "alarm": case.alarm,
         "reported_at": case.reported_at, "due_at": case.due_at,
@@ -387,30 +328,6 @@ def _detail(case: Case, viewer: Viewer) -> dict:
 
 # ── Listing ───────────────────────────────────────────────────────────────────────────────────
 
-def _filtered(cases: QuerySet, f: CaseFilters, now: datetime) -> QuerySet:
-    # Categories and units are matched by code through a subquery, not a join, so the
-    # (category, reported_at) and (unit, state, due_at) indexes stay usable.
-    shanghai = timezone.get_default_timezone()
-    conditions = {
-        "state__in": f.state or None,
-        "category__in": Category.objects.filter(code__startswith=f.category) if f.category else None,
-        "unit__in": Unit.objects.filter(code=f.unit) if f.unit else None,
-        "channel": f.channel, "alarm": f.alarm,
-        "reported_at__gte": datetime.combine(f.reported_from, time.min, shanghai) if f.reported_from else None,
-        "reported_at__lt": datetime.combine(f.reported_to + timedelta(days=1), time.min, shanghai)
-        if f.reported_to else None,
-    }
-    cases = cases.filter(**{key: value for key, value in conditions.items() if value is not None})
-    if f.area:
-        cases = cases.filter(within("area_code", f.area))
-    if f.q:
-        cases = cases.filter(Q(ticket__startswith=f.q) | Q(title__icontains=f.q))
-    if f.overdue is not None:
-        overdue = Q(state__in=OPEN - {Case.State.PARKED}, due_at__lt=now)
-        cases = cases.filter(overdue) if f.overdue else cases.exclude(overdue)
-    return cases
-
-
 @api.get("/cases", response={200: CasePage, 400: Error, 401: Error}, summary="List the cases the caller may see")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     viewer = Viewer.of(request.auth)
@@ -421,8 +338,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     offset = (filters.page - 1) * filters.page_size
     if offset + filters.page_size > COUNT_CAP:
         raise HttpError(400, _("only the first %(cap)d cases of a list are paged; narrow the filters") % {"cap": COUNT_CAP})
-    cases = _filtered(visible_cases(viewer), filters, timezone.now())
-    rows = list(cases.prefetch_related("category", "unit").order_by(*ORDERINGS[filters.ordering])
+    cases = filtered(visible_cases(viewer), filters, timezone.now())
+    rows = list(cases.only(*ITEM_FIELDS).prefetch_related("category", "unit").order_by(*ORDERINGS[filters.ordering])
                 [offset:offset + filters.page_size])
     if len(rows) < filters.page_size and (rows or offset == 0):
         count = offset + len(rows)  # the last page: no need to count

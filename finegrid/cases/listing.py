@@ -1,0 +1,61 @@
+"""Lists of cases: the filters and orderings every case list offers (API and console alike)."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from ninja import Field, Schema
+
+from finegrid.org.models import Unit
+
+from .actions import OPEN
+from .models import Case, Category
+from .visibility import in_area
+
+ORDERINGS = {
+    "-reported_at": ("-reported_at", "-id"),
+    "reported_at": ("reported_at", "id"),
+    "due_at": (F("due_at").asc(nulls_last=True), "id"),  # most urgent first; no deadline last
+    "-due_at": (F("due_at").desc(nulls_last=True), "-id"),
+}
+
+
+class CaseFilters(Schema):
+    state: list[Case.State] = Field(default_factory=list, description="repeat for several states")
+    category: str | None = Field(None, max_length=16, description="category code prefix (C01 covers C0101…)")
+    unit: str | None = Field(None, max_length=32, description="code of the unit the case is with")
+    area: str | None = Field(None, pattern=r"^\d{1,18}$", description="area code prefix (street, grid…)")
+    channel: Case.Channel | None = None
+    alarm: Literal["yellow", "red"] | None = None
+    overdue: bool | None = Field(None, description="open, not parked, and past its deadline")
+    reported_from: date | None = Field(None, description="first day, Asia/Shanghai")
+    reported_to: date | None = Field(None, description="last day (inclusive), Asia/Shanghai")
+    q: str | None = Field(None, min_length=1, max_length=100, description="a ticket's first digits, or text in the title")
+    ordering: Literal[tuple(ORDERINGS)] = "-reported_at"
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+def filtered(cases: QuerySet, f: CaseFilters, now: datetime) -> QuerySet:
+    # Categories and units are matched by code through a subquery, not a join, so the
+    # (category, reported_at) and (unit, state, due_at) indexes stay usable.
+    shanghai = timezone.get_default_timezone()
+    conditions = {
+        "state__in": f.state or None,
+        "category__in": Category.objects.filter(code__startswith=f.category) if f.category else None,
+        "unit__in": Unit.objects.filter(code=f.unit) if f.unit else None,
+        "channel": f.channel, "alarm": f.alarm,
+        "reported_at__gte": datetime.combine(f.reported_from, time.min, shanghai) if f.reported_from else None,
+        "reported_at__lt": datetime.combine(f.reported_to + timedelta(days=1), time.min, shanghai)
+        if f.reported_to else None,
+    }
+    cases = cases.filter(**{key: value for key, value in conditions.items() if value is not None})
+    if f.area:
+        cases = cases.filter(in_area(f.area))
+    if f.q:
+        cases = cases.filter(Q(ticket__startswith=f.q) | Q(title__icontains=f.q))
+    if f.overdue is not None:
+        overdue = Q(state__in=OPEN - {Case.State.PARKED}, due_at__lt=now)
+        cases = cases.filter(overdue) if f.overdue else cases.exclude(overdue)
+    return cases

@@ -1,0 +1,61 @@
+"""Who is asking, and which cases they may see: the one rule the API, the console and every list
+share, so no page shows a case its API would hide."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
+
+from finegrid.grid.codes import STREET_LEN
+from finegrid.org.models import Role, RoleAssignment
+from finegrid.org.privacy import mask_phone
+from finegrid.org.scopes import STAFF_ROLES, scope_of, within
+
+from .models import Case
+
+AREA_ROLES = STAFF_ROLES - {Role.HANDLER}  # a handler sees its unit's cases, not an area
+FULL_PHONE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})  # call the reporter back
+OPENER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.GRID_WORKER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: object
+    roles: frozenset
+    units: frozenset  # pks of the units this user handles cases for
+
+    @classmethod
+    def of(cls, user) -> "Viewer":
+        rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
+        roles = {role for role, unit in rows} | ({Role.ADMIN} if user.is_superuser else set())
+        units = {unit for role, unit in rows if role == Role.HANDLER and unit}
+        return cls(user, frozenset(roles), frozenset(units))
+
+    def phone(self, case: Case) -> str:
+        return case.reporter_phone if self.roles & FULL_PHONE_ROLES else mask_phone(case.reporter_phone)
+
+
+def visible_cases(viewer: Viewer) -> QuerySet:
+    """Staff see the cases in their area scope and those now with a unit they handle for; anyone
+    else (a resident) sees the cases they reported."""
+    if not viewer.roles & STAFF_ROLES:
+        return Case.objects.filter(reporter=viewer.user)
+    scope = scope_of(viewer.user, roles=AREA_ROLES)
+    if scope.whole_district:
+        return Case.objects.all()
+    seen = Q(pk__in=[])
+    for code in scope.code_prefixes | scope.grid_codes:
+        seen |= in_area(code)
+    if viewer.units:
+        seen |= Q(unit_id__in=viewer.units)
+    return Case.objects.filter(seen)
+
+
+def in_area(code: str) -> Q:
+    """Cases in the area with this code. A street's are found by the street part of their code,
+    which has an index ordered by time: a street's newest cases are a walk down it, not a sort of
+    its hundred thousand cases; smaller areas are short ranges of the area-code index."""
+    if len(code) == STREET_LEN:
+        return Q(Exact(Substr("area_code", 1, STREET_LEN), code))
+    return within("area_code", code)
