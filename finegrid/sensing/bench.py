@@ -54,17 +54,21 @@ def throwaway_database():
     env = {k: v for k, v in os.environ.items()}
     env.update(FINEGRID_DEMO="1", FINEGRID_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="finegrid.settings")
     if connection.vendor == "postgresql":
+        import psycopg
+
         name = f"finegrid_bench_{os.getpid()}"
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-            cursor.execute(f"CREATE DATABASE {name}")
         parts = urlsplit(settings.FINEGRID_DATABASE_URL_USED)
+        # CREATE/DROP DATABASE cannot run in a transaction: a connection of its own, in autocommit.
+        admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as maintenance:
+            maintenance.execute(f"DROP DATABASE IF EXISTS {name}")
+            maintenance.execute(f"CREATE DATABASE {name}")
         env["FINEGRID_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
         try:
             yield env
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            with psycopg.connect(admin, autocommit=True) as maintenance:
+                maintenance.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     else:
         folder = tempfile.mkdtemp(prefix="finegrid-bench-")
         env.pop("FINEGRID_DATABASE_URL", None)
