@@ -53,9 +53,6 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
 
 
-FINEGRID_DATABASE_URL_USED = env_str("FINEGRID_DATABASE_URL")  # the benchmarks make throwaway databases beside it
-
-
 def database_from_env() -> dict:
     url = env_str("FINEGRID_DATABASE_URL")
     if url:

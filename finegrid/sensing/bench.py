@@ -25,7 +25,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote
 
 SENSORS = ("ch4", "co", "h2s", "o2")
 DEVICES = 250
@@ -57,13 +57,15 @@ def throwaway_database():
         import psycopg
 
         name = f"finegrid_bench_{os.getpid()}"
-        parts = urlsplit(settings.FINEGRID_DATABASE_URL_USED)
+        db = settings.DATABASES["default"]
+        login = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db.get("PASSWORD") else f"{quote(db['USER'])}@"
+        server = f"postgresql://{login}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
         # CREATE/DROP DATABASE cannot run in a transaction: a connection of its own, in autocommit.
-        admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+        admin = f"{server}/postgres"
         with psycopg.connect(admin, autocommit=True) as maintenance:
             maintenance.execute(f"DROP DATABASE IF EXISTS {name}")
             maintenance.execute(f"CREATE DATABASE {name}")
-        env["FINEGRID_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+        env["FINEGRID_DATABASE_URL"] = f"{server}/{name}"
         try:
             yield env
         finally:
