@@ -112,6 +112,8 @@ def _vendor() -> str:
 
 
 def _register() -> list[tuple[str, str]]:
+    """DEVICES restaurant kitchens, one four-gas detector each (each its own site, so each alarm
+    opens its own case: a second alarm at a site with an open case joins that case)."""
     from finegrid.cases.catalogue import load_catalogue
     from finegrid.org.models import Unit
 
@@ -119,10 +121,13 @@ def _register() -> list[tuple[str, str]]:
 
     load_catalogue()
     unit = Unit.objects.create(code="gas", name="燃气服务中心", kind=Unit.Kind.PROPERTY)
-    site = Site.objects.create(code="bench", name="基准站点", kind=Site.Kind.RESTAURANT, lon=119.44, lat=32.40, unit=unit)
-    devices = Device.objects.bulk_create([Device(site=site, code=f"b{i:04d}", interval_s=3600) for i in range(DEVICES)])
+    sites = Site.objects.bulk_create([
+        Site(code=f"bench-{i:04d}", name=f"基准站点{i}", kind=Site.Kind.RESTAURANT, lon=119.44, lat=32.40, unit=unit,
+             area_code="321002") for i in range(DEVICES)])
+    devices = Device.objects.bulk_create([Device(site=site, code=f"b{i:04d}", interval_s=3600)
+                                          for i, site in enumerate(sites)])
     Sensor.objects.bulk_create([Sensor(device=d, code=k, kind=k) for d in devices for k in SENSORS])
-    return [("bench", d.code) for d in devices]
+    return [(site.code, device.code) for site, device in zip(sites, devices)]
 
 
 @contextmanager
