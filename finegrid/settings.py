@@ -53,9 +53,6 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
 
 
-FINEGRID_DATABASE_URL_USED = env_str("FINEGRID_DATABASE_URL")  # the benchmarks make throwaway databases beside it
-
-
 def database_from_env() -> dict:
     url = env_str("FINEGRID_DATABASE_URL")
     if url:
@@ -187,7 +184,7 @@ if not EMAIL_HOST:
 # Sensing (finegrid/sensing). The MQTT broker the ingest consumer subscribes to, e.g.
 # mqtt://127.0.0.1:1883; empty = no broker: the demo feeds readings in process.
 FINEGRID_MQTT_URL = env_str("FINEGRID_MQTT_URL")
-# A fixed client id: with clean_session off, the broker keeps the consumer's queue across restarts.
+# A fixed client id: with clean start off (MQTT 5), the broker keeps the consumer's queue across restarts.
 FINEGRID_MQTT_CLIENT_ID = env_str("FINEGRID_MQTT_CLIENT_ID", "finegrid-ingest")
 # The alarm colour from which an alarm opens a case: blue, yellow, orange or red.
 FINEGRID_SENSING_CASE_LEVEL = env_str("FINEGRID_SENSING_CASE_LEVEL", "orange")

@@ -114,7 +114,8 @@ class Book:
         if value is not None:
             alarm.value = value
         self.active.pop((alarm.sensor_id, alarm.rule), None)
-        self.offline.pop(alarm.device_id, None) if alarm.rule == "offline" else None
+        if alarm.rule == "offline":
+            self.offline.pop(alarm.device_id, None)
         self._change(alarm, "clear", now, value, from_state)
         self._touch(alarm)
 
@@ -134,7 +135,7 @@ class Book:
         if self.dirty:
             Alarm.objects.bulk_update(list(self.dirty.values()), UPDATED_FIELDS)
         for event in self.events:
-            event.alarm = event.alarm  # the alarm has its primary key now
+            event.alarm = event.alarm  # re-assigned: sets alarm_id now that a new alarm has its key
         AlarmEvent.objects.bulk_create(self.events)
         return self.changes
 

@@ -17,15 +17,13 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote
 
 SENSORS = ("ch4", "co", "h2s", "o2")
 DEVICES = 250
@@ -54,17 +52,23 @@ def throwaway_database():
     env = {k: v for k, v in os.environ.items()}
     env.update(FINEGRID_DEMO="1", FINEGRID_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="finegrid.settings")
     if connection.vendor == "postgresql":
+        import psycopg
+
         name = f"finegrid_bench_{os.getpid()}"
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-            cursor.execute(f"CREATE DATABASE {name}")
-        parts = urlsplit(settings.FINEGRID_DATABASE_URL_USED)
-        env["FINEGRID_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+        db = settings.DATABASES["default"]
+        login = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db.get("PASSWORD") else f"{quote(db['USER'])}@"
+        server = f"postgresql://{login}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+        # CREATE/DROP DATABASE cannot run in a transaction: a connection of its own, in autocommit.
+        admin = f"{server}/postgres"
+        with psycopg.connect(admin, autocommit=True) as maintenance:
+            maintenance.execute(f"DROP DATABASE IF EXISTS {name}")
+            maintenance.execute(f"CREATE DATABASE {name}")
+        env["FINEGRID_DATABASE_URL"] = f"{server}/{name}"
         try:
             yield env
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            with psycopg.connect(admin, autocommit=True) as maintenance:
+                maintenance.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     else:
         folder = tempfile.mkdtemp(prefix="finegrid-bench-")
         env.pop("FINEGRID_DATABASE_URL", None)
@@ -106,6 +110,8 @@ def _vendor() -> str:
 
 
 def _register() -> list[tuple[str, str]]:
+    """DEVICES restaurant kitchens, one four-gas detector each (each its own site, so each alarm
+    opens its own case: a second alarm at a site with an open case joins that case)."""
     from finegrid.cases.catalogue import load_catalogue
     from finegrid.org.models import Unit
 
@@ -113,10 +119,13 @@ def _register() -> list[tuple[str, str]]:
 
     load_catalogue()
     unit = Unit.objects.create(code="gas", name="燃气服务中心", kind=Unit.Kind.PROPERTY)
-    site = Site.objects.create(code="bench", name="基准站点", kind=Site.Kind.RESTAURANT, lon=119.44, lat=32.40, unit=unit)
-    devices = Device.objects.bulk_create([Device(site=site, code=f"b{i:04d}", interval_s=3600) for i in range(DEVICES)])
+    sites = Site.objects.bulk_create([
+        Site(code=f"bench-{i:04d}", name=f"基准站点{i}", kind=Site.Kind.RESTAURANT, lon=119.44, lat=32.40, unit=unit,
+             area_code="321002") for i in range(DEVICES)])
+    devices = Device.objects.bulk_create([Device(site=site, code=f"b{i:04d}", interval_s=3600)
+                                          for i, site in enumerate(sites)])
     Sensor.objects.bulk_create([Sensor(device=d, code=k, kind=k) for d in devices for k in SENSORS])
-    return [("bench", d.code) for d in devices]
+    return [(site.code, device.code) for site, device in zip(sites, devices)]
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case
 from finegrid.cases.notices import notify
 from finegrid.cases.reporting import open_case
@@ -62,6 +63,8 @@ def open_case_for(alarm: Alarm, now: datetime) -> Case | None:
     if alarm.case_id:
         return None
     site = alarm.site
+    if _join_open_case(alarm, now):
+        return None
     with transaction.atomic():
         case = open_case(
             channel=Case.Channel.SENSOR, title=f"{site.name}：{alarm.message}", description=_description(alarm),
@@ -76,6 +79,22 @@ def open_case_for(alarm: Alarm, now: datetime) -> Case | None:
         _tell_grid_workers(case, site)
     alarm.case = case
     return case
+
+
+def _join_open_case(alarm: Alarm, now: datetime) -> bool:
+    """A second detector of the same site tripping the same rule (both tunnel detectors calling for
+    the shut-off) is the same incident: the alarm joins the site's open case instead of a new one."""
+    sibling = (Alarm.objects.filter(site_id=alarm.site_id, rule=alarm.rule, case__state__in=list(OPEN))
+               .exclude(pk=alarm.pk).order_by("-raised_at").values_list("case_id", "case__ticket").first())
+    if sibling is None:
+        return False
+    case_id, ticket = sibling
+    with transaction.atomic():
+        if Alarm.objects.filter(pk=alarm.pk, case__isnull=True).update(case_id=case_id):
+            AlarmEvent.objects.create(alarm=alarm, at=now, action="case", from_state=alarm.state,
+                                      to_state=alarm.state, severity=alarm.severity, value=alarm.value,
+                                      comment=f"{ticket} (joined)")
+    return True
 
 
 def _accept_and_dispatch(case: Case, alarm: Alarm, now: datetime) -> None:

@@ -158,12 +158,17 @@ class Engine:
         if not rows:
             return
         table = Reading._meta.db_table
-        if connection.vendor == "postgresql":
-            sql = f"INSERT INTO {table} (sensor_id, ts, value) VALUES (%s, %s, %s) ON CONFLICT (sensor_id, ts) DO NOTHING"
-        else:
-            sql = f"INSERT OR IGNORE INTO {table} (sensor_id, ts, value) VALUES (%s, %s, %s)"
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [(sensor.id, ts, value) for sensor, ts, value in rows])
+            if connection.vendor == "postgresql":
+                # One statement for the whole batch: Django's client-side cursor would send an
+                # executemany row by row, a round trip each.
+                cursor.execute(
+                    f"INSERT INTO {table} (sensor_id, ts, value) SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
+                    "%s::float8[]) ON CONFLICT (sensor_id, ts) DO NOTHING",
+                    [[sensor.id for sensor, _, _ in rows], [ts for _, ts, _ in rows], [value for _, _, value in rows]])
+            else:
+                cursor.executemany(f"INSERT OR IGNORE INTO {table} (sensor_id, ts, value) VALUES (%s, %s, %s)",
+                                   [(sensor.id, ts, value) for sensor, ts, value in rows])
 
     # -- rules -----------------------------------------------------------------------------
 

@@ -53,6 +53,9 @@ class Site(models.Model):
             self.place()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        check_overrides({kind: layer for kind, layer in (self.rules or {}).items()}, self.kind)
+
     def place(self) -> None:
         """The grid and area code of the site's point, from the exact locator."""
         from finegrid.grid.locate import locate
@@ -60,6 +63,21 @@ class Site(models.Model):
         location = locate(self.lon, self.lat)
         self.area_code = location.microgrid_code or location.grid_code or ""
         self.grid = Grid.objects.filter(code=location.grid_code).first() if location.grid_code else None
+
+
+def check_overrides(by_kind: dict, site_kind: str) -> None:
+    """Rule overrides that resolve to a valid configuration, or a ValidationError saying why."""
+    from django.core.exceptions import ValidationError
+
+    from . import rules
+
+    if not isinstance(by_kind, dict) or not all(isinstance(layer, dict) for layer in by_kind.values()):
+        raise ValidationError({"rules": _("rule overrides are a JSON object of objects")})
+    try:
+        for kind, layer in by_kind.items():
+            rules.check(rules.resolve(kind, site_kind, sensor_rules=layer, strict=True))
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValidationError({"rules": str(error)})
 
 
 class Device(models.Model):
@@ -92,6 +110,9 @@ class Sensor(models.Model):
     code = models.SlugField(_("code"), max_length=32)  # the key of the payload's "values"
     kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
     rules = models.JSONField(_("rule overrides"), default=dict, blank=True)  # as Site.rules, for this sensor alone
+
+    def clean(self):
+        check_overrides({self.kind: self.rules or {}}, self.device.site.kind if self.device_id else "")
 
     class Meta:
         ordering = ["device", "code"]

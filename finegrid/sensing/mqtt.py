@@ -15,7 +15,7 @@ import time
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -27,6 +27,7 @@ from .tick import INTERVAL_S, tick
 logger = logging.getLogger("finegrid.sensing.mqtt")
 
 SESSION_EXPIRY_S = 7 * 24 * 3600  # the broker keeps the queue for a week without us
+DATABASE_AWAY = (OperationalError, InterfaceError)  # retried for ever; anything else is one message's fault
 RECEIVE_MAXIMUM = 10_000  # QoS 1 messages in flight to us, unacknowledged (MQTT 5 Receive Maximum)
 
 
@@ -124,15 +125,31 @@ class Consumer:
             try:
                 self.engine.process(items)
                 break
-            except Exception:  # the database is away: keep the batch, unacknowledged, and retry
+            except DATABASE_AWAY:  # keep the batch, unacknowledged, and retry
                 logger.exception("storing a batch of %d messages failed; retrying", len(batch))
                 close_old_connections()
                 if stopping.wait(1):
                     return  # not acknowledged: the broker delivers these again after a restart
+            except Exception:  # something in the batch the engine cannot take: find it, go on
+                logger.exception("a batch of %d messages failed; taking them one by one", len(batch))
+                self._one_by_one(batch)
+                break
         for mid, qos, _ in batch:
             self.client.ack(mid, qos)
         self.stats["messages"] += len(batch)
         self.stats["batches"] += 1
+
+    def _one_by_one(self, batch: list) -> None:
+        for _, _, decoded in batch:
+            if isinstance(decoded, str):
+                continue
+            try:
+                self.engine.process(decoded)
+            except DATABASE_AWAY:
+                raise
+            except Exception:
+                logger.exception("a message the engine cannot take was dropped")
+                self.engine.count("error")
 
     def _tick(self) -> None:
         close_old_connections()

@@ -23,9 +23,11 @@ from .models import Alarm, Device, Site
 
 @login_required
 def site_list(request):
+    """The monitored sites of the user's area; ?area=CODE narrows to a street, community or grid."""
     scope = scope_of(request.user)
-    found = scope.filter(queries.sites(), field="area_code")
-    return render(request, "sensing/sites.html", {"sites": found, "colours": COLOURS})
+    area = request.GET.get("area", "")[:18]
+    found = scope.filter(queries.sites(area if area.isdigit() else ""), field="area_code")
+    return render(request, "sensing/sites.html", {"sites": found, "colours": COLOURS, "area": area})
 
 
 @login_required

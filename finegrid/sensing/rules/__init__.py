@@ -69,8 +69,9 @@ class SensorState:
             history.popleft()
 
 
-def resolve(sensor_kind: str, site_kind: str = "", site_rules=None, sensor_rules=None) -> dict:
-    """The rules in force for a sensor: name → complete configuration."""
+def resolve(sensor_kind: str, site_kind: str = "", site_rules=None, sensor_rules=None, strict=False) -> dict:
+    """The rules in force for a sensor: name → complete configuration (`strict`: keep unknown
+    kinds, so `check` can name them)."""
     rules = {name: dict(cfg) for name, cfg in DEFAULT_RULES.get(sensor_kind, {}).items()}
     layers = [SITE_KIND_RULES.get(site_kind, {}).get(sensor_kind), (site_rules or {}).get(sensor_kind), sensor_rules]
     for layer in layers:
@@ -79,13 +80,13 @@ def resolve(sensor_kind: str, site_kind: str = "", site_rules=None, sensor_rules
                 rules.pop(name, None)
             else:
                 rules[name] = {**rules.get(name, {}), **cfg}
-    return {name: cfg for name, cfg in rules.items() if cfg.get("kind") in REGISTRY}
+    return rules if strict else {name: cfg for name, cfg in rules.items() if cfg.get("kind") in REGISTRY}
 
 
 def check(rules: dict) -> None:
     """Raises ValueError when a configuration names an unknown kind or severity."""
     for name, cfg in rules.items():
-        if cfg.get("kind") not in REGISTRY:
+        if not isinstance(cfg, dict) or cfg.get("kind") not in REGISTRY:
             raise ValueError(f"rule {name}: unknown kind {cfg.get('kind')!r}")
         for _, level in cfg.get("high", []) + cfg.get("low", []):
             severity(level)

@@ -182,3 +182,15 @@ def test_escalation_after_a_long_pause_catches_up_one_level_per_tick(blue_alarm)
     tick(now=at(3600))
     assert Alarm.objects.get().escalation == 1
     assert Alarm.objects.get().next_check_at == blue_alarm.raised_at + timedelta(minutes=15)
+
+
+def test_two_tunnel_detectors_calling_for_the_shut_off_share_one_case(engine, district):
+    site = make_site(code="tn1", kind=Site.Kind.TUNNEL)
+    make_device(site, code="ta", sensors=("ch4",))
+    make_device(site, code="tb", sensors=("ch4",))
+    feed(engine, 0, {"ch4": 22}, device="ta")
+    feed(engine, 10, {"ch4": 21}, device="tb")  # B confirms: B's shut-off
+    feed(engine, 20, {"ch4": 24}, device="ta")  # and now A's
+    shutoffs = Alarm.objects.filter(rule="shutoff")
+    assert shutoffs.count() == 2 and len({a.case_id for a in shutoffs}) == 1
+    assert Case.objects.filter(category__code="X0205").count() == 1

@@ -137,3 +137,26 @@ def test_a_consumer_that_dies_mid_burst_loses_nothing_and_stores_nothing_twice(s
     run_until(second, lambda: None)
     assert Reading.objects.count() == total * 4
     assert Alarm.objects.count() == 6 and all(a.count == 1 for a in Alarm.objects.all())
+
+
+def test_a_message_the_engine_cannot_take_is_dropped_and_counted_the_rest_go_on(engine, station, monkeypatch):
+    from finegrid.sensing.engine import Incoming
+
+    consumer = Consumer(URL, "unused", engine=engine)
+    acked = []
+    monkeypatch.setattr(consumer.client, "ack", lambda mid, qos: acked.append(mid))
+    real = engine.process
+
+    def fragile(items, now=None):
+        if any(item.values.get("ch4") == 13 for item in items):
+            raise RuntimeError("a bug this message trips")
+        return real(items, now)
+
+    monkeypatch.setattr(engine, "process", fragile)
+    ts = now_ms()
+    batch = [(1, 1, [Incoming("d1", ts, {"ch4": 1.0})]), (2, 1, [Incoming("d1", ts + 1, {"ch4": 13})]),
+             (3, 1, [Incoming("d1", ts + 2, {"ch4": 2.0})])]
+    consumer._handle(batch, threading.Event())
+    engine.flush()
+    assert acked == [1, 2, 3] and Reading.objects.count() == 2
+    assert IngestCounter.objects.get(name="rejected:error").value == 1

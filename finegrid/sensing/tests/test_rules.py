@@ -150,3 +150,29 @@ def test_rules_resolve_in_layers():
     rules = resolve("ch4", "tunnel", {"ch4": {"rate": None}}, {"threshold": {"deadband": 1}})
     assert rules["threshold"]["high"] == [[20, "orange"]] and rules["threshold"]["deadband"] == 1
     assert "rate" not in rules and rules["shutoff"]["kind"] == "combined"
+
+
+@pytest.mark.parametrize("rules, valid", [
+    ({"ch4": {"threshold": {"high": [[20, "orange"]]}}}, True),
+    ({"ch4": {"threshold": {"high": [[20, "purple"]]}}}, False),
+    ({"ch4": {"mystery": {"kind": "magic"}}}, False),
+    ({"ch4": "loud"}, False),
+])
+def test_rule_overrides_are_checked_in_the_admin(tiny, rules, valid):
+    from django.core.exceptions import ValidationError
+
+    site = make_site(rules=rules)
+    if valid:
+        site.full_clean()
+    else:
+        with pytest.raises(ValidationError):
+            site.full_clean()
+
+
+def test_demo_sites_are_seeded_once_and_located(tiny):
+    from finegrid.sensing.demo import SITES, seed_sensing
+
+    assert seed_sensing() == len(SITES)
+    assert seed_sensing() == 0
+    assert not Site.objects.filter(grid__isnull=True).exists()
+    assert Site.objects.get(code="tunnel-11").devices.count() == 2

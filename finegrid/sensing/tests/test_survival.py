@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from finegrid.sensing.codec import telemetry_topic
-from finegrid.sensing.engine import Engine
 from finegrid.sensing.models import Reading
 from finegrid.sensing.mqtt import Consumer, make_client
 

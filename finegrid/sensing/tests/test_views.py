@@ -59,3 +59,10 @@ def test_queries_by_region_code_prefix(engine, station):
     latest = {s.code: s.last_value for s in queries.sensors_with_latest(station["site"])}
     assert latest == {"ch4": 30, "co": None, "h2s": None, "o2": 20.9}
     assert queries.readings(station["device"].sensors.get(code="ch4"), 0) == [(ms(0), 30.0)]
+
+
+def test_the_site_list_narrows_to_a_street_or_grid(engine, station, people, client):
+    client.force_login(people["leader"])
+    assert "站点gs1" in client.get("/sensing/?area=321002001").content.decode()
+    assert "站点gs1" not in client.get("/sensing/?area=321002002").content.decode()
+    assert "站点gs1" in client.get("/sensing/?area=<script>").content.decode()  # not a code: ignored

@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 send(messages)
                 sent += len(messages)
             stopping.wait(0.2)
+        if not broker:
+            default_engine().flush()  # the last counters and last-seen times
         self.stdout.write(f"simulated {sent} messages from {len(devices)} devices")
 
     def _publisher(self, broker):

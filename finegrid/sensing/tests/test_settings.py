@@ -1,0 +1,18 @@
+import pytest
+
+from finegrid.core.tests.test_settings import _import_settings
+
+
+@pytest.mark.parametrize("env, name", [
+    ({"FINEGRID_SENSING_CASE_LEVEL": "purple"}, "FINEGRID_SENSING_CASE_LEVEL"),
+    ({"FINEGRID_MQTT_URL": "http://broker"}, "FINEGRID_MQTT_URL"),
+])
+def test_a_bad_sensing_setting_fails_at_start_up(tmp_path, env, name):
+    result = _import_settings(tmp_path, FINEGRID_DEMO="1", **env)
+    assert result.returncode != 0 and name in result.stderr
+
+
+def test_good_sensing_settings_start(tmp_path):
+    result = _import_settings(tmp_path, FINEGRID_DEMO="1", FINEGRID_SENSING_CASE_LEVEL="red",
+                              FINEGRID_MQTT_URL="mqtt://127.0.0.1:1883")
+    assert result.returncode == 0, result.stderr
