@@ -22,7 +22,11 @@ from .places import current_gazetteer
 from .stream import analyze
 from .taxonomy import URGENT
 
-URGENCY_TEST = Path(__file__).resolve().parent / "data" / "urgency-test.jsonl"
+# finegrid's own urgency sets, 40 紧急 + 40 一般 each, written by hand: "dev" tuned the lexicon;
+# "holdout" was measured once blind (recall 0.85) and then used for tuning too; "final" was written
+# after the last change and measured once, so its figure is the honest one.
+URGENCY_SETS = {name: Path(__file__).resolve().parent / "data" / f"urgency-{name}.jsonl"
+                for name in ("dev", "holdout", "final")}
 DEFAULT_DATA = Path(settings.BASE_DIR).parent.parent / "shared" / "data" / "appeals-tipdm"
 
 
@@ -40,7 +44,8 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
             say(f"no {folder / 'labelled.jsonl'}: topic cross-validation skipped")
         say("urgency on finegrid's own test set …")
         model = store.active_model()
-        figures.update(urgency_figures(model))
+        for name, path in URGENCY_SETS.items():
+            figures.update({f"{key}_{name}": value for key, value in urgency_figures(model, path).items()})
         say("analyze speed …")
         figures.update(speed(model, _speed_input(folder), repeats))
         votes = folder / "messages-with-votes.jsonl"
@@ -93,13 +98,12 @@ def topic_cv(rows: list[dict], folds: int = 5) -> dict:
     return figures
 
 
-def urgency_figures(model: LabelModel) -> dict:
-    rows = _read(URGENCY_TEST)
+def urgency_figures(model: LabelModel, path: Path) -> dict:
+    rows = _read(path)
     found = [p.urgency == URGENT for p in model.predict([r["text"] for r in rows])]
     truth = [r["urgency"] == URGENT for r in rows]
     hits = sum(f and t for f, t in zip(found, truth))
     return {
-        "urgency_test_size": len(rows),
         "urgency_recall": round(hits / max(sum(truth), 1), 3),
         "urgency_precision": round(hits / max(sum(found), 1), 3),
         "urgency_missed": [r["text"] for r, f, t in zip(rows, found, truth) if t and not f],
