@@ -56,21 +56,35 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
 
 
 def real_emerging_terms(rows: list[dict]) -> dict:
-    """The last month of the messages against the three before it: the terms that rose."""
-    from datetime import datetime, timedelta
+    """The last full month of the messages (100 or more) against the three before it: the terms that rose."""
+    from collections import Counter
+    from datetime import timedelta
 
     from .trends import emerging_terms
     from .words import words
 
-    dated = [(datetime.strptime(r["time"], "%Y/%m/%d %H:%M:%S"), f"{r['title']}。{r['text']}") for r in rows]
-    last = max(at for at, _ in dated)
-    month_start = last.replace(day=1, hour=0, minute=0, second=0)
+    dated = [(at, f"{r['title']}。{r['text']}") for r in rows if (at := _when(r.get("time", "")))]
+    months = Counter(at.replace(day=1, hour=0, minute=0, second=0) for at, _ in dated)
+    month_start = max(month for month, n in months.items() if n >= 100)
+    month_end = (month_start + timedelta(days=32)).replace(day=1)
     before_start = month_start - timedelta(days=92)
-    now = [words(text) for at, text in dated if at >= month_start]
+    now = [words(text) for at, text in dated if month_start <= at < month_end]
     before = [words(text) for at, text in dated if before_start <= at < month_start]
     terms = emerging_terms(now, before, top=10)
     return {"emerging_month": f"{month_start:%Y-%m} ({len(now)} vs {len(before)} messages)",
             "emerging_terms": [f"{t.term} {t.count}/{t.before} G²={t.g2}" for t in terms]}
+
+
+def _when(text: str):
+    """The messages write times as 2019/2/28 11:25:05 or 2019-08-01 00:00:00."""
+    from datetime import datetime
+
+    for form in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), form)
+        except ValueError:
+            continue
+    return None
 
 
 def _read(path: Path) -> list[dict]:
