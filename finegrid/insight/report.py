@@ -117,8 +117,8 @@ def write_xlsx(report: MonthReport, path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Hot issues")
-    sheet.append([_("Topic"), _("Second level"), _("Appeals"), _("Months recurring"), _("Units"), _("Streets"),
-                  _("Score")])
+    sheet.append([_("Topic"), _("Second level"), _("Appeals"), _("Months recurring"), _("Units involved"),
+                  _("Streets involved"), _("Hot-issue score")])
     for issue in report.issues:
         sheet.append([issue.topic, issue.subtopic, issue.count, issue.months_recurring, issue.units, issue.streets,
                       issue.score])
