@@ -22,7 +22,11 @@ from .places import current_gazetteer
 from .stream import analyze
 from .taxonomy import URGENT
 
-URGENCY_TEST = Path(__file__).resolve().parent / "data" / "urgency-test.jsonl"
+# finegrid's own urgency sets, 40 紧急 + 40 一般 each, written by hand: "dev" tuned the lexicon;
+# "holdout" was measured once blind (recall 0.85) and then used for tuning too; "final" was written
+# after the last change and measured once, so its figure is the honest one.
+URGENCY_SETS = {name: Path(__file__).resolve().parent / "data" / f"urgency-{name}.jsonl"
+                for name in ("dev", "holdout", "final")}
 DEFAULT_DATA = Path(settings.BASE_DIR).parent.parent / "shared" / "data" / "appeals-tipdm"
 
 
@@ -40,7 +44,8 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
             say(f"no {folder / 'labelled.jsonl'}: topic cross-validation skipped")
         say("urgency on finegrid's own test set …")
         model = store.active_model()
-        figures.update(urgency_figures(model))
+        for name, path in URGENCY_SETS.items():
+            figures.update({f"{key}_{name}": value for key, value in urgency_figures(model, path).items()})
         say("analyze speed …")
         figures.update(speed(model, _speed_input(folder), repeats))
         votes = folder / "messages-with-votes.jsonl"
@@ -51,21 +56,35 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
 
 
 def real_emerging_terms(rows: list[dict]) -> dict:
-    """The last month of the messages against the three before it: the terms that rose."""
-    from datetime import datetime, timedelta
+    """The last full month of the messages (100 or more) against the three before it: the terms that rose."""
+    from collections import Counter
+    from datetime import timedelta
 
     from .trends import emerging_terms
     from .words import words
 
-    dated = [(datetime.strptime(r["time"], "%Y/%m/%d %H:%M:%S"), f"{r['title']}。{r['text']}") for r in rows]
-    last = max(at for at, _ in dated)
-    month_start = last.replace(day=1, hour=0, minute=0, second=0)
+    dated = [(at, f"{r['title']}。{r['text']}") for r in rows if (at := _when(r.get("time", "")))]
+    months = Counter(at.replace(day=1, hour=0, minute=0, second=0) for at, _ in dated)
+    month_start = max(month for month, n in months.items() if n >= 100)
+    month_end = (month_start + timedelta(days=32)).replace(day=1)
     before_start = month_start - timedelta(days=92)
-    now = [words(text) for at, text in dated if at >= month_start]
+    now = [words(text) for at, text in dated if month_start <= at < month_end]
     before = [words(text) for at, text in dated if before_start <= at < month_start]
     terms = emerging_terms(now, before, top=10)
     return {"emerging_month": f"{month_start:%Y-%m} ({len(now)} vs {len(before)} messages)",
             "emerging_terms": [f"{t.term} {t.count}/{t.before} G²={t.g2}" for t in terms]}
+
+
+def _when(text: str):
+    """The messages write times as 2019/2/28 11:25:05 or 2019-08-01 00:00:00."""
+    from datetime import datetime
+
+    for form in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), form)
+        except ValueError:
+            continue
+    return None
 
 
 def _read(path: Path) -> list[dict]:
@@ -93,13 +112,12 @@ def topic_cv(rows: list[dict], folds: int = 5) -> dict:
     return figures
 
 
-def urgency_figures(model: LabelModel) -> dict:
-    rows = _read(URGENCY_TEST)
+def urgency_figures(model: LabelModel, path: Path) -> dict:
+    rows = _read(path)
     found = [p.urgency == URGENT for p in model.predict([r["text"] for r in rows])]
     truth = [r["urgency"] == URGENT for r in rows]
     hits = sum(f and t for f, t in zip(found, truth))
     return {
-        "urgency_test_size": len(rows),
         "urgency_recall": round(hits / max(sum(truth), 1), 3),
         "urgency_precision": round(hits / max(sum(found), 1), 3),
         "urgency_missed": [r["text"] for r, f, t in zip(rows, found, truth) if t and not f],

@@ -90,7 +90,7 @@ class LabelModel:
         best = scores.argmax(axis=1)
         shifted = np.exp(SOFTMAX_SCALE * (scores - scores.max(axis=1, keepdims=True)))
         confidence = 1.0 / shifted.sum(axis=1)
-        return list(model.classes_[best]), confidence
+        return [str(label) for label in model.classes_[best]], confidence
 
     def _urgency_score(self, matrix) -> np.ndarray:
         """The margin towards 紧急 (positive: the model says 紧急)."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .labelling import load_rows
 from .trends import emerging_terms, hot_issues, hotspots, month_bounds, week_of, weekly_counts
-from .words import words
+from .words import use_gazetteer, words
 
 TREND_WEEKS = 12
 TERM_MONTHS_BEFORE = 3
@@ -38,6 +38,7 @@ def month_report(month: str) -> MonthReport:
     this = [r for r in rows if r.at.date() >= start]
     before_start = start - timedelta(days=31 * TERM_MONTHS_BEFORE)
     before = [r for r in rows if before_start <= r.at.date() < start]
+    use_gazetteer(_place_names())
     spots = [spot for monday in _mondays(start, end) for spot in hotspots(rows, monday)]
     trend_start = week_of(end - timedelta(days=1)) - timedelta(weeks=TREND_WEEKS - 1)
     top_topics = [topic for topic, _ in _top_topics(this, 5)]
@@ -49,6 +50,13 @@ def month_report(month: str) -> MonthReport:
         weeks=[trend_start + timedelta(weeks=n) for n in range(len(next(iter(series.values()), [])))],
         series=series,
     )
+
+
+def _place_names() -> list[str]:
+    from finegrid.grid.models import Place
+
+    return [name for name, aliases in Place.objects.values_list("name", "aliases") for name in [name, *aliases]
+            if len(name) >= 2]
 
 
 def _mondays(start: date, end: date) -> list[date]:
@@ -117,8 +125,8 @@ def write_xlsx(report: MonthReport, path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Hot issues")
-    sheet.append([_("Topic"), _("Second level"), _("Appeals"), _("Months recurring"), _("Units"), _("Streets"),
-                  _("Score")])
+    sheet.append([_("Topic"), _("Second level"), _("Appeals"), _("Months recurring"), _("Units involved"),
+                  _("Streets involved"), _("Hot-issue score")])
     for issue in report.issues:
         sheet.append([issue.topic, issue.subtopic, issue.count, issue.months_recurring, issue.units, issue.streets,
                       issue.score])

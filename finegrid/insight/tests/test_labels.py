@@ -67,3 +67,23 @@ def test_suggested_unit_comes_from_the_responsibility_matrix(small_model, tiny):
     Responsibility.objects.create(category_code="H14", region=Region.objects.get(code="321002"), unit=unit)
     labels = classify("请问小学入学需要准备哪些材料？", model=small_model, area_code="321002001001")
     assert (labels.unit, labels.unit_name) == ("jyj", "区教育局")
+
+
+def test_the_urgency_sets_are_balanced_and_labelled():
+    import json
+
+    from finegrid.insight.bench import URGENCY_SETS
+
+    for path in URGENCY_SETS.values():
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert sum(r["urgency"] == "紧急" for r in rows) == sum(r["urgency"] == "一般" for r in rows) == 40
+
+
+def test_the_lexicon_finds_every_urgent_appeal_of_the_dev_set():
+    import json
+
+    from finegrid.insight.bench import URGENCY_SETS
+    from finegrid.insight.urgency import danger_signs
+
+    rows = [json.loads(line) for line in URGENCY_SETS["dev"].read_text(encoding="utf-8").splitlines()]
+    assert [r["text"] for r in rows if r["urgency"] == "紧急" and not danger_signs(r["text"])] == []

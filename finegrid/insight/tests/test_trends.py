@@ -58,3 +58,11 @@ def test_month_bounds_and_a_bad_month():
 def test_weekly_counts_per_topic():
     rows = _rows("G1", "环境保护", {0: 2, 1: 1})
     assert weekly_counts(rows, MONDAY - timedelta(weeks=1), MONDAY + timedelta(days=7), ["环境保护"]) == {"环境保护": [1, 2]}
+
+
+def test_place_names_stay_one_word_once_the_gazetteer_is_known():
+    from finegrid.insight.words import use_gazetteer, words
+
+    use_gazetteer(["琼花观社区", "渡江南路"])
+    assert "琼花观社区" in words("琼花观社区门口渡江南路的路灯不亮")
+    assert "渡江南路" in words("琼花观社区门口渡江南路的路灯不亮")
