@@ -325,3 +325,11 @@ def test_chinese_is_the_default_language_of_errors_and_timelines(o311):
     ticket = _json(Client().post(f"{V2}/requests.json", _report(o311)))[0]["service_request_id"]
     row = _json(Client().get(f"{V2}/requests/{ticket}.json", {"extensions": "true"}))[0]
     assert row["notes"][0]["summary"] == "您反映的问题已受理。"
+
+
+def test_a_nul_character_anywhere_is_not_a_server_error(client, o311):
+    assert client.get(f"{V2}/requests/12\x0034.json").status_code == 404
+    assert client.get(f"{V2}/requests.json", {"service_code": "C01\x0001"}).status_code == 200
+    response = _post(client, **_report(o311, description="井盖\x00没了", service_code="C01\x0001"))
+    assert response.status_code == 200
+    assert Case.objects.get().description == "井盖没了"
