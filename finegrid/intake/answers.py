@@ -9,9 +9,10 @@ from .models import Question
 ANSWER_MAX = 2000
 
 
-def check_answers(category, raw: dict) -> dict:
+def check_answers(category, raw: dict, required: bool = True) -> dict:
     """The answers to keep, keyed by question code; IntakeError names each bad or missing one.
-    Answers to questions the category does not ask are dropped."""
+    Answers to questions the category does not ask are dropped. Staff channels (patrol, hotline)
+    may leave required questions unanswered: the worker on site or the operator fills them later."""
     from .intake import IntakeError, text
 
     if category is None:
@@ -20,7 +21,7 @@ def check_answers(category, raw: dict) -> dict:
     for question in Question.objects.filter(category=category, variable=True):
         value = raw.get(question.code)
         if value in (None, "", []):
-            if question.required:
+            if question.required and required:
                 problems[f"attribute[{question.code}]"] = _("required: %(q)s") % {"q": question.description}
             continue
         try:

@@ -87,7 +87,7 @@ def intake(sub: Submission, *, now=None) -> Intake:
     if found:
         return found
     category = _category(sub)
-    answers = check_answers(category, sub.answers)
+    answers = check_answers(category, sub.answers, required=sub.public_only)
     area_code = _locate(sub)
     try:
         with transaction.atomic():

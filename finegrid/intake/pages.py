@@ -78,7 +78,7 @@ def _questions() -> list[tuple[str, list]]:
     return sorted(grouped.items())
 
 
-def _answers(request) -> dict:
+def answers_of(request) -> dict:
     answers = {}
     for name in request.POST:
         match = ATTRIBUTE.match(name)
@@ -96,7 +96,7 @@ def _submission(request, form: dict, photos) -> Submission:
         channel=Case.Channel.WEB, description=form.get("description", ""), category_code=form.get("category", ""),
         lon=form.get("lon") or None, lat=form.get("lat") or None, address=form.get("address", ""),
         reporter_name="" if anonymous else form.get("name", ""), reporter_phone=form.get("phone", ""),
-        anonymous=anonymous, reporter=user, actor=user, photos=photos, answers=_answers(request),
+        anonymous=anonymous, reporter=user, actor=user, photos=photos, answers=answers_of(request),
         key=("web:" + form["key"])[:128] if form.get("key") else "",
     )
 

@@ -20,6 +20,7 @@ from finegrid.grid.svg import PALETTE, Shape, map_paths
 from finegrid.org.models import Role, RoleAssignment
 
 from .intake import IntakeError, Submission, intake
+from .pages import answers_of
 
 TASK_ACTIONS = {"verify": Case.State.COLLECTED, "check_ok": Case.State.HANDLED, "rework": Case.State.HANDLED}
 
@@ -84,7 +85,7 @@ def report(request):
         sub = Submission(
             channel=Case.Channel.PATROL, description=form.get("description", ""), category_code=form.get("category", ""),
             lon=form.get("lon") or None, lat=form.get("lat") or None, address=form.get("address", ""),
-            reporter=request.user, actor=request.user, photos=photos, public_only=False,
+            reporter=request.user, actor=request.user, photos=photos, public_only=False, answers=answers_of(request),
             key=f"patrol:{request.user.pk}:{form.get('key', '')}" if form.get("key") else "",
         )
     except (RequestDataTooBig, TooManyFieldsSent):

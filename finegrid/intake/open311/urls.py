@@ -1,10 +1,11 @@
 from django.urls import re_path
 
-from . import views
+from . import schema, views
 
 FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
 
 urlpatterns = [
+    re_path(r"^openapi\.json$", schema.openapi, name="open311-openapi"),
     re_path(r"^discovery" + FMT, views.discovery, name="open311-discovery"),
     re_path(r"^services" + FMT, views.services, name="open311-services"),
     re_path(r"^services/(?P<code>[^/]{1,32})" + FMT, views.service_definition, name="open311-service"),

@@ -44,7 +44,7 @@ class Params:
         for source in self.sources:
             value = source.get(name)
             if value not in (None, ""):
-                return value
+                return value.replace("\x00", "")  # PostgreSQL cannot compare text with a NUL in it
         return None
 
     def attributes(self) -> dict:
@@ -71,6 +71,8 @@ def endpoint(methods=("GET",)):
         def wrapper(request, fmt, **kwargs):
             if fmt not in ("xml", "json"):
                 return errors("xml", 404, _("the format must be xml or json"))
+            if any("\x00" in value for value in kwargs.values()):
+                return errors(fmt, 404, _("not found"))
             if request.method not in methods:
                 response = errors(fmt, 405, _("method %(method)s is not allowed here") % {"method": request.method})
                 response["Allow"] = ", ".join(methods)

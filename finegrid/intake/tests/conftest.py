@@ -1,6 +1,8 @@
 """Intake fixtures: the tiny district with a catalogue of three categories and their questions."""
 
 import pytest
+from django.test import Client
+from django.utils import translation
 from shapely.geometry import Point
 
 from finegrid.cases.tests.factories import make_category
@@ -10,6 +12,18 @@ from finegrid.intake.models import Question
 GRID_A = (119.4075, 32.4150)  # 321002001001001 (micro-grid …001), street 001
 GRID_B = (119.4275, 32.4150)  # 321002002001001, street 002
 OUTSIDE = (119.30, 32.30)  # west of the district
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read the English words; test_chinese_is_the_default checks the Chinese ones."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture

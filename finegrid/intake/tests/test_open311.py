@@ -315,3 +315,21 @@ def test_the_key_command_prints_the_key_last_and_lists_and_revokes(db, capsys):
     record = valid_key(key)
     call_command("open311_key", "revoke", str(record.pk))
     assert valid_key(key) is None
+
+
+def test_chinese_is_the_default_language_of_errors_and_timelines(o311):
+    from django.test import Client
+
+    response = Client().post(f"{V2}/requests.json", _report(o311, lat=OUTSIDE[1], long=OUTSIDE[0]))
+    assert "在广陵区范围之外" in _json(response)[0]["description"]
+    ticket = _json(Client().post(f"{V2}/requests.json", _report(o311)))[0]["service_request_id"]
+    row = _json(Client().get(f"{V2}/requests/{ticket}.json", {"extensions": "true"}))[0]
+    assert row["notes"][0]["summary"] == "您反映的问题已受理。"
+
+
+def test_a_nul_character_anywhere_is_not_a_server_error(client, o311):
+    assert client.get(f"{V2}/requests/12\x0034.json").status_code == 404
+    assert client.get(f"{V2}/requests.json", {"service_code": "C01\x0001"}).status_code == 200
+    response = _post(client, **_report(o311, description="井盖\x00没了", service_code="C01\x0001"))
+    assert response.status_code == 200
+    assert Case.objects.get().description == "井盖没了"

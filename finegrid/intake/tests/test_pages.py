@@ -88,7 +88,7 @@ def test_the_receipt_is_only_for_the_session_that_reported(client, catalogue, dj
     ticket = Case.objects.get().ticket
     from django.test import Client
 
-    stranger = Client()
+    stranger = Client(HTTP_ACCEPT_LANGUAGE="en")
     assert stranger.get(f"/report/{ticket}/received/")["Location"] == "/track/"
     assert stranger.get(f"/track/{ticket}/")["Location"] == "/track/"
 
@@ -98,7 +98,7 @@ def test_lookup_by_ticket_and_phone_shows_the_timeline_in_plain_words(client, ca
     case = Case.objects.get()
     from django.test import Client
 
-    other = Client()
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
     wrong = other.post("/track/", {"ticket": case.ticket, "phone": "13900000000"})
     assert wrong.status_code == 400 and "No report has this ticket" in wrong.content.decode()
     spaced = f"{case.ticket[:6]} {case.ticket[6:]}"
