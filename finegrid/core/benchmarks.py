@@ -11,6 +11,7 @@ BENCHMARKS = {
     "sensing": ("finegrid.sensing.bench", "Sensor readings through Mosquitto: sustained rate, p99 alarm and case latency"),
     "insight": ("finegrid.insight.bench", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
     "intake": ("finegrid.intake.bench", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
+    "console": ("finegrid.console.bench", "Server-side time and queries of the console's main pages vs the health check"),
 }
 
 

@@ -8,11 +8,12 @@ from finegrid.cases.models import Case, Notice
 from finegrid.grid.models import Grid, Region
 from finegrid.org.models import Role, Unit
 
-from .. import timeline
+from .. import caselist, exports, timeline
 from ..access import desk_required
 
 S = Case.State
 HOME_ROWS = 15
+UNIT_ROWS = 100  # the unit desk lists its most urgent cases; the case list has the rest
 
 
 @desk_required()
@@ -47,9 +48,9 @@ def supervisor(request):
     """值班长: what is overdue or due soon in my area, worst first."""
     now = timezone.now()
     running = request.desk.cases().filter(state__in=OPEN - {S.PARKED})
-    overdue = running.filter(due_at__lt=now).select_related("unit").order_by("due_at")[:HOME_ROWS]
-    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit").order_by("due_at")[:HOME_ROWS]
-    extensions = running.filter(extension_pending=True).select_related("unit").order_by("due_at")[:HOME_ROWS]
+    overdue = running.filter(due_at__lt=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+    extensions = running.filter(extension_pending=True).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
     return render(request, "console/supervisor.html", {
         "overdue": _with_deadlines(overdue, now), "soon": _with_deadlines(soon, now),
         "extensions": _with_deadlines(extensions, now),
@@ -61,9 +62,19 @@ def unit_desk(request):
     """处置部门: my unit's cases by deadline, with the unit's notices and its evaluation."""
     now = timezone.now()
     units = list(Unit.objects.filter(pk__in=request.desk.viewer.units))
-    mine = (Case.objects.filter(unit_id__in=[u.pk for u in units], state__in=WITH_UNIT | {S.HANDLED})
+    pks = [u.pk for u in units]
+    # unit = ?, not unit IN (?): SQLite then takes the (unit, state, due_at) index rather than
+    # the plain unit index, which reads every case the unit ever had (700 ms against 40 at 1M).
+    of_units = {"unit_id": pks[0]} if len(pks) == 1 else {"unit_id__in": pks}
+    mine = (Case.objects.filter(**of_units, state__in=WITH_UNIT | {S.HANDLED})
             .select_related("category").order_by("due_at", "pk"))
-    fresh = [c for c in mine[:200]]
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        return caselist.export(fmt, mine, request.desk.viewer, name="unit-cases")
+    fresh = list(mine[:UNIT_ROWS])
+    by_pk = {unit.pk: unit for unit in units}
+    for case in fresh:  # joining the unit too sends SQLite back to the plain unit index
+        case.unit = by_pk[case.unit_id]
     notices = Notice.objects.filter(unit__in=units, read_at__isnull=True).order_by("-pk")[:10]
     return render(request, "console/unit_desk.html", {
         "units": units, "cases": _with_deadlines(fresh, now), "notices": notices,
@@ -79,7 +90,7 @@ def worker(request):
     now = timezone.now()
     grids = list(Grid.objects.filter(code__in=request.desk.scope.grid_codes).select_related("community"))
     cases = request.desk.cases()
-    tasks = cases.filter(state__in=[S.COLLECTED, S.HANDLED]).select_related("category").order_by("pk")[:30]
+    tasks = cases.filter(state__in=[S.COLLECTED, S.HANDLED]).select_related("category", "unit").order_by("pk")[:30]
     recent = cases.exclude(state__in=[S.COLLECTED, S.HANDLED]).select_related("category").order_by("-pk")[:10]
     return render(request, "console/worker.html", {
         "grids": grids, "tasks": _with_deadlines(tasks, now), "recent": recent,
