@@ -27,7 +27,7 @@ from finegrid.core.models import ApiToken
 from finegrid.org.models import Unit
 
 from .actions import ACTIONS, SYSTEM, Action
-from .listing import ORDERINGS, CaseFilters, filtered
+from .listing import COUNT_CAP, CaseFilters, filtered, page_of
 from .models import Case, Category, Transition
 from .reporting import open_case
 from .visibility import OPENER_ROLES, Viewer, visible_cases
@@ -207,12 +207,6 @@ class CaseDetail(CaseItem):
     allowed_actions: list[ActionOut]
 
 
-# Counting a whole district's million cases costs more than fetching a page of them, so the count
-# stops at this many (count_capped says so), and pages end there too: OFFSET 500000 would read
-# half the table. Past it a client narrows the filters (state, dates, area) or reverses the order.
-COUNT_CAP = 5_000
-
-
 class CasePage(Schema):
     """One page of a list. `count` is exact up to 5,000; past that it stays 5,000, `count_capped`
     is true, and pages stop there (narrow the filters)."""
@@ -339,12 +333,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     if offset + filters.page_size > COUNT_CAP:
         raise HttpError(400, _("only the first %(cap)d cases of a list are paged; narrow the filters") % {"cap": COUNT_CAP})
     cases = filtered(visible_cases(viewer), filters, timezone.now())
-    rows = list(cases.only(*ITEM_FIELDS).prefetch_related("category", "unit").order_by(*ORDERINGS[filters.ordering])
-                [offset:offset + filters.page_size])
-    if len(rows) < filters.page_size and (rows or offset == 0):
-        count = offset + len(rows)  # the last page: no need to count
-    else:
-        count = cases.order_by()[:COUNT_CAP + 1].count()
+    rows, count = page_of(cases.only(*ITEM_FIELDS).prefetch_related("category", "unit"), filters.ordering, offset,
+                          filters.page_size)
     return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "page": filters.page,
             "page_size": filters.page_size, "results": [_item(case, viewer) for case in rows]}
 
