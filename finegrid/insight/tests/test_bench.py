@@ -1,0 +1,29 @@
+import json
+
+from finegrid.insight import bench, store
+from finegrid.insight.corpus import generate
+
+
+def test_the_bench_figures_come_from_real_runs(places, models_folder, small_model):
+    store.save(small_model, "test")
+    figures = bench.urgency_figures(small_model, bench.URGENCY_SETS["final"])
+    assert 0 < figures["urgency_precision"] <= 1 and 0 < figures["urgency_recall"] <= 1
+    lines = [json.dumps({"id": str(i), "text": r["text"]}, ensure_ascii=False) for i, r in enumerate(generate(60, 9))]
+    speed = bench.speed(small_model, lines, repeats=1)
+    assert speed["speed_appeals"] == 60 and speed["analyze_per_s"] > 0 and speed["baseline_sklearn_labels_only_per_s"] > 0
+
+
+def test_topic_cross_validation_reports_macro_f1(models_folder, monkeypatch):
+    monkeypatch.setattr(store, "SEED_SIZE", 300)
+    rows = [{"text": r["text"], "title": r["title"], "label": r["topic"]}
+            for r in generate(400, 4) if r["topic"] in ("教育文体", "环境保护")]
+    figures = bench.topic_cv(rows)
+    assert figures["topic_macro_f1_district_only"] > 0.8
+
+
+def test_emerging_terms_on_dated_messages():
+    rows = [{"time": f"2019/{m}/3 10:00:00", "title": "", "text": "小区停车难"} for m in (9, 10, 11) for _ in range(60)]
+    rows += [{"time": "2019-12-05 10:00:00", "title": "", "text": "搅拌站粉尘太大"} for _ in range(100)]
+    figures = bench.real_emerging_terms(rows)
+    assert figures["emerging_month"].startswith("2019-12")
+    assert any(term.startswith("搅拌站") for term in figures["emerging_terms"])
