@@ -160,7 +160,7 @@ def _copy_database(folder: Path) -> str:
     key = "o311_bench_" + os.urandom(16).hex()
     with sqlite3.connect(target) as copy:
         copy.execute("INSERT INTO intake_open311key (name, key_hash, prefix, created_at) VALUES (?, ?, ?, datetime('now'))",
-                     ("bench", key_hash(key), key[:9]))
+                     ("bench", key_hash(key), key[:8]))
     return key
 
 

@@ -18,7 +18,7 @@ def key_hash(key: str) -> str:
 def issue_key(name: str) -> tuple[Open311Key, str]:
     """A new key: 32 random bytes, so a plain sha256 is enough to store it (no salt, no KDF)."""
     key = "o311_" + secrets.token_urlsafe(32)
-    record = Open311Key.objects.create(name=name, key_hash=key_hash(key), prefix=key[:9])
+    record = Open311Key.objects.create(name=name, key_hash=key_hash(key), prefix=key[:8])
     return record, key
 
 

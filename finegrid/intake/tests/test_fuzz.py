@@ -7,12 +7,27 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
 from finegrid.wsgi import application
 
 api = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 open311 = schemathesis.openapi.from_wsgi("/open311/v2/openapi.json", application)
 BOUND = settings(max_examples=20, deadline=None, derandomize=True,
                  suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(autouse=True)
+def one_connection():
+    """The calls go straight to the WSGI handler, whose request signals would close the database
+    connection after each one — and with it the test's transaction (PostgreSQL). Django's own test
+    client keeps the connection the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
