@@ -2,7 +2,7 @@
 
 The cases a user may see are the API's (`cases.api.visible_cases`): one rule for both."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -22,24 +22,35 @@ COMMAND_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role
 OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
 
 
-@dataclass(frozen=True)
+@dataclass
 class Desk:
     viewer: Viewer
     name: str
-    scope: Scope
+    _cases: object = field(default=None, repr=False)
+    _scope: Scope | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, user) -> "Desk":
         viewer = Viewer.of(user)
         name = next((desk for role, desk in DESKS if role in viewer.roles), "none")
-        return cls(viewer, name, scope_of(user))
+        return cls(viewer, name)
+
+    @property
+    def scope(self) -> Scope:
+        """The areas of all the user's roles (read on first use: most pages need only cases())."""
+        if self._scope is None:
+            self._scope = scope_of(self.viewer.user)
+        return self._scope
 
     @property
     def roles(self) -> frozenset:
         return self.viewer.roles
 
     def cases(self):
-        return visible_cases(self.viewer)
+        """The cases this user may see (a lazy queryset; its scope is read once per request)."""
+        if self._cases is None:
+            self._cases = visible_cases(self.viewer)
+        return self._cases.all()
 
 
 def desk_required(roles=None):

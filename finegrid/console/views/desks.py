@@ -62,7 +62,7 @@ def unit_desk(request):
     now = timezone.now()
     units = list(Unit.objects.filter(pk__in=request.desk.viewer.units))
     mine = (Case.objects.filter(unit_id__in=[u.pk for u in units], state__in=WITH_UNIT | {S.HANDLED})
-            .select_related("category").order_by("due_at", "pk"))
+            .select_related("category", "unit").order_by("due_at", "pk"))
     fresh = [c for c in mine[:200]]
     notices = Notice.objects.filter(unit__in=units, read_at__isnull=True).order_by("-pk")[:10]
     return render(request, "console/unit_desk.html", {
@@ -79,7 +79,7 @@ def worker(request):
     now = timezone.now()
     grids = list(Grid.objects.filter(code__in=request.desk.scope.grid_codes).select_related("community"))
     cases = request.desk.cases()
-    tasks = cases.filter(state__in=[S.COLLECTED, S.HANDLED]).select_related("category").order_by("pk")[:30]
+    tasks = cases.filter(state__in=[S.COLLECTED, S.HANDLED]).select_related("category", "unit").order_by("pk")[:30]
     recent = cases.exclude(state__in=[S.COLLECTED, S.HANDLED]).select_related("category").order_by("-pk")[:10]
     return render(request, "console/worker.html", {
         "grids": grids, "tasks": _with_deadlines(tasks, now), "recent": recent,
