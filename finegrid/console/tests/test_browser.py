@@ -1,0 +1,155 @@
+"""The console in a real browser (Debian's Chromium, driven by Playwright): every role signs in
+and lands on its desk, a resident's report goes through 立案, 派遣, 处置, 核查 and 结案 to the
+rating by clicking the case page's own buttons, and a grid worker cannot open another grid's
+case. Screenshots of the key pages are saved under test-artifacts/."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from finegrid.cases.models import Case
+from finegrid.cases.reporting import open_case
+from finegrid.cases.tests.factories import make_category
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(
+    "0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201"
+    "4d0a2db40000000049454e44ae426082")
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed (make install adds it)")
+# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between
+# browser steps are plain synchronous calls all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    pages = []
+
+    def sign_in(username, width=1366, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(live_server.url + reverse("login"))
+        page.fill("#id_username", username)
+        page.fill("#id_password", "Test-password-1")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        pages.append(context)
+        return page
+
+    yield sign_in
+    for context in pages:
+        context.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+LANDINGS = [("leader", "console:overview"), ("operator", "console:command"), ("supervisor", "console:home"),
+            ("handler_cgj", "console:unit_desk"), ("worker_a", "console:worker"), ("sysadmin", "console:home"),
+            ("secadmin", "console:security"), ("auditor", "console:audit")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_role_signs_in_to_its_own_desk(world, open_as, live_server):
+    for username, landing in LANDINGS:
+        width = 360 if username.startswith("worker") else 1366
+        page = open_as(username, width=width)
+        assert page.url == live_server.url + reverse(landing), username
+        assert page.locator("main").inner_text().strip()
+        shot(page, f"desk-{username}")
+
+
+def _act(page, action, **fields):
+    """Open the action's <details>, fill its form and press its button, as a person would."""
+    form = page.locator(f"form[action$='/act/{action}/']")
+    form.locator("xpath=..").locator("summary").click()
+    for name, value in fields.items():
+        if name == "photos":
+            form.locator("input[name=photos]").set_input_files(value)
+        elif name == "unit":
+            form.locator("select[name=unit]").select_option(value)
+        else:
+            form.locator(f"[name={name}]").fill(str(value))
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".msg-success").count() == 1, page.locator(".messages").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_goes_to_the_rating_through_the_pages(world, open_as, live_server, tmp_path):
+    make_category("C0102", name="路灯", check=True)
+    case = open_case(channel="web", title="东关街路灯不亮", category_code="C0102", lon=119.405, lat=32.415,
+                     address="东关街 18 号", reporter=world["resident"], reporter_name="王五",
+                     reporter_phone="13800005678")
+    url = live_server.url + reverse("console:case", args=[case.ticket])
+    photo = tmp_path / "after.png"
+    photo.write_bytes(PNG)
+
+    operator = open_as("operator")
+    operator.goto(url)
+    shot(operator, "case-reported")
+    _act(operator, "accept")
+    _act(operator, "dispatch", unit="cgj")
+
+    handler = open_as("handler_cgj")
+    handler.goto(url)
+    _act(handler, "start")
+    _act(handler, "report_done", reason="已更换灯泡", photos=str(photo))
+
+    worker = open_as("worker_a", width=360, height=740)
+    worker.goto(live_server.url + reverse("console:worker"))
+    assert case.ticket in worker.content()
+    worker.goto(url)
+    _act(worker, "check_ok")
+    shot(worker, "case-checked-mobile")
+
+    operator.goto(url)
+    _act(operator, "close")
+
+    resident = open_as("resident")
+    resident.goto(url)
+    _act(resident, "rate", rating=5)
+    shot(resident, "case-rated")
+    case.refresh_from_db()
+    assert case.state == Case.State.RATED and case.rating == 5
+    assert [t.action for t in case.transitions.order_by("seq")] == [
+        "report", "accept", "dispatch", "start", "report_done", "check_ok", "close", "rate"]
+    assert "已更换灯泡" in resident.locator(".timeline").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_grid_worker_cannot_open_another_grids_case(world, open_as, live_server):
+    theirs = open_case(channel="web", title="汶河街占道经营", category_code="C0101", lon=119.425, lat=32.415)
+    worker = open_as("worker_a", width=360, height=740)
+    response = worker.goto(live_server.url + reverse("console:case", args=[theirs.ticket]))
+    assert response.status == 404
+    assert theirs.title not in worker.content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_centre_map_drills_down_and_the_feed_updates_itself(world, open_as, live_server):
+    operator = open_as("operator")
+    operator.wait_for_selector("#feed ul.feed")
+    shot(operator, "command-centre")
+    operator.locator("svg.map a").first.click()  # a street: the map below is swapped in place
+    operator.wait_for_url("**area=321002001*")
+    operator.wait_for_selector("#district-map table >> text=东关社区")
+    fresh = open_case(channel="hotline", title="新来电：积水", category_code="C0101", lon=119.405, lat=32.415)
+    operator.wait_for_selector(f"#feed >> text={fresh.ticket}", timeout=8000)  # polled every 5 s
