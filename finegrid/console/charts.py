@@ -27,6 +27,6 @@ def trend(days: list[str], series: list[Series], width: int = 560, height: int =
 def bars(rows: list[tuple[str, float]], width: int = 420, bar: int = 18, scale_max: float | None = None) -> dict:
     """One bar per (label, value), longest first as given."""
     top = scale_max or max((v for _, v in rows), default=0) or 1
-    items = [{"label": label, "value": value, "y": i * (bar + 6), "w": round((width - 160) * value / top, 1)}
+    items = [{"label": label, "value": value, "y": i * (bar + 6), "w": round((width - 200) * value / top, 1)}
              for i, (label, value) in enumerate(rows)]
     return {"width": width, "height": len(rows) * (bar + 6), "bar": bar, "items": items}

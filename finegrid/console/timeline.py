@@ -38,6 +38,10 @@ def _what(t: Transition) -> str:
     parts = [label]
     if t.to_state != t.from_state:
         parts.append(_("now %(state)s") % {"state": STATE_LABELS.get(t.to_state, t.to_state)})
+    if t.data.get("alarm"):
+        parts.append(str(dict(Case.Alarm.choices).get(t.data["alarm"], t.data["alarm"])))
+    if t.data.get("level"):
+        parts.append(_("level %(n)s") % {"n": t.data["level"]})
     if t.data.get("unit"):
         parts.append(_("to unit %(unit)s") % {"unit": t.data["unit"]})
     if t.data.get("rating"):
@@ -63,8 +67,8 @@ def deadline(case: Case, now: datetime) -> dict | None:
         colour = "yellow"
     else:
         colour = "green"
-    return {"due": case.due_at, "seconds": int(seconds), "running": running, "colour": colour,
-            "text": remaining_text(seconds)}
+    text = remaining_text(seconds) if running else _("the clock has stopped")
+    return {"due": case.due_at, "seconds": int(seconds), "running": running, "colour": colour, "text": text}
 
 
 def remaining_text(seconds: float) -> str:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("worker/", desks.worker, name="worker"),
     path("overview/", overview.overview, name="overview"),
     path("overview/ranking/<str:by>/", overview.ranking, name="ranking"),
+    path("overview/trend/", overview.trend, name="trend"),
     path("audit/", governance.audit_log, name="audit"),
     path("security/", governance.security_desk, name="security"),
     path("security/unlock/", governance.unlock, name="unlock"),

@@ -8,6 +8,7 @@ from importlib import import_module
 BENCHMARKS = {
     "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
     "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
+    "console": ("finegrid.console.bench", "Server-side time and queries of the console's main pages vs the health check"),
 }
 
 

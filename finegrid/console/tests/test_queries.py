@@ -14,11 +14,13 @@ PAGES = [
     ("console:command", "operator", 14),
     ("console:cases", "operator", 8),
     ("console:queue", "operator", 9),
-    ("console:feed", "operator", 7),
-    ("console:overview", "leader", 13),
+    ("console:feed", "operator", 8),
+    ("console:overview", "leader", 11),
     ("console:unit_desk", "handler_cgj", 9),
     ("console:worker", "worker_a", 11),
     ("console:audit", "auditor", 8),
+    ("console:trend", "leader", 9),
+    ("console:home", "supervisor", 9),
 ]
 
 

@@ -63,9 +63,18 @@ def feed(request):
     """New cases and deadline alarms, polled by the page every few seconds."""
     cases = request.desk.cases()
     newest = list(cases.select_related("category").order_by("-pk")[:FEED_ROWS])
-    alarms = list(Transition.objects.filter(action__in=["warn", "escalate"], case__in=cases)
-                  .select_related("case").order_by("-at")[:FEED_ROWS])
+    alarms = sorted((t for action in ("warn", "escalate") for t in _latest(action, cases)),
+                    key=lambda t: t.at, reverse=True)[:FEED_ROWS]
     return render(request, "console/_feed.html", {"newest": newest, "alarms": alarms, "now": timezone.now()})
+
+
+def _latest(action: str, cases) -> list[Transition]:
+    """The newest transitions of one action: one query each walks the (action, at) index backwards
+    and stops after FEED_ROWS (with IN (…) the database would sort every alarm ever raised)."""
+    rows = Transition.objects.filter(action=action)
+    if cases.query.has_filters():  # the whole district needs no join
+        rows = rows.filter(case__in=cases)
+    return list(rows.select_related("case").order_by("-at")[:FEED_ROWS])
 
 
 def _queue_cases(request, name: str):

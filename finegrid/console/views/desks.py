@@ -47,9 +47,9 @@ def supervisor(request):
     """值班长: what is overdue or due soon in my area, worst first."""
     now = timezone.now()
     running = request.desk.cases().filter(state__in=OPEN - {S.PARKED})
-    overdue = running.filter(due_at__lt=now).select_related("unit").order_by("due_at")[:HOME_ROWS]
-    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit").order_by("due_at")[:HOME_ROWS]
-    extensions = running.filter(extension_pending=True).select_related("unit").order_by("due_at")[:HOME_ROWS]
+    overdue = running.filter(due_at__lt=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+    extensions = running.filter(extension_pending=True).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
     return render(request, "console/supervisor.html", {
         "overdue": _with_deadlines(overdue, now), "soon": _with_deadlines(soon, now),
         "extensions": _with_deadlines(extensions, now),

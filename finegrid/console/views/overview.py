@@ -5,21 +5,21 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finegrid.cases import evaluation
 from finegrid.cases.actions import OPEN
-from finegrid.cases.models import Case
+from finegrid.cases.models import Case, Transition
 
 from .. import charts
 from ..access import OVERVIEW_ROLES, desk_required
 
 S = Case.State
 TREND_DAYS = 30
+TREND_CACHE = 300  # seconds: the 30-day trend moves slowly; its panel is recounted at most this often
 RANKING_CACHE = 600  # seconds: the ranking is a month's cohort, recounted at most this often
 PENDING_MODULES = {  # panel → the app that fills it
     "hot_topics": "finegrid.insight", "sensor_alarms": "finegrid.sensing", "key_projects": "finegrid.economy",
@@ -41,7 +41,6 @@ def overview(request):
         "open": running.count(),
         "overdue_count": running.filter(due_at__lt=now).count(),
         "overdue": running.filter(due_at__lt=now).select_related("unit").order_by("due_at")[:10],
-        "trend": _trend(cases, today),
         "pending": {panel: not apps.is_installed(app) for panel, app in PENDING_MODULES.items()},
         "now": now,
     }
@@ -51,24 +50,45 @@ def overview(request):
 def _today(cases, today) -> dict:
     # Every state named, so the (state, reported_at) index serves the range (see evaluation._cohort).
     reported = cases.filter(state__in=S.values, reported_at__gte=today).count()
-    closed = cases.filter(state__in=[S.CLOSED, S.RATED], closed_at__gte=today).count()
-    return {"reported": reported, "closed": closed}
+    return {"reported": reported, "closed": _closings(cases).filter(at__gte=today).count()}
+
+
+def _closings(cases):
+    """结案 transitions (the (action, at) index), of the cases this user sees."""
+    closings = Transition.objects.filter(action="close")
+    # The whole district needs no join: the index range alone counts them.
+    return closings.filter(case__in=cases) if cases.query.has_filters() else closings
+
+
+@desk_required(OVERVIEW_ROLES)
+def trend(request):
+    """Reported and closed per day, last 30 days: two queries of one COUNT … FILTER per day."""
+    today = _local_midnight(timezone.localdate())
+    scope = request.desk.scope
+    key = f"console:trend:{today:%Y%m%d}:{hash((scope.whole_district, scope.code_prefixes, scope.grid_codes))}"
+    chart = cache.get(key)
+    if chart is None:
+        chart = _trend(request.desk.cases(), today)
+        cache.set(key, chart, TREND_CACHE)
+    return render(request, "console/_trend.html", {"trend": chart})
 
 
 def _trend(cases, today) -> dict:
     start = today - timedelta(days=TREND_DAYS - 1)
-    days = [(start + timedelta(days=i)).date() for i in range(TREND_DAYS)]
-    reported = _per_day(cases.filter(state__in=S.values, reported_at__gte=start), "reported_at")
-    closed = _per_day(cases.filter(state__in=[S.CLOSED, S.RATED], closed_at__gte=start), "closed_at")
+    days = [start + timedelta(days=i) for i in range(TREND_DAYS)]
+    reported = _per_day(cases.filter(state__in=S.values, reported_at__gte=start), "reported_at", days)
+    closed = _per_day(_closings(cases).filter(at__gte=start), "at", days)
     return charts.trend([d.strftime("%m-%d") for d in days], [
-        charts.Series(_("Reported"), "#4e79a7", [reported.get(d, 0) for d in days]),
-        charts.Series(_("Closed"), "#59a14f", [closed.get(d, 0) for d in days]),
+        charts.Series(_("Reported"), "#4e79a7", reported), charts.Series(_("Closed"), "#59a14f", closed),
     ])
 
 
-def _per_day(cases, field: str) -> dict:
-    rows = cases.annotate(day=TruncDate(field)).values("day").annotate(n=Count("id")).order_by()
-    return {row["day"]: row["n"] for row in rows}
+def _per_day(rows, field: str, days: list) -> list[int]:
+    """One pass over the range: a COUNT with a FILTER per day, no date function per row."""
+    counts = {f"d{i}": Count("pk", filter=Q(**{f"{field}__gte": day, f"{field}__lt": day + timedelta(days=1)}))
+              for i, day in enumerate(days)}
+    figures = rows.aggregate(**counts)
+    return [figures[f"d{i}"] for i in range(len(days))]
 
 
 @desk_required(OVERVIEW_ROLES)
