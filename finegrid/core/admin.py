@@ -19,3 +19,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # 三员分立: the audit log is the auditor's alone (the console's /console/audit/), not the
+    # system administrator's, however super their account.
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return False

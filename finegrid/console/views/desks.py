@@ -13,6 +13,7 @@ from ..access import desk_required
 
 S = Case.State
 HOME_ROWS = 15
+UNIT_ROWS = 100  # the unit desk lists its most urgent cases; the case list has the rest
 
 
 @desk_required()
@@ -61,9 +62,16 @@ def unit_desk(request):
     """处置部门: my unit's cases by deadline, with the unit's notices and its evaluation."""
     now = timezone.now()
     units = list(Unit.objects.filter(pk__in=request.desk.viewer.units))
-    mine = (Case.objects.filter(unit_id__in=[u.pk for u in units], state__in=WITH_UNIT | {S.HANDLED})
-            .select_related("category", "unit").order_by("due_at", "pk"))
-    fresh = [c for c in mine[:200]]
+    pks = [u.pk for u in units]
+    # unit = ?, not unit IN (?): SQLite then takes the (unit, state, due_at) index rather than
+    # the plain unit index, which reads every case the unit ever had (700 ms against 40 at 1M).
+    of_units = {"unit_id": pks[0]} if len(pks) == 1 else {"unit_id__in": pks}
+    mine = (Case.objects.filter(**of_units, state__in=WITH_UNIT | {S.HANDLED})
+            .select_related("category").order_by("due_at", "pk"))
+    fresh = list(mine[:UNIT_ROWS])
+    by_pk = {unit.pk: unit for unit in units}
+    for case in fresh:  # joining the unit too sends SQLite back to the plain unit index
+        case.unit = by_pk[case.unit_id]
     notices = Notice.objects.filter(unit__in=units, read_at__isnull=True).order_by("-pk")[:10]
     return render(request, "console/unit_desk.html", {
         "units": units, "cases": _with_deadlines(fresh, now), "notices": notices,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from finegrid.cases import evaluation
 from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case, Transition
+from finegrid.org.models import Unit
 
 from .. import charts
 from ..access import OVERVIEW_ROLES, desk_required
@@ -106,6 +107,9 @@ def ranking(request, by):
     if by == "street":  # a street's leader sees the streets of their own scope
         scope = request.desk.scope
         rows = [row for row in rows if scope.whole_district or scope.covers_code(row[2])]
-    rows = [(name, score) for name, score, _key in rows]
+    mine = set(Unit.objects.filter(pk__in=request.desk.viewer.units).values_list("code", flat=True))
+    shown = [(f"{rank}. {name}", score) for rank, (name, score, key) in enumerate(rows, 1) if rank <= 12 or key in mine]
+    own = [(rank, name, score) for rank, (name, score, key) in enumerate(rows, 1) if key in mine]
     return render(request, "console/_ranking.html", {
-        "by": by, "month": month, "chart": charts.bars(rows[:12], scale_max=100), "rows": rows[:12]})
+        "by": by, "month": month, "chart": charts.bars(shown, scale_max=100), "rows": shown, "own": own,
+        "total": len(rows)})
