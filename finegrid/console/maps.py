@@ -56,11 +56,8 @@ def reaches(scope, code: str) -> bool:
 
 def counts_by_child(cases, code: str, length: int, measure: str, now) -> Counter:
     """Open (or overdue) cases under `code`, counted per child code, in one grouped query."""
-    open_cases = cases.filter(state__in=OPEN, area_code__gte=code, area_code__lte=code.ljust(18, "9"))
-    if measure == "overdue":
-        open_cases = open_cases.filter(~Q(state=Case.State.PARKED), due_at__lt=now)
-    rows = open_cases.annotate(child=Substr("area_code", 1, length)).values("child").annotate(n=Count("id")).order_by()
-    return Counter({row["child"]: row["n"] for row in rows})
+    rows = _open(cases, code, measure, now).annotate(child=Substr("area_code", 1, length))
+    return Counter({row["child"]: row["n"] for row in rows.values("child").annotate(n=Count("id")).order_by()})
 
 
 def colour(n: int, top: int) -> str:
@@ -75,8 +72,14 @@ def draw(code: str, cases, scope, measure: str = "open", now=None) -> dict:
     areas, length = children_of(code, scope)
     if not areas:
         return {"width": WIDTH, "height": 0, "paths": [], "bubbles": [], "top": 0}
-    counts = counts_by_child(cases, code, length, measure, now)
     frame = Frame(shapely.total_bounds([a.geometry for a in areas]), WIDTH)
+    points = None
+    if length >= 15:  # grids or micro-grids: single cases, read once for the counts and the markers
+        points = list(_open(cases, code, measure, now).values_list("area_code", "lon", "lat")[:MAX_MARKERS])
+    if points is not None and len(points) < MAX_MARKERS:
+        counts = Counter(area[:length] for area, _, _ in points)
+    else:
+        counts = counts_by_child(cases, code, length, measure, now)
     top = max(counts.values(), default=0)
     tolerance = DETAIL_PX / frame.scale
     paths, bubbles = [], []
@@ -85,26 +88,29 @@ def draw(code: str, cases, scope, measure: str = "open", now=None) -> dict:
         simple = shapely.simplify(area.geometry, tolerance, preserve_topology=True)
         paths.append({"d": frame.path(simple), "code": area.href_code, "name": area.name, "n": n,
                       "fill": colour(n, top)})
-        if n and length < 15:
+        if n and points is None:
             point = area.geometry.representative_point()
             bubbles.append(_bubble(frame.x(point.x), frame.y(point.y), n, area.href_code))
-    if length >= 15:
-        bubbles = _point_clusters(cases, code, measure, now, frame)
+    if points is not None:
+        bubbles = _point_clusters([(lon, lat) for _, lon, lat in points if lon is not None], frame)
     return {"width": frame.width, "height": frame.height, "paths": paths, "bubbles": bubbles, "top": top}
+
+
+def _open(cases, code: str, measure: str, now):
+    rows = cases.filter(state__in=OPEN, area_code__gte=code, area_code__lte=code.ljust(18, "9"))
+    if measure == "overdue":
+        rows = rows.filter(~Q(state=Case.State.PARKED), due_at__lt=now)
+    return rows
 
 
 def _bubble(x: float, y: float, n: int, code: str | None) -> dict:
     return {"x": round(x, 1), "y": round(y, 1), "n": n, "r": round(8 + min(16, n ** 0.5), 1), "code": code}
 
 
-def _point_clusters(cases, code: str, measure: str, now, frame: Frame) -> list[dict]:
-    """Single cases inside one grid, binned into CLUSTER_PX cells so close ones share a bubble."""
-    rows = cases.filter(state__in=OPEN, area_code__gte=code, area_code__lte=code.ljust(18, "9"),
-                        lon__isnull=False)
-    if measure == "overdue":
-        rows = rows.filter(~Q(state=Case.State.PARKED), due_at__lt=now)
+def _point_clusters(points: list[tuple[float, float]], frame: Frame) -> list[dict]:
+    """Single cases binned into CLUSTER_PX cells, so close ones share a bubble."""
     bins: dict[tuple, list] = {}
-    for lon, lat in rows.values_list("lon", "lat")[:MAX_MARKERS]:
+    for lon, lat in points:
         x, y = frame.x(lon), frame.y(lat)
         bins.setdefault((int(x // CLUSTER_PX), int(y // CLUSTER_PX)), []).append((x, y))
     return [_bubble(sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts), len(pts), None)
