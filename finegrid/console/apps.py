@@ -7,4 +7,9 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Command-centre console")
 
     def ready(self):
+        from django.contrib import admin
+
         from . import audit_signals  # noqa: F401  (connects the login and admin audit receivers)
+        from .forms import LockoutAdminAuthenticationForm
+
+        admin.site.login_form = LockoutAdminAuthenticationForm  # /admin/login/ locks out too

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,13 +8,8 @@ from django.utils.translation import gettext_lazy
 from . import security
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
+class LockoutMixin:
     """Refuses a locked account before its password is even checked, so guessing goes nowhere."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": gettext_lazy("Wrong user name or password."),
-    }
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -27,6 +23,17 @@ class LockoutAuthenticationForm(AuthenticationForm):
                     code="locked",
                 )
         return super().clean()
+
+
+class LockoutAuthenticationForm(LockoutMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("Wrong user name or password."),
+    }
+
+
+class LockoutAdminAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
+    """The admin site's own sign-in page keeps the same lockout."""
 
 
 class ActionForm(forms.Form):

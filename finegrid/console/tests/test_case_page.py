@@ -124,3 +124,12 @@ def test_feed_shows_new_cases_in_scope(client, world, case_a, case_b):
     client.force_login(world["street_sup"])
     page = client.get(reverse("console:feed")).content.decode()
     assert case_a.ticket in page and case_b.ticket not in page
+
+
+def test_unit_desk_exports_the_units_cases(client, world, case_a, case_b):
+    for case, unit in ((case_a, world["cgj"]), (case_b, world["zjj"])):
+        perform(case, "accept", world["operator"])
+        perform(case, "dispatch", world["dispatcher"], unit=unit)
+    client.force_login(world["handler_cgj"])
+    text = b"".join(client.get(reverse("console:unit_desk"), {"export": "csv"}).streaming_content).decode("utf-8-sig")
+    assert case_a.ticket in text and case_b.ticket not in text

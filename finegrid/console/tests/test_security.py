@@ -32,6 +32,15 @@ def test_five_failures_lock_the_account_even_against_the_right_password(client, 
     assert "_auth_user_id" not in client.session
 
 
+def test_the_admin_sign_in_page_keeps_the_lockout(client, world):
+    world["admin"].is_staff = True
+    world["admin"].save()
+    for _ in range(security.MAX_FAILURES):
+        _fail(client, "sysadmin")
+    response = client.post(reverse("admin:login"), {"username": "sysadmin", "password": "Test-password-1"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
 def test_security_admin_unlocks_and_the_unlock_is_audited(client, world):
     for _ in range(security.MAX_FAILURES):
         _fail(client)

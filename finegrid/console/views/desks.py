@@ -8,7 +8,7 @@ from finegrid.cases.models import Case, Notice
 from finegrid.grid.models import Grid, Region
 from finegrid.org.models import Role, Unit
 
-from .. import timeline
+from .. import caselist, exports, timeline
 from ..access import desk_required
 
 S = Case.State
@@ -68,6 +68,9 @@ def unit_desk(request):
     of_units = {"unit_id": pks[0]} if len(pks) == 1 else {"unit_id__in": pks}
     mine = (Case.objects.filter(**of_units, state__in=WITH_UNIT | {S.HANDLED})
             .select_related("category").order_by("due_at", "pk"))
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        return caselist.export(fmt, mine, request.desk.viewer, name="unit-cases")
     fresh = list(mine[:UNIT_ROWS])
     by_pk = {unit.pk: unit for unit in units}
     for case in fresh:  # joining the unit too sends SQLite back to the plain unit index
