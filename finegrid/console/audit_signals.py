@@ -2,6 +2,8 @@
 The case engine's own transitions are rows already; these add who signed in, failed, left,
 and what an administrator changed."""
 
+import time
+
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
@@ -9,12 +11,20 @@ from django.dispatch import receiver
 
 from finegrid.core.models import AuditEntry, audit
 
-from . import security
+from . import middleware, security
 from .models import LoginAttempt
+
+NAV_ROLES = "finegrid_nav_roles"  # session key: the roles the menu is drawn for
 
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
+    from finegrid.cases.api import Viewer
+
+    if request is not None and hasattr(request, "session"):
+        # Read once per sign-in, not once per page: the menu's roles and the idle clock's start.
+        request.session[NAV_ROLES] = sorted(Viewer.of(user).roles)
+        request.session[middleware.KEY] = time.time()
     ip = security.client_ip(request)
     security.record(user.get_username(), LoginAttempt.Kind.SUCCESS, ip)
     audit("login", target=user.get_username(), actor=user, ip=ip)

@@ -7,6 +7,7 @@ from finegrid.org.models import Role
 from finegrid.cases.api import Viewer
 
 from ..access import COMMAND_ROLES, OVERVIEW_ROLES
+from ..audit_signals import NAV_ROLES
 
 register = template.Library()
 
@@ -33,7 +34,11 @@ def console_nav(context):
     if user is None or not user.is_authenticated:
         return {"links": []}
     desk = getattr(request, "desk", None)
-    roles = desk.roles if desk else Viewer.of(user).roles  # one query on pages of other apps
+    if desk is not None:
+        roles = desk.roles
+    else:  # pages of other apps: the roles read at sign-in (the menu only; every page checks its own)
+        stored = request.session.get(NAV_ROLES)
+        roles = frozenset(stored) if stored is not None else Viewer.of(user).roles
     path = request.path
     links = []
     for label, name, allowed in LINKS:
