@@ -240,11 +240,11 @@ def _sustained(url: str, devices, duration: float, rate: float, events: _Events,
             client.publish(topics[index], _payload(ts, ch4, per_message), qos=1)
             published += 1
             if time.time() >= next_alarm:
-                # A leak at the next site in turn (its own case for the first DEVICES leaks), a
-                # millisecond after that device's latest reading at most.
+                # A leak at the next site in turn (its own case for the first DEVICES leaks), timed
+                # after any reading that device may just have sent, so no (sensor, ts) repeats.
                 leak = alarm_messages % len(topics)
                 leaking[leak] = True
-                client.publish(topics[leak], _payload(ts + 1, 30.0, per_message), qos=1)
+                client.publish(topics[leak], _payload(ts + per_message, 30.0, per_message), qos=1)
                 published += 1
                 next_alarm += 1 / ALARMS_PER_S
                 alarm_messages += 1
