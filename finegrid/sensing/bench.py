@@ -236,16 +236,18 @@ def _sustained(url: str, devices, duration: float, rate: float, events: _Events,
         for _ in range(min(due, 500)):
             index = published % len(topics)
             ts = int(time.time() * 1000)
-            ch4 = 0.3
-            if index in leaking:
-                ch4 = 0.0  # the leak mended: the alarm clears, so the next one is a new alarm
-                del leaking[index]
-            elif time.time() >= next_alarm:
-                ch4, leaking[index] = 30.0, True
-                next_alarm += 1 / ALARMS_PER_S
-                alarm_messages += 1
+            ch4 = 0.0 if leaking.pop(index, False) else 0.3  # a mended leak: its alarm clears
             client.publish(topics[index], _payload(ts, ch4, per_message), qos=1)
             published += 1
+            if time.time() >= next_alarm:
+                # A leak at the next site in turn (its own case for the first DEVICES leaks), timed
+                # after any reading that device may just have sent, so no (sensor, ts) repeats.
+                leak = alarm_messages % len(topics)
+                leaking[leak] = True
+                client.publish(topics[leak], _payload(ts + per_message, 30.0, per_message), qos=1)
+                published += 1
+                next_alarm += 1 / ALARMS_PER_S
+                alarm_messages += 1
         time.sleep(0.001)
     publishing_s = time.time() - started
     expected = published * readings
