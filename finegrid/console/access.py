@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from finegrid.cases.api import Viewer, visible_cases
+from finegrid.cases.visibility import Viewer, visible_cases
 from finegrid.org.models import Role
 from finegrid.org.scopes import Scope, scope_of
 

@@ -19,7 +19,7 @@ NAV_ROLES = "finegrid_nav_roles"  # session key: the roles the menu is drawn for
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
-    from finegrid.cases.api import Viewer
+    from finegrid.cases.visibility import Viewer
 
     if request is not None and hasattr(request, "session"):
         # Read once per sign-in, not once per page: the menu's roles and the idle clock's start.

@@ -4,7 +4,7 @@ of rows, and the same rows unpaged for the exports."""
 from django.utils import timezone
 from pydantic import ValidationError
 
-from finegrid.cases.api import CaseFilters, _filtered
+from finegrid.cases.listing import CaseFilters, filtered
 
 from . import exports
 
@@ -25,7 +25,7 @@ def filters_from(query) -> tuple[CaseFilters, str]:
 
 
 def filtered(cases, filters: CaseFilters):
-    return _filtered(cases, filters, timezone.now())
+    return filtered(cases, filters, timezone.now())
 
 
 def page_of(cases, page: int) -> tuple[list, bool]:

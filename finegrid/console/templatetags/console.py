@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.org.models import Role
 
-from finegrid.cases.api import Viewer
+from finegrid.cases.visibility import Viewer
 
 from ..access import COMMAND_ROLES, OVERVIEW_ROLES
 from ..audit_signals import NAV_ROLES
