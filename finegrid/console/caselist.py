@@ -4,7 +4,8 @@ of rows, and the same rows unpaged for the exports."""
 from django.utils import timezone
 from pydantic import ValidationError
 
-from finegrid.cases.listing import CaseFilters, filtered
+from finegrid.cases import listing
+from finegrid.cases.listing import CaseFilters
 
 from . import exports
 
@@ -25,7 +26,7 @@ def filters_from(query) -> tuple[CaseFilters, str]:
 
 
 def filtered(cases, filters: CaseFilters):
-    return filtered(cases, filters, timezone.now())
+    return listing.filtered(cases, filters, timezone.now())
 
 
 def page_of(cases, page: int) -> tuple[list, bool]:
