@@ -229,22 +229,27 @@ def _sustained(url: str, devices, duration: float, rate: float, events: _Events,
     started = time.time()
     # Only this phase's readings count (the warm-up's are older than `started`).
     phase = Reading.objects.filter(ts__gte=int(started * 1000) - per_message)
-    next_alarm, leaking = started, {}
+    next_alarm, leaking, last = started, {}, {}
+
+    def stamp(device: int) -> int:
+        """Now, in ms, but past the device's previous message: no (sensor, ts) is ever sent twice."""
+        last[device] = max(int(time.time() * 1000), last.get(device, 0) + per_message)
+        return last[device]
+
     _say(f"publishing {rate:,.0f} readings/s for {duration:g} s")
     while (now := time.time()) < started + duration:
         due = int((now - started) * per_second) - published
         for _ in range(min(due, 500)):
             index = published % len(topics)
-            ts = int(time.time() * 1000)
+            ts = stamp(index)
             ch4 = 0.0 if leaking.pop(index, False) else 0.3  # a mended leak: its alarm clears
             client.publish(topics[index], _payload(ts, ch4, per_message), qos=1)
             published += 1
             if time.time() >= next_alarm:
-                # A leak at the next site in turn (its own case for the first DEVICES leaks), timed
-                # after any reading that device may just have sent, so no (sensor, ts) repeats.
+                # A leak at the next site in turn (its own case for the first DEVICES leaks).
                 leak = alarm_messages % len(topics)
                 leaking[leak] = True
-                client.publish(topics[leak], _payload(ts + per_message, 30.0, per_message), qos=1)
+                client.publish(topics[leak], _payload(stamp(leak), 30.0, per_message), qos=1)
                 published += 1
                 next_alarm += 1 / ALARMS_PER_S
                 alarm_messages += 1
