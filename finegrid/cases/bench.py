@@ -12,10 +12,10 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from finegrid.core.benchmarks import rolled_back, timed_rolled_back
 from finegrid.grid.models import MicroGrid
 
 from .bulk import Report, open_many
@@ -23,9 +23,6 @@ from .models import Case, Category, Transition
 
 BATCH = 2000
 
-
-class Rollback(Exception):
-    """Raised to undo a measurement's writes."""
 
 
 def main(points: int = 0, repeats: int = 5, out=None, size: int = 1_000_000, **_) -> dict:
@@ -63,8 +60,8 @@ def _throughput(repeats: int, say) -> dict:
     say(f"timing {repeats} × {BATCH} cases: open + accept + dispatch, and a raw INSERT of the same rows")
     for _ in range(max(1, repeats)):
         reports = _reports(BATCH, rng)
-        ours.append(BATCH / _timed_rolled_back(lambda: _keep(open_many(reports, accept=True))))
-        raw.append(BATCH / _timed_rolled_back(lambda: _raw_insert(_last_rows)))
+        ours.append(BATCH / timed_rolled_back(lambda: _keep(open_many(reports, accept=True))))
+        raw.append(BATCH / timed_rolled_back(lambda: _raw_insert(_last_rows)))
     return {"create_accept_dispatch_cps": statistics.median(ours), "raw_insert_cps": statistics.median(raw),
             "throughput_ratio": statistics.median(ours) / statistics.median(raw)}
 
@@ -91,15 +88,6 @@ def _raw_insert(cases) -> None:
     ], batch_size=2000)
 
 
-def _timed_rolled_back(work) -> float:
-    started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            work()
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        return max(elapsed, 1e-9)
 
 
 def _tick(say) -> dict:
@@ -110,16 +98,12 @@ def _tick(say) -> dict:
     say("timing the deadline tick when nothing is due")
     now = timezone.now()
     samples = []
-    try:
-        with transaction.atomic():
-            tick(now=now, limit=100_000)  # work off what is due, so the timed ticks find nothing
-            for _ in range(20):
-                started = time.perf_counter()
-                tick(now=now)
-                samples.append((time.perf_counter() - started) * 1000)
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        tick(now=now, limit=100_000)  # work off what is due, so the timed ticks find nothing
+        for _ in range(20):
+            started = time.perf_counter()
+            tick(now=now)
+            samples.append((time.perf_counter() - started) * 1000)
     return {"tick_nothing_due_ms": statistics.median(samples)}
 
 

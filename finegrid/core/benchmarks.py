@@ -3,7 +3,11 @@
 Benchmarks report medians and a baseline measured in the same run (these machines are shared
 and noisy, so a lone absolute time means little)."""
 
+import time
+from contextlib import contextmanager
 from importlib import import_module
+
+from django.db import transaction
 
 BENCHMARKS = {
     "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
@@ -18,3 +22,27 @@ BENCHMARKS = {
 def run(name: str, **options) -> dict:
     module, _ = BENCHMARKS[name]
     return import_module(module).main(**options)
+
+
+class Rollback(Exception):
+    """Raised to undo a measurement's writes."""
+
+
+@contextmanager
+def rolled_back():
+    """Everything written inside is undone at the end: a benchmark leaves the database as it found it."""
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def timed_rolled_back(work) -> float:
+    """Seconds that `work()` takes, its writes undone afterwards (the rollback is not timed)."""
+    with rolled_back():
+        started = time.perf_counter()
+        work()
+        elapsed = time.perf_counter() - started
+    return max(elapsed, 1e-9)

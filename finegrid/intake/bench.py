@@ -23,20 +23,18 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from finegrid.cases.models import Category
+from finegrid.core.benchmarks import timed_rolled_back
 from finegrid.grid.models import MicroGrid, Place
 
 from .hotline import import_file
-from .keys import issue_key, key_hash
+from .keys import key_hash
 from .sheets import rows_of
 
 HEADER = ["工单编号", "来电时间", "来电人", "电话", "诉求内容", "地址", "分类", "经度", "纬度"]
 
-
-class Rollback(Exception):
-    pass
 
 
 def main(repeats: int = 3, out=None, rows: int = 20_000, seconds: int = 10, **_) -> dict:
@@ -57,7 +55,7 @@ def hotline(rows: int, repeats: int, say) -> dict:
         say(f"timing {repeats} × import of {rows:,} hotline rows (rolled back), and reading the same CSV")
         ours, reading = [], []
         for _ in range(max(1, repeats)):
-            ours.append(rows / _timed_rolled_back(lambda: import_file(path)))
+            ours.append(rows / timed_rolled_back(lambda: import_file(path)))
             started = time.perf_counter()
             sum(1 for _ in rows_of(path))
             reading.append(rows / (time.perf_counter() - started))
@@ -81,15 +79,6 @@ def _write_csv(path: Path, rows: int, rng: random.Random) -> None:
                              rng.choice(names), f"{point.x:.6f}" if point else "", f"{point.y:.6f}" if point else ""])
 
 
-def _timed_rolled_back(work) -> float:
-    started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            work()
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        return max(elapsed, 1e-9)
 
 
 # ── Open311 POST against a real server ────────────────────────────────────────────────────────
