@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from finegrid.grid.locate import current_index
 from finegrid.grid.models import Grid
-from finegrid.org.responsibility import rows_for
+from finegrid.org.responsibility import Matrix
 
 from . import deadlines
 from .calendar import HOTLINE_TIERS, Limit
@@ -50,6 +50,12 @@ class Batch:
     calendar: object
     units: dict = field(default_factory=dict)  # (category code, community code) → unit or None
     grids: dict = field(default_factory=dict)
+    matrix: Matrix | None = None  # read at the first case that needs it, in one query
+
+    def responsibility(self) -> Matrix:
+        if self.matrix is None:
+            self.matrix = Matrix()
+        return self.matrix
 
 
 def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=None, units: dict | None = None) -> list[Case]:
@@ -161,7 +167,7 @@ def _accept(case: Case, rule: CategoryRule, batch: Batch, now) -> None:
 def _unit_for(case: Case, category: Category, batch: Batch):
     key = (category.code, case.area_code[:12])
     if key not in batch.units:
-        primary = [row.unit for row in rows_for(category.code, case.area_code[:12]) if row.primary]
+        primary = [row.unit for row in batch.responsibility().rows_for(category.code, case.area_code[:12]) if row.primary]
         batch.units[key] = primary[0] if len(primary) == 1 else None
     return batch.units[key]
 

@@ -25,6 +25,32 @@ def rows_for(category_code: str, area_code: str) -> list[Responsibility]:
     return sorted((row for row in rows if _specificity(row) == best), key=lambda r: (not r.primary, r.unit.code))
 
 
+class Matrix:
+    """The whole matrix read in one query, for work that asks it thousands of times (imports, bulk
+    opening, the demo history); it answers exactly as `rows_for` does."""
+
+    def __init__(self):
+        self._rows: dict[tuple[str, str], list[Responsibility]] = {}
+        for row in Responsibility.objects.filter(unit__active=True).select_related("unit", "region"):
+            self._rows.setdefault((row.category_code, row.region.code), []).append(row)
+        self._answers: dict[tuple[str, str], list[Responsibility]] = {}
+
+    def rows_for(self, category_code: str, area_code: str) -> list[Responsibility]:
+        key = (category_code, area_code)
+        if key not in self._answers:
+            self._answers[key] = self._decide(category_code, area_code)
+        return self._answers[key]
+
+    def _decide(self, category_code: str, area_code: str) -> list[Responsibility]:
+        best, chosen = None, []
+        for category in _prefixes(category_code):
+            for area in _prefixes(area_code):
+                rows = self._rows.get((category, area))
+                if rows and (best is None or (len(category), len(area)) > best):
+                    best, chosen = (len(category), len(area)), rows
+        return sorted(chosen, key=lambda r: (not r.primary, r.unit.code))
+
+
 def _specificity(row: Responsibility) -> tuple[int, int]:
     return (len(row.category_code), len(row.region.code))
 

@@ -12,7 +12,8 @@ import shapely
 from django.utils.translation import gettext as _
 
 from finegrid.grid.models import Grid, MicroGrid, Region
-from finegrid.org.models import Person, Responsibility, Role, RoleAssignment, Unit
+from finegrid.org.models import Person, Role, RoleAssignment, Unit
+from finegrid.org.responsibility import Matrix
 
 from .. import deadlines
 from ..calendar import Limit
@@ -50,7 +51,7 @@ class World:
             raise HistoryError("no categories with rules: load the catalogue first (finegrid load-catalogue)")
         self._places()
         self._people()
-        self.matrix, self._resolved = _matrix(), {}
+        self.matrix = Matrix()
         spread = {leaf.code: _leaf_weight(leaf, rng) for leaf in self.leaves}
         self.pools = {channel: _pool(self.leaves, spread, channel) for channel in CHANNELS}
         self.channels = [c for c in CHANNELS if self.pools[c]]
@@ -117,11 +118,9 @@ class World:
         self.rework = {unit: SHARES["rework"] * (0.5 + 0.5 * d / mean) for unit, d in self.diligence.items()}
 
     def responsible(self, leaf, area_code: str) -> tuple[list[str], list[str]]:
-        """(primary, secondary) unit codes the matrix names here, read as `org.responsibility.rows_for` does."""
-        key = (leaf.code, area_code[:12])
-        if key not in self._resolved:
-            self._resolved[key] = _read_matrix(self.matrix, self.units, *key)
-        return self._resolved[key]
+        """(primary, secondary) codes of the units the matrix names here, as `org.responsibility` decides."""
+        rows = self.matrix.rows_for(leaf.code, area_code[:12])
+        return [r.unit.code for r in rows if r.primary], [r.unit.code for r in rows if not r.primary]
 
     def fallback(self, leaf, area_code: str, avoid: str = "") -> str:
         """A unit with a handler for a case the matrix does not settle: the local office for street
@@ -199,30 +198,6 @@ def _pool(leaves, spread: dict, channel: str):
         domain_total[leaf.domain] = domain_total.get(leaf.domain, 0) + weight
     weights = [domains[leaf.domain] * w / domain_total[leaf.domain] for leaf, w in zip(pool, weights)]
     return pool, list(accumulate(weights))
-
-
-def _matrix() -> dict:
-    """category code → region code → [(not primary, unit code)]."""
-    matrix = {}
-    rows = Responsibility.objects.values_list("category_code", "region__code", "unit__code", "primary")
-    for category_code, region_code, unit_code, primary in rows:
-        matrix.setdefault(category_code, {}).setdefault(region_code, []).append((not primary, unit_code))
-    return matrix
-
-
-def _read_matrix(matrix, units, category_code: str, area_code: str) -> tuple[list[str], list[str]]:
-    """The rows of the highest specificity (category code length, then region code length) among
-    those naming an active unit, as `org.responsibility.rows_for` picks them."""
-    best, chosen = None, []
-    for c in range(1, len(category_code) + 1):
-        regions = matrix.get(category_code[:c])
-        for a in range(1, len(area_code) + 1) if regions else ():
-            rows = regions.get(area_code[:a])
-            rows = rows and [row for row in rows if row[1] in units]
-            if rows and (best is None or (c, a) > best):
-                best, chosen = (c, a), rows
-    chosen = sorted(chosen)
-    return [u for secondary, u in chosen if not secondary], [u for secondary, u in chosen if secondary]
 
 
 def profile(rng: random.Random) -> float:

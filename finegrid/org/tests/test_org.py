@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from finegrid.grid.models import Grid, MicroGrid, Region
 from finegrid.org.models import Person, Responsibility, Role, RoleAssignment, Unit
 from finegrid.org.privacy import mask_id_number, mask_phone
-from finegrid.org.responsibility import units_for
+from finegrid.org.responsibility import Matrix, rows_for, units_for
 from finegrid.org.scopes import scope_of
 
 
@@ -97,3 +97,13 @@ def test_a_scope_filters_codes_by_range_not_by_pattern(tiny):
     codes = set(scope_of(user).grids().values_list("code", flat=True))
     assert codes and all(code.startswith("321002001") for code in codes)
     assert codes == set(Grid.objects.filter(code__startswith="321002001").values_list("code", flat=True))
+
+
+def test_the_matrix_read_once_answers_as_each_query_does(matrix):
+    Responsibility.objects.create(category_code="0101", region=Region.objects.get(code="321002001"),
+                                  unit=matrix["cgj"], primary=False)
+    Unit.objects.filter(code="jd").update(active=False)
+    whole = Matrix()
+    for category in ["0101", "0102", "01", "99"]:
+        for area in ["321002001001003", "321002002001001", "321002001", "321002"]:
+            assert whole.rows_for(category, area) == rows_for(category, area), (category, area)
