@@ -169,7 +169,7 @@ def case_page(request, ticket):
 
 
 def _rate(case: Case, rating: str, comment: str) -> str:
-    if not rating.isdigit():
+    if not (rating.isascii() and rating.isdigit()):  # "²".isdigit() is true
         return _("Choose a rating from 1 to 5.")
     try:
         perform(case, "rate", None, data={"rating": int(rating)}, reason=comment.strip()[:500])

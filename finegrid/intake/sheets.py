@@ -6,8 +6,6 @@ the value Excel or WPS saved with them."""
 
 import codecs
 import csv
-import io
-import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path

@@ -26,7 +26,7 @@ def site_list(request):
     """The monitored sites of the user's area; ?area=CODE narrows to a street, community or grid."""
     scope = scope_of(request.user)
     area = request.GET.get("area", "")[:18]
-    found = scope.filter(queries.sites(area if area.isdigit() else ""), field="area_code")
+    found = scope.filter(queries.sites(area if area.isascii() and area.isdigit() else ""), field="area_code")
     return render(request, "sensing/sites.html", {"sites": found, "colours": COLOURS, "area": area})
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from finegrid.cases import dispatch
 from finegrid.cases.actions import ACTIONS, OPEN
-from finegrid.cases.models import Case, Evidence, Transition
+from finegrid.cases.models import Case, Evidence
 from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
 from finegrid.core.models import audit
 from finegrid.org.models import Person, Unit

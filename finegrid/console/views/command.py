@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from finegrid.cases import dispatch
 from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case, Transition
+from finegrid.cases.visibility import in_area
 from finegrid.cases.workflow import TransitionError, perform
 from finegrid.core.models import audit
 from finegrid.grid.models import Region
@@ -37,7 +38,7 @@ def _district_code() -> str:
 
 def _map_context(request) -> dict:
     code = request.GET.get("area", "") or _district_code()
-    if not code.isdigit() or not maps.reaches(request.desk.scope, code):
+    if not (code.isascii() and code.isdigit()) or not maps.reaches(request.desk.scope, code):
         code = _district_code()
     measure = request.GET.get("measure") if request.GET.get("measure") in maps.MEASURES else "open"
     return {"map": maps.draw(code, request.desk.cases(), request.desk.scope, measure), "area": code,
@@ -82,9 +83,9 @@ def _queue_cases(request, name: str):
     query = request.GET
     if query.get("category"):
         cases = cases.filter(category__code__startswith=query["category"])
-    if query.get("area", "").isdigit():
-        code = query["area"]
-        cases = cases.filter(area_code__gte=code, area_code__lte=code.ljust(18, "9"))
+    area = query.get("area", "")[:18]
+    if area.isascii() and area.isdigit():
+        cases = cases.filter(in_area(area))
     if query.get("channel"):
         cases = cases.filter(channel=query["channel"])
     if query.get("q"):

@@ -85,7 +85,7 @@ def parse_w3c(value: str | None, name: str) -> datetime | None:
 def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:  # "²".isdigit() is true
         raise _refused(400, _("%(name)s must be a whole number from %(low)d to %(high)d")
                        % {"name": name, "low": low, "high": high})
     return int(value)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from finegrid.cases.models import Case, Category
+from finegrid.cases.models import Case
 from finegrid.intake.intake import IntakeError, Submission, intake, text
 from finegrid.intake.keys import valid_key
 from finegrid.intake.models import Receipt, Update

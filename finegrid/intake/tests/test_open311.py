@@ -333,3 +333,9 @@ def test_a_nul_character_anywhere_is_not_a_server_error(client, o311):
     response = _post(client, **_report(o311, description="井盖\x00没了", service_code="C01\x0001"))
     assert response.status_code == 200
     assert Case.objects.get().description == "井盖没了"
+
+
+def test_a_number_in_other_digits_is_refused_not_a_server_error(client):
+    # "²" and "٣" are digits to str.isdigit() but not to int(): the fuzzer found this one.
+    for size in ["²", "٣", "1²"]:
+        assert client.get("/open311/v2/requests.json", {"page_size": size}).status_code == 400

@@ -1,4 +1,3 @@
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

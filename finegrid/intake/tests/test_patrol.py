@@ -1,4 +1,3 @@
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from finegrid.cases.models import Case
