@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from finegrid.cases.notices import notify
 from finegrid.org.models import Role, RoleAssignment
 
-from .alarms import ESCALATE_AFTER, S, Change, active_key
+from .alarms import ESCALATE_AFTER, Change, S, active_key
 from .casework import open_cases
+from .engine import FLUSH_S
 from .kinds import OFFLINE_SEVERITY, RED
 from .models import Alarm, AlarmEvent, Device
 
@@ -27,7 +28,9 @@ def tick(now: datetime | None = None, engine=None, limit: int = 500) -> dict:
     now = now or timezone.now()
     if engine is not None:
         engine.flush()
-    changes = check_offline(now) + escalate_unacknowledged(now, limit)
+    # Another process's ingest writes last-seen times every FLUSH_S: allow for that much lag.
+    slack = timedelta(0) if engine is not None else timedelta(seconds=FLUSH_S)
+    changes = check_offline(now, slack) + escalate_unacknowledged(now, limit)
     cased = open_cases([c.alarm for c in changes if c.needs_case], now)
     if engine is not None:
         for listener in engine.listeners:
@@ -37,10 +40,10 @@ def tick(now: datetime | None = None, engine=None, limit: int = 500) -> dict:
     return {"offline": counts["raise"], "escalated": counts["escalate"], "cases": len(cased)}
 
 
-def check_offline(now: datetime) -> list[Change]:
+def check_offline(now: datetime, slack: timedelta = timedelta(0)) -> list[Change]:
     candidates = (Device.objects.filter(active=True, site__active=True, last_seen_at__lt=now - timedelta(seconds=1))
                   .select_related("site"))
-    due = [d for d in candidates if now - d.last_seen_at > timedelta(seconds=d.interval_s * d.offline_after)]
+    due = [d for d in candidates if now - d.last_seen_at > timedelta(seconds=d.interval_s * d.offline_after) + slack]
     if not due:
         return []
     already = set(Alarm.objects.filter(device__in=due, rule="offline", active_key__isnull=False)

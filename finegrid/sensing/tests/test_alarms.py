@@ -4,6 +4,8 @@ devices, and alarms that become dispatched cases."""
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from finegrid.cases.catalogue import load_catalogue
 from finegrid.cases.models import Case, Notice
@@ -113,15 +115,26 @@ def test_a_silent_device_goes_offline_and_comes_back(engine, station):
     feed(engine, 0, {"ch4": 1})
     engine.flush()
     Device.objects.update(last_seen_at=at(0))
-    tick(now=at(180))  # 3 × 60 s: not yet more than k × interval
+    tick(now=at(180), engine=engine)  # 3 × 60 s: not yet more than k × interval
     assert not Alarm.objects.exists()
-    tick(now=at(181))
+    tick(now=at(181), engine=engine)
     alarm = Alarm.objects.get(rule="offline")
     assert alarm.severity == BLUE and alarm.sensor is None and alarm.active_key
     tick(now=at(191))
     assert Alarm.objects.count() == 1
     feed(engine, 200, {"ch4": 1})
     assert Alarm.objects.get().state == S.CLEARED_UNACK
+
+
+def test_the_worker_finds_silent_devices_allowing_for_the_ingest_lag(engine, station):
+    """`finegrid worker` ticks without the ingest's engine: its last-seen times may be FLUSH_S late."""
+    Device.objects.update(last_seen_at=at(0))
+    with time_machine.travel(at(181), tick=False):
+        call_command("worker", "--once")
+    assert not Alarm.objects.exists()
+    with time_machine.travel(at(183), tick=False):
+        call_command("worker", "--once")
+    assert Alarm.objects.get(rule="offline").device == station["device"]
 
 
 @pytest.fixture

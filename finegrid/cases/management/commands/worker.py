@@ -1,12 +1,20 @@
-"""`finegrid worker`: the deadline worker (督办 warnings and escalations) and the outbound sender,
-one step every --interval seconds. SIGTERM or SIGINT lets the current step finish, then exits 0."""
+"""`finegrid worker`: the district's clock. Every --interval seconds the deadline step (督办 warnings
+and escalations) and the outbound sender; besides, every periodic step another app declares on its
+AppConfig as `worker_steps = [(name, seconds, "dotted.path.to.function")]` (the sensing tick every
+10 s, for one), so the case engine need not know the apps built on it. SIGTERM or SIGINT lets the
+current step finish, then exits 0."""
 
 import logging
 import signal
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 
 from finegrid.cases import outbound, supervision
 
@@ -14,7 +22,7 @@ logger = logging.getLogger("finegrid.worker")
 
 
 class Command(BaseCommand):
-    help = "Run the deadline worker: supervision ticks and outbound deliveries every --interval seconds."
+    help = "Run the worker: supervision ticks and outbound deliveries every --interval seconds, the sensing tick every 10 s."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=30, help="seconds between steps (default 30)")
@@ -28,7 +36,8 @@ class Command(BaseCommand):
         except ImportError as error:
             raise CommandError(f"FINEGRID_SMS_SENDER: {error}")
         if once:
-            step()
+            for job in jobs(interval):
+                job.work()  # a failure here is the command's failure: nothing loops to retry it
             return
         self.stopping = threading.Event()
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -44,19 +53,51 @@ class Command(BaseCommand):
         self.stopping.set()  # the step in progress finishes; the loop then ends
 
     def loop(self, interval: float) -> None:
+        schedule = jobs(interval)
         while not self.stopping.is_set():
             close_old_connections()  # honour CONN_MAX_AGE and drop a connection the database closed
-            try:
-                step()
-            except Exception:  # a database hiccup: log it and try again at the next step
-                logger.exception("worker step failed")
-            self.stopping.wait(interval)
+            for job in schedule:
+                if job.due():
+                    job.run()
+            self.stopping.wait(max(0.0, min(job.next_at for job in schedule) - time.monotonic()))
+
+
+@dataclass
+class Job:
+    """A step run every `period` seconds; a failure (a database hiccup) is logged and retried next time."""
+
+    name: str
+    period: float
+    work: Callable[[], dict]
+    next_at: float = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() >= self.next_at
+
+    def run(self) -> None:
+        self.next_at = time.monotonic() + self.period
+        try:
+            self.work()
+        except Exception:
+            logger.exception("worker %s step failed", self.name)
+
+
+def jobs(interval: float) -> list[Job]:
+    declared = [Job(name, seconds, logged(name, import_string(path)))
+                for config in apps.get_app_configs() for name, seconds, path in getattr(config, "worker_steps", ())]
+    return [Job("tick", interval, step), *declared]
 
 
 def step() -> dict:
     """One tick of supervision, then the deliveries due; logs one line when something happened."""
-    counts = {**supervision.tick(), **outbound.deliver_pending()}
-    done = {key: value for key, value in counts.items() if value}
-    if done:
-        logger.info("tick: %s", " ".join(f"{key}={value}" for key, value in done.items()))
-    return counts
+    return logged("tick", lambda: {**supervision.tick(), **outbound.deliver_pending()})()
+
+
+def logged(name: str, work: Callable[[], dict]) -> Callable[[], dict]:
+    def run() -> dict:
+        counts = work()
+        done = {key: value for key, value in counts.items() if value}
+        if done:
+            logger.info("%s: %s", name, " ".join(f"{key}={value}" for key, value in done.items()))
+        return counts
+    return run
