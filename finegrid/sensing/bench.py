@@ -303,11 +303,12 @@ def on_message(c, u, m):
     seen.append(time.time())
 c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
 c.on_message = on_message
-c.on_connect = lambda c, *a: (c.subscribe(topic, qos=1), print("ready", flush=True))
+c.on_connect = lambda c, *a: c.subscribe(topic, qos=1)
+c.on_subscribe = lambda c, *a: print("ready", flush=True)  # only now does the broker route to us
 c.connect(host, port)
 c.loop_start()
 deadline = time.time() + 300
-while len(seen) < expected and time.time() < deadline:
+while len(seen) < expected and time.time() < deadline and not (seen and time.time() - seen[-1] > 10):
     time.sleep(0.05)
 print(len(seen), seen[-1] - seen[0] if len(seen) > 1 else 0, flush=True)
 """
