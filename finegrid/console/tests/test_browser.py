@@ -151,5 +151,15 @@ def test_command_centre_map_drills_down_and_the_feed_updates_itself(world, open_
     operator.locator("svg.map a").first.click()  # a street: the map below is swapped in place
     operator.wait_for_url("**area=321002001*")
     operator.wait_for_selector("#district-map table >> text=东关社区")
+    # Scrolling zooms level by level: down goes back up to the district, up over a street opens it.
+    operator.locator("#district-map svg.map").hover()
+    operator.mouse.wheel(0, 300)
+    operator.wait_for_url("**area=321002&*")
+    operator.wait_for_selector("#district-map table >> text=汶河街道")
+    operator.wait_for_timeout(800)  # one level per gesture
+    box = operator.locator("svg.map a path").nth(1).bounding_box()
+    operator.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    operator.mouse.wheel(0, -300)
+    operator.wait_for_url("**area=321002002*")
     fresh = open_case(channel="hotline", title="新来电：积水", category_code="C0101", lon=119.405, lat=32.415)
     operator.wait_for_selector(f"#feed >> text={fresh.ticket}", timeout=8000)  # polled every 5 s

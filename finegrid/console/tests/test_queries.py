@@ -11,7 +11,7 @@ from finegrid.cases.workflow import perform
 
 # page, who, the most queries it may make (measured, then pinned)
 PAGES = [
-    ("console:command", "operator", 14),
+    ("console:command", "operator", 15),  # +1: the next level's outlines (maps.grandchildren_outlines)
     ("console:cases", "operator", 8),
     ("console:queue", "operator", 9),
     ("console:feed", "operator", 8),
