@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, command, desks, governance, overview
+from .views import cases, command, desks, governance, overview, triage
 
 app_name = "console"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("queue/bulk/", command.queue_bulk, name="queue_bulk"),
     path("queue/<str:name>/", command.queue, name="queue_named"),
     path("queue/hint/<str:ticket>/", command.queue_hint, name="queue_hint"),
+    path("queue/accept/<str:ticket>/", triage.accept, name="triage_accept"),
+    path("queue/dispatch/<str:ticket>/", triage.dispatch_to, name="triage_dispatch"),
     path("merge/", command.merge, name="merge"),
     path("unit/", desks.unit_desk, name="unit_desk"),
     path("worker/", desks.worker, name="worker"),

@@ -163,3 +163,24 @@ def test_command_centre_map_drills_down_and_the_feed_updates_itself(world, open_
     operator.wait_for_url("**area=321002002*")
     fresh = open_case(channel="hotline", title="新来电：积水", category_code="C0101", lon=119.405, lat=32.415)
     operator.wait_for_selector(f"#feed >> text={fresh.ticket}", timeout=8000)  # polled every 5 s
+
+
+@pytest.mark.django_db(transaction=True)
+def test_operator_accepts_a_report_as_suggested_from_the_queue(world, open_as, live_server):
+    from finegrid.cases.models import AcceptanceCondition, Category, CategoryRule
+    from finegrid.insight.models import CaseLabels
+
+    root = Category.objects.create(code="H", name="热线", domain="hotline", level=0)
+    category = Category.objects.create(code="H01", name="城乡建设", domain="hotline", level=1, parent=root)
+    rule = CategoryRule.objects.create(category=category, version=1, verify_required=False, check_required=False)
+    AcceptanceCondition.objects.create(rule=rule, seq=1, text="诉求", limit_value=7, limit_kind="work_days")
+    case = open_case(channel="hotline", title="楼道漏水没人管", category_code="C0101", lon=119.405, lat=32.415)
+    CaseLabels.objects.create(case=case, topic="城乡建设", topic_confidence=0.9, request_type="投诉", urgency="一般")
+    operator = open_as("operator")
+    operator.goto(live_server.url + reverse("console:queue_named", args=["accept"]))
+    operator.wait_for_selector("text=置信度 90%")
+    shot(operator, "queue-suggestion")
+    operator.click("text=按建议立案")
+    operator.wait_for_selector(".msg-success")
+    case.refresh_from_db()
+    assert case.state == Case.State.ACCEPTED and case.category_id == category.pk

@@ -18,9 +18,10 @@ from finegrid.core.models import audit
 from finegrid.grid.models import Region
 from finegrid.org.models import Unit
 
-from .. import caselist, exports, maps
+from .. import caselist, exports, maps, suggest
 from ..access import COMMAND_ROLES, desk_required
 from .cases import visible_case
+from .triage import back_to
 
 S = Case.State
 FEED_ROWS = 12
@@ -111,7 +112,9 @@ def queue(request, name="dispatch"):
 
 @desk_required(COMMAND_ROLES)
 def queue_hint(request, ticket):
-    """One queued case's suggested units and likely duplicates (loaded lazily by each row)."""
+    """One queued case's suggestions, loaded lazily by each row: for a report, the insight app's
+    category and unit with its confidence; for an accepted case, the units the matrix names;
+    and, for both, likely duplicates."""
     case = visible_case(request, ticket)
     duplicates = []
     if case.category_id and case.area_code:
@@ -120,8 +123,12 @@ def queue_hint(request, ticket):
             category_id=case.category_id, state__in=OPEN - {S.PARKED},
             area_code__gte=grid, area_code__lte=grid.ljust(18, "9")).exclude(pk=case.pk)
             .order_by("-pk").only("ticket", "title")[:3])
-    return render(request, "console/_queue_hint.html", {
-        "case": case, "suggestions": dispatch.suggestions(case, limit=3), "duplicates": duplicates})
+    context = {"case": case, "duplicates": duplicates, "next": request.GET.get("next", "")}
+    if case.state in QUEUES["accept"]:
+        context.update(suggestion=suggest.for_case(case), topics=suggest.topic_choices(), reporting=True)
+    else:
+        context["suggestions"] = dispatch.suggestions(case, limit=3)
+    return render(request, "console/_queue_hint.html", context)
 
 
 @require_POST
@@ -133,7 +140,7 @@ def queue_bulk(request):
     unit = Unit.objects.filter(code=request.POST.get("unit", "")).first()
     if action not in BULK_ACTIONS or not tickets:
         messages.error(request, _("Choose some cases and an action."))
-        return redirect(request.POST.get("next") or reverse("console:queue"))
+        return back_to(request, "dispatch")
     done, failed = 0, []
     for case in request.desk.cases().filter(ticket__in=tickets).select_related("category", "rule", "unit"):
         try:
@@ -146,7 +153,7 @@ def queue_bulk(request):
         messages.success(request, _("%(n)d cases done.") % {"n": done})
     for line in failed[:10]:
         messages.error(request, line)
-    return redirect(request.POST.get("next") or reverse("console:queue"))
+    return back_to(request, "dispatch")
 
 
 def _bulk_one(request, case, action, unit, reason):
