@@ -11,8 +11,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from finegrid.cases.models import Case
+
+from . import panels
 
 # (figure name, demo user, page); the case page uses the newest overdue case the operator sees.
 PAGES = [
@@ -26,6 +29,11 @@ PAGES = [
     ("unit_desk", "handler_cgj", "console:unit_desk"),
     ("worker", "gw321002001001001", "console:worker"),
     ("supervisor", "supervisor", "console:home"),
+    # The overview's slow panels, as a leader sees them once their snapshots exist (panels.py).
+    ("trend", "leader", "console:trend"),
+    ("ranking_street", "leader", ("console:ranking", "street")),
+    ("ranking_unit", "leader", ("console:ranking", "unit")),
+    ("hot_topics", "leader", "console:hot_topics"),
 ]
 
 
@@ -33,9 +41,11 @@ def main(repeats: int = 5, out=None, **_) -> dict:
     figures = {"cases_in_database": Case.objects.count()}
     health = _timed(Client(HTTP_HOST="127.0.0.1"), reverse("health"), repeats)[0]
     figures["health_baseline_ms"] = round(health, 2)
+    figures.update(_refresh_times(out))
     for name, username, page, *query in PAGES:
         client = _signed_in(username)
-        median, queries = _timed(client, reverse(page) + (query[0] if query else ""), repeats)
+        url = reverse(page[0], args=page[1:]) if isinstance(page, tuple) else reverse(page)
+        median, queries = _timed(client, url + (query[0] if query else ""), repeats)
         figures[f"{name}_ms"] = round(median, 1)
         figures[f"{name}_queries"] = queries
         figures[f"{name}_vs_health"] = round(median / health, 1)
@@ -46,6 +56,22 @@ def main(repeats: int = 5, out=None, **_) -> dict:
         median, queries = _timed(_signed_in("operator"), reverse("console:case", args=[ticket]), repeats)
         figures.update(case_page_ms=round(median, 1), case_page_queries=queries)
     return figures
+
+
+def _refresh_times(out=None) -> dict:
+    """Seconds each slow panel takes to compute — work done after a response has been sent, once
+    per panel's age limit, instead of inside the leader's page."""
+    month = timezone.localtime().strftime("%Y-%m")
+    times = {}
+    for name, key in (("trend", panels.WHOLE_DISTRICT), ("ranking", f"street:{month}"),
+                      ("ranking", f"unit:{month}"), ("topics", month)):
+        start = time.perf_counter()
+        panels.refresh(name, key)
+        label = f"{name}_{key.split(':')[0]}" if name == "ranking" else name
+        times[f"{label}_refresh_s"] = round(time.perf_counter() - start, 2)
+        if out:
+            out.write(f"{label} computed in {times[f'{label}_refresh_s']} s (after a response, not in one)\n")
+    return times
 
 
 def _signed_in(username: str) -> Client:

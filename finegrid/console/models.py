@@ -25,3 +25,24 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PanelSnapshot(models.Model):
+    """The figures of one slow panel of the leader's overview (the 30-day trend, a ranking, the hot
+    topics) for one key (an area, a month), computed after a response has been sent or by
+    `finegrid refresh-overview`, so that showing the panel reads one row (console/panels.py)."""
+
+    name = models.CharField(max_length=32)
+    key = models.CharField(max_length=255)
+    data = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the one process recomputing it, so a busy page does not start the work twice.
+    refreshing_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "key"], name="unique_panel_snapshot")]
+        verbose_name = _("overview panel snapshot")
+        verbose_name_plural = _("overview panel snapshots")
+
+    def __str__(self):
+        return f"{self.name} {self.key}"

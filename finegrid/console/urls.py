@@ -24,6 +24,7 @@ urlpatterns = [
     path("overview/", overview.overview, name="overview"),
     path("overview/ranking/<str:by>/", overview.ranking, name="ranking"),
     path("overview/trend/", overview.trend, name="trend"),
+    path("overview/topics/", overview.hot_topics, name="hot_topics"),
     path("audit/", governance.audit_log, name="audit"),
     path("security/", governance.security_desk, name="security"),
     path("security/unlock/", governance.unlock, name="unlock"),

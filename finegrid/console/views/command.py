@@ -1,5 +1,6 @@
 """指挥中心: the district map, the live feed, the 立案/派遣 queue and the merge of duplicates."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
@@ -67,7 +68,23 @@ def feed(request):
     newest = list(cases.select_related("category").order_by("-pk")[:FEED_ROWS])
     alarms = sorted((t for action in ("warn", "escalate") for t in _latest(action, cases)),
                     key=lambda t: t.at, reverse=True)[:FEED_ROWS]
-    return render(request, "console/_feed.html", {"newest": newest, "alarms": alarms, "now": timezone.now()})
+    return render(request, "console/_feed.html", {"newest": newest, "alarms": alarms, "now": timezone.now(),
+                                                  "sensor_alarms": _sensor_alarms(request.desk.scope)})
+
+
+def _sensor_alarms(scope) -> list | None:
+    """The newest active sensor alarms in the scope (None without the sensing app)."""
+    if not apps.is_installed("finegrid.sensing"):
+        return None
+    from finegrid.sensing.kinds import COLOURS
+    from finegrid.sensing.queries import ACTIVE
+    from finegrid.sensing.models import Alarm
+
+    found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site")
+                 .order_by("-raised_at")[:FEED_ROWS // 2])
+    for alarm in found:
+        alarm.colour = COLOURS[alarm.severity]
+    return found
 
 
 def _latest(action: str, cases) -> list[Transition]:
