@@ -77,8 +77,8 @@ def _sensor_alarms(scope) -> list | None:
     if not apps.is_installed("finegrid.sensing"):
         return None
     from finegrid.sensing.kinds import COLOURS
-    from finegrid.sensing.queries import ACTIVE
     from finegrid.sensing.models import Alarm
+    from finegrid.sensing.queries import ACTIVE
 
     found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site")
                  .order_by("-raised_at")[:FEED_ROWS // 2])

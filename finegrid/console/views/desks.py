@@ -48,9 +48,13 @@ def supervisor(request):
     """值班长: what is overdue or due soon in my area, worst first."""
     now = timezone.now()
     running = request.desk.cases().filter(state__in=OPEN - {S.PARKED})
-    overdue = running.filter(due_at__lt=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
-    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
-    extensions = running.filter(extension_pending=True).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+    lists = {"overdue": running.filter(due_at__lt=now), "soon": running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now),
+             "extensions": running.filter(extension_pending=True)}
+    fmt, name = request.GET.get("export"), request.GET.get("list")
+    if fmt in exports.FORMATS and name in lists:
+        return caselist.export(fmt, lists[name], request.desk.viewer, name=f"supervision-{name}")
+    overdue, soon, extensions = (lists[name].select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+                                 for name in ("overdue", "soon", "extensions"))
     return render(request, "console/supervisor.html", {
         "overdue": _with_deadlines(overdue, now), "soon": _with_deadlines(soon, now),
         "extensions": _with_deadlines(extensions, now),

@@ -14,7 +14,7 @@ from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case
 from finegrid.org.models import Unit
 
-from .. import charts, exports, panels
+from .. import caselist, charts, exports, panels
 from ..access import OVERVIEW_ROLES, desk_required
 
 S = Case.State
@@ -28,6 +28,9 @@ def overview(request):
     today = panels.local_midnight(timezone.localdate(now))
     cases = request.desk.cases()
     running = cases.filter(state__in=OPEN - {S.PARKED})
+    if request.GET.get("list") == "overdue" and request.GET.get("export") in exports.FORMATS:
+        return caselist.export(request.GET["export"], running.filter(due_at__lt=now), request.desk.viewer,
+                               name="overdue")
     context = {
         "today": _today(cases, today),
         "open": running.count(),
