@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, command, desks, governance, overview, triage
+from .views import administration, cases, command, desks, governance, overview, triage
 
 app_name = "console"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("overview/ranking/<str:by>/", overview.ranking, name="ranking"),
     path("overview/trend/", overview.trend, name="trend"),
     path("overview/topics/", overview.hot_topics, name="hot_topics"),
+    path("administration/", administration.administration, name="administration"),
+    path("administration/<str:name>/export/", administration.export_sheet, name="admin_export"),
+    path("administration/<str:name>/import/", administration.import_sheet, name="admin_import"),
     path("audit/", governance.audit_log, name="audit"),
     path("security/", governance.security_desk, name="security"),
     path("security/unlock/", governance.unlock, name="unlock"),

@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from finegrid.cases.actions import OPEN, WITH_UNIT
 from finegrid.cases.models import Case, Notice
-from finegrid.grid.models import Grid, Region
+from finegrid.grid.models import Grid
 from finegrid.org.models import Role, Unit
 
 from .. import caselist, exports, timeline
 from ..access import desk_required
+from .administration import administration_page
 
 S = Case.State
 HOME_ROWS = 15
@@ -34,9 +35,7 @@ def home(request):
     if desk.name == "supervisor":
         return supervisor(request)
     if desk.name == "admin":
-        return render(request, "console/admin_home.html", {
-            "counts": {"regions": Region.objects.count(), "grids": Grid.objects.count(),
-                       "units": Unit.objects.count()}})
+        return administration_page(request)
     return render(request, "console/no_desk.html")
 
 
