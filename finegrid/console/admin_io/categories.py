@@ -13,7 +13,16 @@ from finegrid.cases.deadlines import Limit, LimitKind
 from finegrid.cases.models import Category
 from finegrid.org.models import Unit
 
-from .sheet import Column, RowError, Sheet, choice, optional, required, yes_no, yes_no_text
+from .sheet import (
+    Column,
+    RowError,
+    Sheet,
+    choice,
+    optional,
+    required,
+    yes_no,
+    yes_no_text,
+)
 
 LEAF = 2
 C = {c.name: c for c in (

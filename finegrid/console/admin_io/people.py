@@ -14,7 +14,16 @@ from finegrid.grid.models import Grid, Region
 from finegrid.org.models import Person, Role, RoleAssignment, Unit
 from finegrid.org.privacy import mask_phone
 
-from .sheet import Column, RowError, Sheet, choice, optional, required, yes_no, yes_no_text
+from .sheet import (
+    Column,
+    RowError,
+    Sheet,
+    choice,
+    optional,
+    required,
+    yes_no,
+    yes_no_text,
+)
 
 PRIVILEGED = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 C = {c.name: c for c in (

@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.grid.models import Region
 from finegrid.org.models import Unit
 
-from .sheet import Column, RowError, Sheet, choice, optional, required, yes_no, yes_no_text
+from .sheet import (
+    Column,
+    RowError,
+    Sheet,
+    choice,
+    optional,
+    required,
+    yes_no,
+    yes_no_text,
+)
 
 C = {c.name: c for c in (
     Column("code", _("Unit code"), True), Column("name", _("Name"), True), Column("short_name", _("Short name")),

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from finegrid.cases.models import CalendarDay, Category, CategoryRule
 from finegrid.core.models import AuditEntry
 from finegrid.grid.models import Grid
-from finegrid.org.models import Person, Responsibility, Role, RoleAssignment, Unit
+from finegrid.org.models import Person, Responsibility, RoleAssignment, Unit
 
 
 def _csv(text: str, name="data.csv"):
