@@ -1,5 +1,6 @@
 """The console's own records: sign-in attempts, which the lockout rule (等保 2.0 登录失败处理) reads."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +47,19 @@ class PanelSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.key}"
+
+
+class PasswordChange(models.Model):
+    """When a user last set a password (口令定期更换): written by the password validators' own
+    `password_changed` hook, so every way of setting one (the change page, the admin, the CLI)
+    counts. A user without a row counts from the day the account was created."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    at = models.DateTimeField(_("password set at"))
+
+    class Meta:
+        verbose_name = _("password change")
+        verbose_name_plural = _("password changes")
+
+    def __str__(self):
+        return f"{self.user_id} {self.at:%Y-%m-%d}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import administration, cases, command, desks, governance, overview, triage
+from .views import administration, cases, command, desks, governance, overview, password, triage
 
 app_name = "console"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("administration/", administration.administration, name="administration"),
     path("administration/<str:name>/export/", administration.export_sheet, name="admin_export"),
     path("administration/<str:name>/import/", administration.import_sheet, name="admin_import"),
+    path("password/", password.change_password, name="password"),
     path("audit/", governance.audit_log, name="audit"),
     path("security/", governance.security_desk, name="security"),
     path("security/unlock/", governance.unlock, name="unlock"),
