@@ -184,3 +184,23 @@ def test_operator_accepts_a_report_as_suggested_from_the_queue(world, open_as, l
     operator.wait_for_selector(".msg-success")
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED and case.category_id == category.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_password_is_changed_before_the_desk_opens(world, open_as, live_server, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from finegrid.console.models import PasswordChange
+
+    settings.FINEGRID_PASSWORD_MAX_AGE_DAYS = 90
+    PasswordChange.objects.update_or_create(user=world["operator"], defaults={"at": timezone.now() - timedelta(days=91)})
+    operator = open_as("operator")
+    assert operator.url == live_server.url + reverse("console:password")
+    shot(operator, "password-expired")
+    operator.fill("#id_old_password", "Test-password-1")
+    operator.fill("#id_new_password1", "Guangling@2027x")
+    operator.fill("#id_new_password2", "Guangling@2027x")
+    operator.click("main button")
+    operator.wait_for_url("**/console/command/")
