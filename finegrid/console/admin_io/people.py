@@ -1,7 +1,8 @@
 """People and their roles (人员与角色): one row per role of a person. The rows of a user name are
-that person's roles after the import (their other roles are removed), except the three
-administrators' roles (三员: system, security, audit), which an import never grants or removes:
-the security administrator assigns them. New accounts get no password (sign-in is impossible
+that person's staff roles after the import (their other staff roles are removed). The three
+administrators (三员: system, security, audit) are outside it: an import never grants their
+roles nor touches their accounts, and the export leaves them out; the security administrator
+manages them. New accounts get no password (sign-in is impossible
 until one is set); phones are exported masked, and a masked phone leaves the stored one as it is."""
 
 import re
@@ -40,7 +41,7 @@ class PeopleSheet(Sheet):
     columns = tuple(C.values())
 
     def rows(self):
-        assignments = (RoleAssignment.objects.exclude(role=Role.RESIDENT)
+        assignments = (RoleAssignment.objects.exclude(role__in=PRIVILEGED | {Role.RESIDENT})
                        .select_related("user__person__unit", "region", "unit").prefetch_related("grids")
                        .order_by("user__username", "role"))
         for a in assignments:
@@ -53,7 +54,9 @@ class PeopleSheet(Sheet):
     def context(self) -> dict:
         return {"regions": dict(Region.objects.values_list("code", "pk")),
                 "units": dict(Unit.objects.values_list("code", "pk")),
-                "grids": dict(Grid.objects.values_list("code", "pk")), "names": {}}
+                "grids": dict(Grid.objects.values_list("code", "pk")), "names": {},
+                "privileged": set(RoleAssignment.objects.filter(role__in=PRIVILEGED)
+                                  .values_list("user__username", flat=True))}
 
     def check(self, row, context):
         username = required(row, "username", C["username"].title, 150)
@@ -63,6 +66,9 @@ class PeopleSheet(Sheet):
         if role in PRIVILEGED:
             raise RowError(_("the three administrators' roles (三员) are assigned by the security administrator, "
                              "not by an import"))
+        if username in context["privileged"]:
+            raise RowError(_("%(name)s is one of the three administrators (三员): the security administrator "
+                             "manages that account") % {"name": username})
         full_name = required(row, "full_name", C["full_name"].title, 32)
         if context["names"].setdefault(username, full_name) != full_name:
             raise RowError(_("%(name)s has two different full names in the file") % {"name": username})
@@ -92,7 +98,7 @@ class PeopleSheet(Sheet):
             user, made = _account(username, rows[0])
             created += made
             _person(user, rows[0])
-            RoleAssignment.objects.filter(user=user).exclude(role__in=PRIVILEGED).delete()
+            RoleAssignment.objects.filter(user=user).exclude(role__in=PRIVILEGED | {Role.RESIDENT}).delete()
             for r in rows:
                 assignment = RoleAssignment.objects.create(user=user, role=r["role"], region_id=r["region_id"],
                                                            unit_id=r["role_unit_id"])

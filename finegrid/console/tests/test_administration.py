@@ -153,3 +153,11 @@ def test_only_the_system_administrator_imports_and_exports(client, world, who):
 def test_unknown_sheet_is_404(admin, world):
     assert admin.get(reverse("console:admin_export", args=["secrets"])).status_code == 404
     assert Category.objects.exists()
+
+
+def test_an_import_never_touches_an_administrators_account(admin, world):
+    page = _import(admin, "people", _csv("用户名,姓名,角色,启用\nsecadmin,某人,受理员,否\n")).content.decode()
+    assert "三员" in page
+    world["secadmin"].refresh_from_db()
+    assert world["secadmin"].is_active and not RoleAssignment.objects.filter(user=world["secadmin"], role="operator")
+    assert "secadmin" not in _export(admin, "people")
