@@ -7,12 +7,12 @@ import statistics
 import time
 from wsgiref.util import setup_testing_defaults
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.conf import settings
-from django.core.handlers.wsgi import WSGIHandler
 from django.urls import reverse
 
 from finegrid.cases.models import Case
