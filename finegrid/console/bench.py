@@ -14,15 +14,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from finegrid.cases.models import Case
 
+from . import panels
 from .models import PanelSnapshot
 
 # (figure name, demo user, page); the case page uses the newest overdue case the operator sees.
 PAGES = [
     ("command", "operator", "console:command"),
     ("command_street_overdue", "operator", "console:command", "?area=321002001&measure=overdue"),
+    ("command_grid_markers", "operator", "console:command", "?area=321002001001001"),
+    ("queue_accept", "operator", ("console:queue_named", "accept")),
     ("feed", "operator", "console:feed"),
     ("queue", "dispatcher", "console:queue"),
     ("cases", "operator", "console:cases"),
@@ -53,6 +57,10 @@ def main(repeats: int = 5, out=None, **_) -> dict:
         figures[f"{name}_vs_health"] = round(median / health, 1)
         if out:
             out.write(f"{name}: {median:.1f} ms, {queries} queries\n")
+    waiting = Case.objects.filter(state__in=["collected", "verified"]).order_by("due_at", "pk").values_list("ticket", flat=True).first()
+    if waiting:  # the 立案 queue's suggestion of its first row (insight's labels or model, the matrix)
+        median, queries = _timed(_signed_in("operator"), reverse("console:queue_hint", args=[waiting]), repeats)
+        figures.update(queue_hint_ms=round(median, 1), queue_hint_queries=queries)
     ticket = Case.objects.filter(due_at__isnull=False).order_by("-pk").values_list("ticket", flat=True).first()
     if ticket:
         median, queries = _timed(_signed_in("operator"), reverse("console:case", args=[ticket]), repeats)
@@ -75,6 +83,12 @@ def _refresh_times(out=None) -> dict:
         times[f"{name}_first_load_ms"], times[f"{name}_refresh_s"] = round(first, 1), round(after, 2)
         if out:
             out.write(f"{name}: first load {first:.1f} ms, computed after the response in {after:.2f} s\n")
+    month = timezone.localtime().strftime("%Y-%m")
+    start = time.perf_counter()  # the hot topics: computed only by `finegrid refresh-overview`
+    panels.refresh("topics", month)
+    times["hot_topics_compute_s"] = round(time.perf_counter() - start, 2)
+    if out:
+        out.write(f"hot_topics: computed beside the server (refresh-overview) in {times['hot_topics_compute_s']} s\n")
     return times
 
 

@@ -1,7 +1,9 @@
-"""`finegrid refresh-overview`: compute the leader overview's slow panels now (the district's
-30-day trend, this month's rankings of streets and units, this month's hot topics), so the first
-leader to open the overview sees figures at once. For cron, or after a large import."""
+"""`finegrid refresh-overview [--every SECONDS]`: compute the leader overview's slow panels (the
+district's 30-day trend, this month's rankings of streets and units, this month's hot topics) —
+once, or every SECONDS beside the server (the hot topics are only ever computed here: they take
+a minute at a few hundred thousand labelled appeals, far too long for a web process)."""
 
+import signal
 import time
 
 from django.core.management.base import BaseCommand
@@ -11,13 +13,34 @@ from finegrid.console import panels
 
 
 class Command(BaseCommand):
-    help = "Compute the leader overview's slow panels (trend, rankings, hot topics) ahead of time."
+    help = "Compute the leader overview's slow panels (trend, rankings, hot topics), once or every N seconds."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=float, default=0, help="repeat every this many seconds (0: once)")
+
+    def handle(self, *args, every, **options):
+        self.stopping = False
+        signal.signal(signal.SIGTERM, self.stop)
+        while True:
+            self.refresh_all()
+            if not every:
+                return
+            deadline = time.monotonic() + every
+            while not self.stopping and time.monotonic() < deadline:
+                time.sleep(min(1.0, every))
+            if self.stopping:
+                return
+
+    def stop(self, signum, frame):
+        self.stopping = True  # finish the panel being computed, then leave
+
+    def refresh_all(self) -> None:
         month = timezone.localtime().strftime("%Y-%m")
         jobs = [("trend", panels.WHOLE_DISTRICT), ("ranking", f"street:{month}"), ("ranking", f"unit:{month}"),
                 ("topics", month)]
         for name, key in jobs:
+            if self.stopping:
+                return
             start = time.perf_counter()
             panels.refresh(name, key)
             self.stdout.write(f"{name} {key}: {time.perf_counter() - start:.1f} s")
