@@ -58,6 +58,7 @@ def test_a_slow_panel_is_computed_after_its_first_response(client, world, case_a
     client.force_login(world["leader"])
     first = _trend(client)
     assert "panel-pending" in first and "<svg" not in first  # no figures rather than a slow page
+    assert first.count("passive=1") == 1  # it asks again by itself, without keeping the session awake
     snapshot = PanelSnapshot.objects.get(name="trend", key=panels.WHOLE_DISTRICT)
     assert snapshot.computed_at is not None and snapshot.refreshing_until is None  # done after the response
     second = _trend(client)
@@ -124,7 +125,7 @@ def test_the_ranking_panel_and_its_export(client, world, case_a, case_b):
     response = client.get(reverse("console:ranking", args=["unit"]), {"month": month, "export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     header, first = text.splitlines()[:2]
-    assert "按期处置率" in header or "On-time handling rate" in header
+    assert header.startswith("排名,编码,名称,综合得分") and "按期处置率 (%)" in header
     assert first.startswith("1,cgj,区城市管理局,")
     xlsx = client.get(reverse("console:ranking", args=["street"]), {"month": month, "export": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats") and len(xlsx.content) > 1000

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from finegrid.cases import evaluation
@@ -71,9 +72,11 @@ def _snapshot_response(request, name: str, key: str, template: str, context):
     """Render a slow panel from its snapshot; recompute it after responding when it is old."""
     now = timezone.now()
     snapshot, refresh = panels.read(name, key, now)
+    query = request.GET.copy()
+    query.pop("passive", None)  # the pending panel's own retries add it back, once
     response = render(request, template, {**context(snapshot.data if snapshot else None),
                                           "computed_at": snapshot.computed_at if snapshot else None,
-                                          "panel_url": request.get_full_path()})
+                                          "panel_url": f"{request.path}?{query.urlencode()}"})
     return panels.refresh_after(response, name, key) if refresh else response
 
 
@@ -133,10 +136,19 @@ def ranking_export(request, by: str, month: str):
         rows = [row for row in rows if scope.covers_code(row.key)]
     indicators = evaluation.indicators_for(by)
     header = [_("Rank"), _("Code"), _("Name"), _("Score"), _("Cases reported"),
-              *[f"{ind.label} (%)" for ind in indicators]]
+              *[f"{_indicator_title(ind)} (%)" for ind in indicators]]
     lines = ([row.rank, row.key, row.name, _rounded(row.score), row.counts.get("reported", 0),
               *[_percent(row.values.get(ind.key)) for ind in indicators]] for row in rows)
     return exports.respond(request.GET["export"], f"ranking-{by}-{month}", header, lines)
+
+
+def _indicator_title(ind) -> str:
+    """The indicator's name in the active language; the standard's own term (立案率 …) in Chinese
+    while the catalogues lack its English label, as `finegrid report evaluation` writes it."""
+    text = str(ind.label)
+    with translation.override("en"):
+        untranslated = text == str(ind.label)
+    return ind.term if untranslated and translation.get_language().startswith("zh") else text
 
 
 def _rounded(value):
