@@ -120,7 +120,7 @@ def test_the_ranking_panel_and_its_export(client, world, case_a, case_b):
     client.force_login(world["leader"])
     client.get(reverse("console:ranking", args=["unit"]))
     panel = client.get(reverse("console:ranking", args=["unit"])).content.decode()
-    assert "区城市管理局" in panel and "export=xlsx" in panel
+    assert "区城市管理局" in panel and 'name="export" value="xlsx"' in panel
     month = timezone.localtime().strftime("%Y-%m")
     response = client.get(reverse("console:ranking", args=["unit"]), {"month": month, "export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
