@@ -21,6 +21,9 @@ PAGES = [
     ("console:audit", "auditor", 8),
     ("console:trend", "leader", 9),
     ("console:home", "supervisor", 9),
+    ("console:administration", "admin", 7),
+    ("console:password", "operator", 3),
+    ("console:hot_topics", "leader", 6),
 ]
 
 
