@@ -14,14 +14,15 @@ ASSETS := finegrid/console/static/console
 
 .PHONY: demo test install messages clean
 
-# The deadline worker and a gentle sensor simulator (in process, or to FINEGRID_MQTT_URL's broker)
-# run beside the server and stop with it.
+# The deadline worker, a gentle sensor simulator (in process, or to FINEGRID_MQTT_URL's broker) and
+# the overview's slow panels (refresh-overview) run beside the server and stop with it.
 demo: install messages
 	$(FG) migrate --no-input
 	$(FG) seed-demo --cases $(CASES)
 	$(FG) train --seed --if-missing  # insight's day-one model, built from its own generated corpus
 	$(FG) worker & worker=$$!; $(FG) simulate-sensors & sensors=$$!; \
-	trap 'kill $$worker $$sensors 2>/dev/null' EXIT INT TERM; \
+	$(FG) refresh-overview --every 600 & panels=$$!; \
+	trap 'kill $$worker $$sensors $$panels 2>/dev/null' EXIT INT TERM; \
 	$(FG) serve --host $(HOST) --port $(PORT)
 
 test: install messages

@@ -162,6 +162,11 @@ FINEGRID_MAX_GRID_FILE_BYTES = 200 * 1024 * 1024
 # An overlap between neighbouring grids (or a grid's overhang past its community) thinner than
 # this many metres on average along the boundary is drawing noise, not an error.
 FINEGRID_OVERLAP_TOLERANCE_M = float(env_str("FINEGRID_OVERLAP_TOLERANCE_M", "0.1"))
+# 等保 2.0 (口令定期更换): a password older than this many days must be changed at the next page; 0 = never.
+_password_days = env_str("FINEGRID_PASSWORD_MAX_AGE_DAYS", "90")
+if not (_password_days.isascii() and _password_days.isdigit()):
+    raise ImproperlyConfigured(f"FINEGRID_PASSWORD_MAX_AGE_DAYS must be a whole number of days, not {_password_days!r}")
+FINEGRID_PASSWORD_MAX_AGE_DAYS = int(_password_days)
 
 # Outbound notices (finegrid/cases/outbound.py). SMS: the dotted path of a sender class, empty = off.
 # E-mail: SMTP when a host is set, else printed to the console.

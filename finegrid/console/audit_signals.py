@@ -5,7 +5,11 @@ and what an administrator changed."""
 import time
 
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -25,6 +29,8 @@ def signed_in(sender, request, user, **kwargs):
         # Read once per sign-in, not once per page: the menu's roles and the idle clock's start.
         request.session[NAV_ROLES] = sorted(Viewer.of(user).roles)
         request.session[middleware.KEY] = time.time()
+        expires = security.password_expires_at(user)
+        request.session[middleware.PASSWORD_KEY] = expires.timestamp() if expires else None
     ip = security.client_ip(request)
     security.record(user.get_username(), LoginAttempt.Kind.SUCCESS, ip)
     audit("login", target=user.get_username(), actor=user, ip=ip)

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,3 +47,14 @@ class ActionForm(forms.Form):
     rating = forms.IntegerField(label=gettext_lazy("Rating (1–5)"), required=False, min_value=1, max_value=5)
     limit = forms.CharField(label=gettext_lazy("Extension (e.g. 3工作日)"), required=False, max_length=16)
     category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=16)
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """口令定期更换: the old password, and a new one that passes the policy and is not the old one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        old, new = cleaned.get("old_password"), cleaned.get("new_password2")
+        if old and new and old == new:
+            raise forms.ValidationError(_("The new password must differ from the old one."), code="password_reused")
+        return cleaned

@@ -1,14 +1,15 @@
 """Sign-in as GB/T 22239-2019 (等保 2.0) level 3 asks of it: passwords of three kinds of
-character, a lockout after repeated failures (登录失败处理), and a session that ends when idle
-(登录连接超时自动退出)."""
+character, changed periodically (口令定期更换), a lockout after repeated failures (登录失败处理),
+and a session that ends when idle (登录连接超时自动退出)."""
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import LoginAttempt
+from .models import LoginAttempt, PasswordChange
 
 MAX_FAILURES = 5  # failed sign-ins in a row …
 LOCK_WINDOW = timedelta(minutes=30)  # … within this time lock the account for this time
@@ -33,6 +34,25 @@ class CharacterClassValidator:
     def get_help_text(self):
         return _("Your password must mix at least %(n)d of: lower-case letters, capitals, digits and symbols.") % {
             "n": self.min_classes}
+
+    def password_changed(self, password, user=None):
+        """Django calls this after any new password is saved: the clock of 口令定期更换 restarts."""
+        if user is not None and user.pk:
+            PasswordChange.objects.update_or_create(user_id=user.pk, defaults={"at": timezone.now()})
+
+
+def password_max_age() -> timedelta | None:
+    days = settings.FINEGRID_PASSWORD_MAX_AGE_DAYS
+    return timedelta(days=days) if days else None
+
+
+def password_expires_at(user) -> datetime | None:
+    """When the user's password must be changed (None when passwords do not expire)."""
+    max_age = password_max_age()
+    if max_age is None:
+        return None
+    changed = PasswordChange.objects.filter(user_id=user.pk).values_list("at", flat=True).first()
+    return (changed or user.date_joined) + max_age
 
 
 def failures_since_reset(username: str, now: datetime) -> list[datetime]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, command, desks, governance, overview
+from .views import administration, cases, command, desks, governance, overview, password, triage
 
 app_name = "console"
 urlpatterns = [
@@ -16,12 +16,19 @@ urlpatterns = [
     path("queue/bulk/", command.queue_bulk, name="queue_bulk"),
     path("queue/<str:name>/", command.queue, name="queue_named"),
     path("queue/hint/<str:ticket>/", command.queue_hint, name="queue_hint"),
+    path("queue/accept/<str:ticket>/", triage.accept, name="triage_accept"),
+    path("queue/dispatch/<str:ticket>/", triage.dispatch_to, name="triage_dispatch"),
     path("merge/", command.merge, name="merge"),
     path("unit/", desks.unit_desk, name="unit_desk"),
     path("worker/", desks.worker, name="worker"),
     path("overview/", overview.overview, name="overview"),
     path("overview/ranking/<str:by>/", overview.ranking, name="ranking"),
     path("overview/trend/", overview.trend, name="trend"),
+    path("overview/topics/", overview.hot_topics, name="hot_topics"),
+    path("administration/", administration.administration, name="administration"),
+    path("administration/<str:name>/export/", administration.export_sheet, name="admin_export"),
+    path("administration/<str:name>/import/", administration.import_sheet, name="admin_import"),
+    path("password/", password.change_password, name="password"),
     path("audit/", governance.audit_log, name="audit"),
     path("security/", governance.security_desk, name="security"),
     path("security/unlock/", governance.unlock, name="unlock"),

@@ -24,6 +24,7 @@ LINKS = [
     (_("Security"), "console:security", {Role.SECURITY_ADMIN}),
     (_("Audit log"), "console:audit", {Role.AUDITOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),
+    (_("Password"), "console:password", None),
 ]
 
 

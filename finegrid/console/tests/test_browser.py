@@ -151,5 +151,56 @@ def test_command_centre_map_drills_down_and_the_feed_updates_itself(world, open_
     operator.locator("svg.map a").first.click()  # a street: the map below is swapped in place
     operator.wait_for_url("**area=321002001*")
     operator.wait_for_selector("#district-map table >> text=东关社区")
+    # Scrolling zooms level by level: down goes back up to the district, up over a street opens it.
+    operator.locator("#district-map svg.map").hover()
+    operator.mouse.wheel(0, 300)
+    operator.wait_for_url("**area=321002&*")
+    operator.wait_for_selector("#district-map table >> text=汶河街道")
+    operator.wait_for_timeout(800)  # one level per gesture
+    box = operator.locator("svg.map a path").nth(1).bounding_box()
+    operator.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    operator.mouse.wheel(0, -300)
+    operator.wait_for_url("**area=321002002*")
     fresh = open_case(channel="hotline", title="新来电：积水", category_code="C0101", lon=119.405, lat=32.415)
     operator.wait_for_selector(f"#feed >> text={fresh.ticket}", timeout=8000)  # polled every 5 s
+
+
+@pytest.mark.django_db(transaction=True)
+def test_operator_accepts_a_report_as_suggested_from_the_queue(world, open_as, live_server):
+    from finegrid.cases.models import AcceptanceCondition, Category, CategoryRule
+    from finegrid.insight.models import CaseLabels
+
+    root = Category.objects.create(code="H", name="热线", domain="hotline", level=0)
+    category = Category.objects.create(code="H01", name="城乡建设", domain="hotline", level=1, parent=root)
+    rule = CategoryRule.objects.create(category=category, version=1, verify_required=False, check_required=False)
+    AcceptanceCondition.objects.create(rule=rule, seq=1, text="诉求", limit_value=7, limit_kind="work_days")
+    case = open_case(channel="hotline", title="楼道漏水没人管", category_code="C0101", lon=119.405, lat=32.415)
+    CaseLabels.objects.create(case=case, topic="城乡建设", topic_confidence=0.9, request_type="投诉", urgency="一般")
+    operator = open_as("operator")
+    operator.goto(live_server.url + reverse("console:queue_named", args=["accept"]))
+    operator.wait_for_selector("text=置信度 90%")
+    shot(operator, "queue-suggestion")
+    operator.click("text=按建议立案")
+    operator.wait_for_selector(".msg-success")
+    case.refresh_from_db()
+    assert case.state == Case.State.ACCEPTED and case.category_id == category.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_password_is_changed_before_the_desk_opens(world, open_as, live_server, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from finegrid.console.models import PasswordChange
+
+    settings.FINEGRID_PASSWORD_MAX_AGE_DAYS = 90
+    PasswordChange.objects.update_or_create(user=world["operator"], defaults={"at": timezone.now() - timedelta(days=91)})
+    operator = open_as("operator")
+    assert operator.url == live_server.url + reverse("console:password")
+    shot(operator, "password-expired")
+    operator.fill("#id_old_password", "Test-password-1")
+    operator.fill("#id_new_password1", "Guangling@2027x")
+    operator.fill("#id_new_password2", "Guangling@2027x")
+    operator.click("main button")
+    operator.wait_for_url("**/console/command/")

@@ -78,3 +78,30 @@ def test_reporter_phone_is_masked_for_a_leader_and_whole_for_an_operator(client,
     assert "138****1234" in client.get(reverse("console:case", args=[case_a.ticket])).content.decode()
     client.force_login(world["operator"])
     assert "13800001234" in client.get(reverse("console:case", args=[case_a.ticket])).content.decode()
+
+
+def _csv(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_supervisors_lists_export_with_their_rows(client, world, case_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from finegrid.cases.models import Case
+    from finegrid.cases.workflow import perform
+
+    perform(case_a, "accept", world["operator"])
+    Case.objects.filter(pk=case_a.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    client.force_login(world["supervisor"])
+    assert case_a.ticket in _csv(client.get(reverse("console:home"), {"list": "overdue", "export": "csv"}))
+    assert case_a.ticket not in _csv(client.get(reverse("console:home"), {"list": "extensions", "export": "csv"}))
+    client.force_login(world["leader"])
+    assert case_a.ticket in _csv(client.get(reverse("console:overview"), {"list": "overdue", "export": "csv"}))
+
+
+def test_the_security_admin_exports_sign_in_attempts(client, world):
+    client.post(reverse("login"), {"username": "nobody", "password": "wrong-Password-9"})
+    client.force_login(world["secadmin"])
+    assert "nobody" in _csv(client.get(reverse("console:security"), {"list": "attempts", "export": "csv"}))

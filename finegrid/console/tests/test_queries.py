@@ -11,16 +11,19 @@ from finegrid.cases.workflow import perform
 
 # page, who, the most queries it may make (measured, then pinned)
 PAGES = [
-    ("console:command", "operator", 14),
+    ("console:command", "operator", 15),  # +1: the next level's outlines (maps.grandchildren_outlines)
     ("console:cases", "operator", 8),
     ("console:queue", "operator", 9),
-    ("console:feed", "operator", 8),
-    ("console:overview", "leader", 11),
+    ("console:feed", "operator", 11),  # +3: sensor alarms (the scope, read once, and the alarms)
+    ("console:overview", "leader", 15),  # +4: the sensor alarms panel (its scope, counts by colour, the worst)
     ("console:unit_desk", "handler_cgj", 9),
     ("console:worker", "worker_a", 11),
     ("console:audit", "auditor", 8),
     ("console:trend", "leader", 9),
     ("console:home", "supervisor", 9),
+    ("console:administration", "admin", 7),
+    ("console:password", "operator", 3),
+    ("console:hot_topics", "leader", 6),
 ]
 
 

@@ -15,6 +15,7 @@ TEMPLATES = sorted(p for root in ROOTS for p in root.rglob("*.html"))
 # Words that are the same in both languages: file formats, and the product's name in a URL.
 SAME_IN_BOTH = {"Excel", "xlsx", "CSV", "PDF", "JPEG", "PNG", "WebP"}
 MESSAGE = re.compile(r"\b(?:gettext|pgettext|_)\((?:u?'[^']*',\s*)?u?'((?:[^'\\]|\\.)*)'\)")
+PLURAL = re.compile(r"\bngettext\(u?'((?:[^'\\]|\\.)*)',\s*u?'((?:[^'\\]|\\.)*)',")
 
 
 def visible_text(source: str) -> str:
@@ -33,8 +34,17 @@ def visible_text(source: str) -> str:
     return re.sub(r"&[a-z]+;|&#\d+;", " ", text)
 
 
+def _unescape(message: str) -> str:
+    return message.encode().decode("unicode_escape").encode("latin-1").decode()
+
+
 def messages_of(source: str) -> list[str]:
-    return [m.encode().decode("unicode_escape").encode("latin-1").decode() for m in MESSAGE.findall(templatize(source))]
+    return [_unescape(m) for m in MESSAGE.findall(templatize(source))]
+
+
+def plurals_of(source: str) -> list[tuple[str, str]]:
+    """The (singular, plural) pairs of {% blocktranslate count %}."""
+    return [(_unescape(a), _unescape(b)) for a, b in PLURAL.findall(templatize(source))]
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
@@ -50,9 +60,14 @@ def test_every_message_has_a_chinese_translation(path):
         for message in messages_of(path.read_text()):
             if re.search(r"[A-Za-z]", message) and translation.gettext(message) == message:
                 missing.append(message)
+        for singular, plural in plurals_of(path.read_text()):
+            if translation.ngettext(singular, plural, 2) in (singular, plural):
+                missing.append(plural)
     assert not missing, f"{path.name}: no Chinese for {missing}"
 
 
 def test_the_check_finds_an_untranslated_word():
     assert re.findall(r"[A-Za-z]{2,}", visible_text("<p>{% translate 'Cases' %} Overdue</p>")) == ["Overdue"]
     assert messages_of("{% translate 'No such message anywhere' %}") == ["No such message anywhere"]
+    source = "{% blocktranslate count n=x %}{{ n }} thing{% plural %}{{ n }} things{% endblocktranslate %}"
+    assert plurals_of(source) == [("%(n)s thing", "%(n)s things")]

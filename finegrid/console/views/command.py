@@ -1,5 +1,6 @@
 """指挥中心: the district map, the live feed, the 立案/派遣 queue and the merge of duplicates."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
@@ -18,9 +19,10 @@ from finegrid.core.models import audit
 from finegrid.grid.models import Region
 from finegrid.org.models import Unit
 
-from .. import caselist, exports, maps
+from .. import caselist, exports, maps, suggest
 from ..access import COMMAND_ROLES, desk_required
 from .cases import visible_case
+from .triage import back_to
 
 S = Case.State
 FEED_ROWS = 12
@@ -66,7 +68,23 @@ def feed(request):
     newest = list(cases.select_related("category").order_by("-pk")[:FEED_ROWS])
     alarms = sorted((t for action in ("warn", "escalate") for t in _latest(action, cases)),
                     key=lambda t: t.at, reverse=True)[:FEED_ROWS]
-    return render(request, "console/_feed.html", {"newest": newest, "alarms": alarms, "now": timezone.now()})
+    return render(request, "console/_feed.html", {"newest": newest, "alarms": alarms, "now": timezone.now(),
+                                                  "sensor_alarms": _sensor_alarms(request.desk.scope)})
+
+
+def _sensor_alarms(scope) -> list | None:
+    """The newest active sensor alarms in the scope (None without the sensing app)."""
+    if not apps.is_installed("finegrid.sensing"):
+        return None
+    from finegrid.sensing.kinds import COLOURS
+    from finegrid.sensing.models import Alarm
+    from finegrid.sensing.queries import ACTIVE
+
+    found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site")
+                 .order_by("-raised_at")[:FEED_ROWS // 2])
+    for alarm in found:
+        alarm.colour = COLOURS[alarm.severity]
+    return found
 
 
 def _latest(action: str, cases) -> list[Transition]:
@@ -111,7 +129,9 @@ def queue(request, name="dispatch"):
 
 @desk_required(COMMAND_ROLES)
 def queue_hint(request, ticket):
-    """One queued case's suggested units and likely duplicates (loaded lazily by each row)."""
+    """One queued case's suggestions, loaded lazily by each row: for a report, the insight app's
+    category and unit with its confidence; for an accepted case, the units the matrix names;
+    and, for both, likely duplicates."""
     case = visible_case(request, ticket)
     duplicates = []
     if case.category_id and case.area_code:
@@ -120,8 +140,12 @@ def queue_hint(request, ticket):
             category_id=case.category_id, state__in=OPEN - {S.PARKED},
             area_code__gte=grid, area_code__lte=grid.ljust(18, "9")).exclude(pk=case.pk)
             .order_by("-pk").only("ticket", "title")[:3])
-    return render(request, "console/_queue_hint.html", {
-        "case": case, "suggestions": dispatch.suggestions(case, limit=3), "duplicates": duplicates})
+    context = {"case": case, "duplicates": duplicates, "next": request.GET.get("next", "")}
+    if case.state in QUEUES["accept"]:
+        context.update(suggestion=suggest.for_case(case), topics=suggest.topic_choices(), reporting=True)
+    else:
+        context["suggestions"] = dispatch.suggestions(case, limit=3)
+    return render(request, "console/_queue_hint.html", context)
 
 
 @require_POST
@@ -133,7 +157,7 @@ def queue_bulk(request):
     unit = Unit.objects.filter(code=request.POST.get("unit", "")).first()
     if action not in BULK_ACTIONS or not tickets:
         messages.error(request, _("Choose some cases and an action."))
-        return redirect(request.POST.get("next") or reverse("console:queue"))
+        return back_to(request, "dispatch")
     done, failed = 0, []
     for case in request.desk.cases().filter(ticket__in=tickets).select_related("category", "rule", "unit"):
         try:
@@ -146,7 +170,7 @@ def queue_bulk(request):
         messages.success(request, _("%(n)d cases done.") % {"n": done})
     for line in failed[:10]:
         messages.error(request, line)
-    return redirect(request.POST.get("next") or reverse("console:queue"))
+    return back_to(request, "dispatch")
 
 
 def _bulk_one(request, case, action, unit, reason):

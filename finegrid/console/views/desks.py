@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from finegrid.cases.actions import OPEN, WITH_UNIT
 from finegrid.cases.models import Case, Notice
-from finegrid.grid.models import Grid, Region
+from finegrid.grid.models import Grid
 from finegrid.org.models import Role, Unit
 
 from .. import caselist, exports, timeline
 from ..access import desk_required
+from .administration import administration_page
 
 S = Case.State
 HOME_ROWS = 15
@@ -34,9 +35,7 @@ def home(request):
     if desk.name == "supervisor":
         return supervisor(request)
     if desk.name == "admin":
-        return render(request, "console/admin_home.html", {
-            "counts": {"regions": Region.objects.count(), "grids": Grid.objects.count(),
-                       "units": Unit.objects.count()}})
+        return administration_page(request)
     return render(request, "console/no_desk.html")
 
 
@@ -48,9 +47,13 @@ def supervisor(request):
     """值班长: what is overdue or due soon in my area, worst first."""
     now = timezone.now()
     running = request.desk.cases().filter(state__in=OPEN - {S.PARKED})
-    overdue = running.filter(due_at__lt=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
-    soon = running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
-    extensions = running.filter(extension_pending=True).select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+    lists = {"overdue": running.filter(due_at__lt=now), "soon": running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now),
+             "extensions": running.filter(extension_pending=True)}
+    fmt, name = request.GET.get("export"), request.GET.get("list")
+    if fmt in exports.FORMATS and name in lists:
+        return caselist.export(fmt, lists[name], request.desk.viewer, name=f"supervision-{name}")
+    overdue, soon, extensions = (lists[name].select_related("unit", "category").order_by("due_at")[:HOME_ROWS]
+                                 for name in ("overdue", "soon", "extensions"))
     return render(request, "console/supervisor.html", {
         "overdue": _with_deadlines(overdue, now), "soon": _with_deadlines(soon, now),
         "extensions": _with_deadlines(extensions, now),

@@ -62,6 +62,11 @@ def audit_log(request):
 @desk_required({Role.SECURITY_ADMIN})
 def security_desk(request):
     now = timezone.now()
+    fmt = request.GET.get("export")
+    if request.GET.get("list") == "attempts" and fmt in exports.FORMATS:
+        rows = LoginAttempt.objects.order_by("-at").iterator(chunk_size=2000)
+        return exports.respond(fmt, "sign-in-attempts", [_("Time"), _("User name"), _("Kind"), _("Address")],
+                               ([a.at, a.username, a.get_kind_display(), a.ip] for a in rows))
     recent = (LoginAttempt.objects.filter(kind=LoginAttempt.Kind.FAILURE, at__gte=now - security.LOCK_WINDOW)
               .values_list("username", flat=True).distinct())
     locked = [(name, until) for name in sorted(set(recent)) if (until := security.locked_until(name, now))]

@@ -1,47 +1,43 @@
 """一屏统览: the leader's one screen. Every panel is filled from live data; a panel whose module
-has not landed yet says so instead of showing numbers."""
-
-from datetime import datetime, time, timedelta
+has not landed yet says so instead of showing numbers. The slow panels (trend, rankings, hot
+topics) are loaded after the page and read their snapshots (see panels.py)."""
 
 from django.apps import apps
-from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from finegrid.cases import evaluation
 from finegrid.cases.actions import OPEN
-from finegrid.cases.models import Case, Transition
+from finegrid.cases.models import Case
 from finegrid.org.models import Unit
 
-from .. import charts
+from .. import caselist, charts, exports, panels
 from ..access import OVERVIEW_ROLES, desk_required
 
 S = Case.State
-TREND_DAYS = 30
-TREND_CACHE = 300  # seconds: the 30-day trend moves slowly; its panel is recounted at most this often
-RANKING_CACHE = 600  # seconds: the ranking is a month's cohort, recounted at most this often
-PENDING_MODULES = {  # panel → the app that fills it
-    "hot_topics": "finegrid.insight", "sensor_alarms": "finegrid.sensing", "key_projects": "finegrid.economy",
-}
-
-
-def _local_midnight(day) -> datetime:
-    return datetime.combine(day, time.min, timezone.get_default_timezone())
+ALARM_ROWS = 8
+PENDING_MODULES = {"key_projects": "finegrid.economy"}  # panel → the app that fills it
 
 
 @desk_required(OVERVIEW_ROLES)
 def overview(request):
     now = timezone.now()
-    today = _local_midnight(timezone.localdate(now))
+    today = panels.local_midnight(timezone.localdate(now))
     cases = request.desk.cases()
     running = cases.filter(state__in=OPEN - {S.PARKED})
+    if request.GET.get("list") == "overdue" and request.GET.get("export") in exports.FORMATS:
+        return caselist.export(request.GET["export"], running.filter(due_at__lt=now), request.desk.viewer,
+                               name="overdue")
     context = {
         "today": _today(cases, today),
         "open": running.count(),
         "overdue_count": running.filter(due_at__lt=now).count(),
         "overdue": running.filter(due_at__lt=now).select_related("unit").order_by("due_at")[:10],
+        "alarms": sensor_alarms(request.desk.scope),
         "pending": {panel: not apps.is_installed(app) for panel, app in PENDING_MODULES.items()},
         "now": now,
     }
@@ -51,65 +47,126 @@ def overview(request):
 def _today(cases, today) -> dict:
     # Every state named, so the (state, reported_at) index serves the range (see evaluation._cohort).
     reported = cases.filter(state__in=S.values, reported_at__gte=today).count()
-    return {"reported": reported, "closed": _closings(cases).filter(at__gte=today).count()}
+    return {"reported": reported, "closed": panels.closings(cases).filter(at__gte=today).count()}
 
 
-def _closings(cases):
-    """结案 transitions (the (action, at) index), of the cases this user sees."""
-    closings = Transition.objects.filter(action="close")
-    # The whole district needs no join: the index range alone counts them.
-    return closings.filter(case__in=cases) if cases.query.has_filters() else closings
+def sensor_alarms(scope) -> dict | None:
+    """Active sensor alarms in the scope: how many of each colour, and the worst ones (two queries
+    on the alarm table's active and (state, severity) indexes). None without the sensing app."""
+    if not apps.is_installed("finegrid.sensing"):
+        return None
+    from finegrid.sensing.kinds import COLOURS, SEVERITY_CHOICES
+    from finegrid.sensing.queries import active_alarms
+
+    active = scope.filter(active_alarms(), field="area_code")
+    counts = dict(active.order_by().values_list("severity").annotate(n=Count("id")))
+    levels = [{"level": level, "label": label, "colour": COLOURS[level], "n": counts.get(level, 0)}
+              for level, label in reversed(SEVERITY_CHOICES)]
+    worst = list(active[:ALARM_ROWS])
+    for alarm in worst:
+        alarm.colour = COLOURS[alarm.severity]
+    return {"levels": levels, "total": sum(counts.values()), "worst": worst}
+
+
+def _snapshot_response(request, name: str, key: str, template: str, context):
+    """Render a slow panel from its snapshot; recompute it after responding when it is old."""
+    now = timezone.now()
+    snapshot, refresh = panels.read(name, key, now)
+    query = request.GET.copy()
+    query.pop("passive", None)  # the pending panel's own retries add it back, once
+    response = render(request, template, {**context(snapshot.data if snapshot else None),
+                                          "computed_at": snapshot.computed_at if snapshot else None,
+                                          "panel_url": f"{request.path}?{query.urlencode()}"})
+    return panels.refresh_after(response, name, key) if refresh else response
 
 
 @desk_required(OVERVIEW_ROLES)
 def trend(request):
-    """Reported and closed per day, last 30 days: two queries of one COUNT … FILTER per day."""
-    today = _local_midnight(timezone.localdate())
-    scope = request.desk.scope
-    key = f"console:trend:{today:%Y%m%d}:{hash((scope.whole_district, scope.code_prefixes, scope.grid_codes))}"
-    chart = cache.get(key)
-    if chart is None:
-        chart = _trend(request.desk.cases(), today)
-        cache.set(key, chart, TREND_CACHE)
-    return render(request, "console/_trend.html", {"trend": chart})
+    """Reported and closed per day, last 30 days, of the cases this person sees."""
+    def context(data):
+        if data is None:
+            return {"trend": None}
+        return {"trend": charts.trend(data["days"], [
+            charts.Series(_("Reported"), "#4e79a7", data["reported"]),
+            charts.Series(_("Closed"), "#59a14f", data["closed"])])}
+
+    key = panels.area_key(request.desk.viewer, request.desk.scope)
+    return _snapshot_response(request, "trend", key, "console/_trend.html", context)
 
 
-def _trend(cases, today) -> dict:
-    start = today - timedelta(days=TREND_DAYS - 1)
-    days = [start + timedelta(days=i) for i in range(TREND_DAYS)]
-    reported = _per_day(cases.filter(state__in=S.values, reported_at__gte=start), "reported_at", days)
-    closed = _per_day(_closings(cases).filter(at__gte=start), "at", days)
-    return charts.trend([d.strftime("%m-%d") for d in days], [
-        charts.Series(_("Reported"), "#4e79a7", reported), charts.Series(_("Closed"), "#59a14f", closed),
-    ])
-
-
-def _per_day(rows, field: str, days: list) -> list[int]:
-    """One pass over the range: a COUNT with a FILTER per day, no date function per row."""
-    counts = {f"d{i}": Count("pk", filter=Q(**{f"{field}__gte": day, f"{field}__lt": day + timedelta(days=1)}))
-              for i, day in enumerate(days)}
-    figures = rows.aggregate(**counts)
-    return [figures[f"d{i}"] for i in range(len(days))]
+def _month(request) -> str:
+    month = request.GET.get("month") or timezone.localtime().strftime("%Y-%m")
+    try:
+        evaluation.period_bounds(month)
+    except ValueError:
+        raise Http404
+    return month
 
 
 @desk_required(OVERVIEW_ROLES)
 def ranking(request, by):
-    """The evaluation ranking (以实绩论英雄) of streets or units this month, loaded after the page."""
+    """The evaluation ranking (以实绩论英雄) of streets or units this month, loaded after the page;
+    `?export=xlsx|csv` downloads the full table with every indicator, for any `?month=`."""
     by = by if by in ("street", "unit") else "street"
-    now = timezone.now()
-    month = timezone.localtime(now).strftime("%Y-%m")
-    key = f"console:ranking:{by}:{month}"
-    rows = cache.get(key)
-    if rows is None:
-        start, end = evaluation.period_bounds(month)
-        rows = [(r.name, round(r.score, 1), r.key) for r in evaluation.evaluate(start, end, by=by) if r.score is not None]
-        cache.set(key, rows, RANKING_CACHE)
-    if by == "street":  # a street's leader sees the streets of their own scope
-        scope = request.desk.scope
-        rows = [row for row in rows if scope.whole_district or scope.covers_code(row[2])]
+    month = _month(request)
+    if request.GET.get("export") in exports.FORMATS:
+        return ranking_export(request, by, month)
+    scope = request.desk.scope
     mine = set(Unit.objects.filter(pk__in=request.desk.viewer.units).values_list("code", flat=True))
-    shown = [(f"{rank}. {name}", score) for rank, (name, score, key) in enumerate(rows, 1) if rank <= 12 or key in mine]
-    own = [(rank, name, score) for rank, (name, score, key) in enumerate(rows, 1) if key in mine]
-    return render(request, "console/_ranking.html", {
-        "by": by, "month": month, "chart": charts.bars(shown, scale_max=100), "rows": shown, "own": own,
-        "total": len(rows)})
+
+    def context(data):
+        if data is None:
+            return {"rows": None, "by": by, "month": month}
+        rows = [r for r in data["rows"] if by == "unit" or scope.whole_district or scope.covers_code(r["key"])]
+        shown = [(f"{r['rank']}. {r['name']}", r["score"]) for r in rows if r["rank"] <= 12 or r["key"] in mine]
+        own = [(r["rank"], r["name"], r["score"]) for r in rows if r["key"] in mine]
+        return {"by": by, "month": month, "chart": charts.bars(shown, scale_max=100), "rows": shown, "own": own,
+                "total": len(rows)}
+
+    return _snapshot_response(request, "ranking", f"{by}:{month}", "console/_ranking.html", context)
+
+
+def ranking_export(request, by: str, month: str):
+    """Every unit or street of the month with its counts, indicators, score and rank, as the
+    evaluation computes it now (a download may take a few seconds; the panel reads a snapshot)."""
+    start, end = evaluation.period_bounds(month)
+    rows = evaluation.evaluate(start, end, by=by)
+    scope = request.desk.scope
+    if by == "street" and not scope.whole_district:
+        rows = [row for row in rows if scope.covers_code(row.key)]
+    indicators = evaluation.indicators_for(by)
+    header = [_("Rank"), _("Code"), _("Name"), _("Score"), _("Cases reported"),
+              *[f"{_indicator_title(ind)} (%)" for ind in indicators]]
+    lines = ([row.rank, row.key, row.name, _rounded(row.score), row.counts.get("reported", 0),
+              *[_percent(row.values.get(ind.key)) for ind in indicators]] for row in rows)
+    return exports.respond(request.GET["export"], f"ranking-{by}-{month}", header, lines)
+
+
+def _indicator_title(ind) -> str:
+    """The indicator's name in the active language; the standard's own term (立案率 …) in Chinese
+    while the catalogues lack its English label, as `finegrid report evaluation` writes it."""
+    text = str(ind.label)
+    with translation.override("en"):
+        untranslated = text == str(ind.label)
+    return ind.term if untranslated and translation.get_language().startswith("zh") else text
+
+
+def _rounded(value):
+    return None if value is None else round(value, 1)
+
+
+def _percent(value):
+    return None if value is None else round(value * 100, 1)
+
+
+@desk_required(OVERVIEW_ROLES)
+def hot_topics(request):
+    """The month's hot issues and emerging terms (insight), district-wide readers only, as the
+    insight app's own report page."""
+    month = _month(request)
+    if not apps.is_installed("finegrid.insight"):
+        return render(request, "console/_topics.html", {"pending": True})
+    if not request.desk.scope.whole_district:
+        return render(request, "console/_topics.html", {"district_only": True})
+    return _snapshot_response(request, "topics", month, "console/_topics.html",
+                              lambda data: {"topics": data, "month": month})

@@ -1,0 +1,160 @@
+"""The leader's overview from live data: sensor alarms by colour, hot topics and emerging terms,
+the slow panels served from snapshots that are recomputed after the response, and the ranking
+exports with every indicator."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from finegrid.cases.models import Case
+from finegrid.cases.reporting import open_case
+from finegrid.cases.workflow import perform
+from finegrid.console import panels
+from finegrid.console.models import PanelSnapshot
+from finegrid.insight.models import CaseLabels
+from finegrid.sensing.models import Alarm, Device, Site
+
+
+def _alarm(site, device, severity, n, active=True):
+    now = timezone.now()
+    return Alarm.objects.create(site=site, device=device, rule="threshold", area_code=site.area_code,
+                                active_key=f"{site.code}:{n}" if active else None, severity=severity,
+                                message=f"甲烷浓度超限 {n}", raised_at=now - timedelta(minutes=n), updated_at=now,
+                                state=Alarm.State.ACTIVE_UNACK if active else Alarm.State.CLEARED_ACK)
+
+
+@pytest.fixture
+def alarms(world):
+    east = Site.objects.create(code="gs1", name="东关加气站", kind=Site.Kind.GAS_STATION, lon=119.405, lat=32.415)
+    west = Site.objects.create(code="gs2", name="汶河燃气站", kind=Site.Kind.GAS_STATION, lon=119.425, lat=32.415)
+    d1, d2 = Device.objects.create(site=east, code="d1"), Device.objects.create(site=west, code="d2")
+    return [_alarm(east, d1, 4, 1), _alarm(east, d1, 3, 2), _alarm(west, d2, 4, 3), _alarm(east, d1, 2, 4, active=False)]
+
+
+def test_active_sensor_alarms_are_counted_by_colour(client, world, alarms):
+    client.force_login(world["leader"])
+    page = client.get(reverse("console:overview")).content.decode()
+    panel = page[page.index('id="h-alarms"'):]
+    assert "<b>2</b>红" in panel.replace(" ", "") or "<b>2</b>Red" in panel
+    assert "东关加气站" in panel and "汶河燃气站" in panel and "甲烷浓度超限 4" not in panel  # cleared
+
+
+def test_a_street_supervisor_sees_the_alarms_of_their_street(client, world, alarms):
+    client.force_login(world["street_sup"])
+    page = client.get(reverse("console:overview")).content.decode()
+    panel = page[page.index('id="h-alarms"'):]
+    assert "东关加气站" in panel and "汶河燃气站" not in panel
+
+
+def _trend(client):
+    return client.get(reverse("console:trend")).content.decode()
+
+
+def test_a_slow_panel_is_computed_after_its_first_response(client, world, case_a):
+    client.force_login(world["leader"])
+    first = _trend(client)
+    assert "panel-pending" in first and "<svg" not in first  # no figures rather than a slow page
+    assert first.count("passive=1") == 1  # it asks again by itself, without keeping the session awake
+    snapshot = PanelSnapshot.objects.get(name="trend", key=panels.WHOLE_DISTRICT)
+    assert snapshot.computed_at is not None and snapshot.refreshing_until is None  # done after the response
+    second = _trend(client)
+    assert "<svg" in second and "(1)" in second  # one case reported
+
+
+def test_an_old_snapshot_is_shown_then_refreshed(client, world, case_a):
+    client.force_login(world["leader"])
+    panels.refresh("trend", panels.WHOLE_DISTRICT)
+    old = timezone.now() - panels.MAX_AGE["trend"] - timedelta(minutes=1)
+    PanelSnapshot.objects.filter(name="trend").update(computed_at=old)
+    open_case(channel="web", title="又一件", category_code="C0101", lon=119.405, lat=32.415)
+    page = _trend(client)
+    assert "(1)" in page  # the figures as they were …
+    assert "(2)" in _trend(client)  # … recomputed once the first answer was out
+
+
+def test_only_one_request_claims_a_refresh(world):
+    now = timezone.now()
+    assert panels._claim("trend", "all", now) is True
+    assert panels._claim("trend", "all", now) is False
+    assert panels._claim("trend", "all", now + panels.CLAIM + timedelta(seconds=1)) is True  # taken over
+
+
+def test_a_street_supervisor_gets_the_trend_of_their_street(client, world, case_a, case_b):
+    client.force_login(world["street_sup"])
+    _trend(client)
+    key = PanelSnapshot.objects.get(name="trend").key
+    assert key.startswith("areas=321002001;")
+    assert list(panels.cases_of(key)) == [case_a]
+
+
+def test_hot_topics_come_from_the_insight_report(client, world, case_a, case_b):
+    for case in (case_a, case_b, open_case(channel="web", title="噪音扰民", category_code="C0101", lon=119.405, lat=32.415)):
+        CaseLabels.objects.create(case=case, topic="环境保护", subtopic="噪音污染", topic_confidence=0.9,
+                                  request_type="投诉", urgency="一般")
+    client.force_login(world["leader"])
+    first = client.get(reverse("console:hot_topics")).content.decode()
+    assert "refresh-overview" in first  # never computed inside a web request: it takes a minute at scale
+    call_command("refresh_overview", stdout=io.StringIO())
+    page = client.get(reverse("console:hot_topics")).content.decode()
+    assert "环境保护 › 噪音污染" in page and "3" in page
+
+
+def test_hot_topics_are_for_district_wide_readers(client, world):
+    client.force_login(world["street_sup"])
+    page = client.get(reverse("console:hot_topics")).content.decode()
+    assert "panel-pending" not in page and not PanelSnapshot.objects.exists()
+
+
+def _dispatched(world, case):
+    perform(case, "accept", world["operator"])
+    perform(case, "dispatch", world["dispatcher"], unit=world["cgj"])
+
+
+def test_the_ranking_panel_and_its_export(client, world, case_a, case_b):
+    _dispatched(world, case_a)
+    _dispatched(world, case_b)
+    client.force_login(world["leader"])
+    client.get(reverse("console:ranking", args=["unit"]))
+    panel = client.get(reverse("console:ranking", args=["unit"])).content.decode()
+    assert "区城市管理局" in panel and 'name="export" value="xlsx"' in panel
+    month = timezone.localtime().strftime("%Y-%m")
+    response = client.get(reverse("console:ranking", args=["unit"]), {"month": month, "export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("排名,编码,名称,综合得分") and "按期处置率 (%)" in header
+    assert first.startswith("1,cgj,区城市管理局,")
+    xlsx = client.get(reverse("console:ranking", args=["street"]), {"month": month, "export": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats") and len(xlsx.content) > 1000
+
+
+def test_a_street_supervisor_exports_only_their_streets(client, world, case_a, case_b):
+    _dispatched(world, case_a)
+    _dispatched(world, case_b)
+    client.force_login(world["street_sup"])
+    response = client.get(reverse("console:ranking", args=["street"]), {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "东关街道" in text and "汶河街道" not in text
+
+
+@pytest.mark.parametrize("who", ["operator", "handler_cgj", "worker_a", "auditor"])
+def test_overview_panels_are_for_overview_roles(client, world, who):
+    client.force_login(world[who])
+    for name in ("console:trend", "console:hot_topics"):
+        assert client.get(reverse(name)).status_code == 404
+    assert client.get(reverse("console:ranking", args=["unit"]), {"export": "csv"}).status_code == 404
+
+
+def test_a_bad_month_is_refused(client, world):
+    client.force_login(world["leader"])
+    assert client.get(reverse("console:ranking", args=["unit"]), {"month": "2026-13"}).status_code == 404
+    assert Case.objects.count() == 0
+
+
+def test_the_live_feed_shows_active_sensor_alarms_in_scope(client, world, alarms):
+    client.force_login(world["street_sup"])
+    page = client.get(reverse("console:feed")).content.decode()
+    assert "东关加气站" in page and "汶河燃气站" not in page and "甲烷浓度超限 4" not in page
