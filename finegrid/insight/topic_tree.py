@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from .features import SEPARATOR, SHIFT
 from .taxonomy import TOPICS
 
 TREE = Path(__file__).resolve().parent / "data" / "topic-tree.csv"
@@ -59,35 +58,25 @@ def tree_terms() -> dict[str, frozenset[int]]:
     return {term: frozenset(classes) for term, classes in terms.items()}
 
 
-def _pair_key(first: str, second: str) -> int:
-    """The same integer features.py gives a character bigram."""
-    return (ord(first) + 1) * int(SHIFT) + ord(second)
-
-
 class TreeHints:
-    """Counts tree terms in a batch of texts without a Python loop over every term: each term is
-    filed under its first two characters, numpy finds the positions where such a pair occurs, and
-    only there are the terms compared. Thousands of appeals a second on one core."""
+    """Counts tree terms in texts in one pass each (Aho–Corasick, as the gazetteer does)."""
 
     def __init__(self):
-        self.by_pair: dict[int, list[tuple[str, frozenset[int]]]] = defaultdict(list)
+        import ahocorasick
+
+        self.automaton = ahocorasick.Automaton()
         for term, classes in tree_terms().items():
-            self.by_pair[_pair_key(term[0], term[1])].append((term, classes))
-        self.pairs = np.array(sorted(self.by_pair), dtype=np.int64)
+            self.automaton.add_word(term, (term, classes))
+        self.automaton.make_automaton()
 
     def transform(self, texts: list[str]) -> csr_matrix:
         """(len(texts) × 15): per text and class, how many distinct terms of that class it holds."""
-        joined = SEPARATOR.join(texts)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        doc = np.cumsum(codes == 0)
-        starts = np.flatnonzero(np.isin((codes[:-1] + 1) * SHIFT + codes[1:], self.pairs)) if len(codes) > 1 else []
-        found = {}  # (text, term) → classes: a term counts once per text, however often it is said
-        for at in starts:
-            for term, classes in self.by_pair[int((codes[at] + 1) * SHIFT + codes[at + 1])]:
-                if joined.startswith(term, at):
-                    found[int(doc[at]), term] = classes
-        cells = [(row, c) for (row, _), classes in found.items() for c in classes]
-        rows, cols = zip(*cells) if cells else ((), ())
+        rows, cols = [], []
+        for row, text in enumerate(texts):
+            found = dict(match for _, match in self.automaton.iter(text)) if text else {}
+            for classes in found.values():  # a term counts once per text, however often it is said
+                rows.extend([row] * len(classes))
+                cols.extend(classes)
         counted = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), len(TOPICS)))
         counted.sum_duplicates()
         return counted
