@@ -48,6 +48,8 @@ class Prediction:
 
 
 class LabelModel:
+    headline_head = None  # embedding.HeadlineHead when trained with --embeddings (a class default for older files)
+
     def __init__(self, min_df: int = 1):
         self.vectorizer = CharGrams(min_df=min_df)
         self.hints = TreeHints()
@@ -82,7 +84,7 @@ class LabelModel:
 
     def predict_matrix(self, matrix, joined: list[str]) -> list[Prediction]:
         matrix = self._features(matrix, joined)
-        topic, topic_conf = self._best("topic", matrix)
+        topic, topic_conf = self._best("topic", matrix, joined)
         sub, sub_conf = self._best("subtopic", matrix)
         kind, _ = self._best("request_type", matrix)
         urgent_score = self._urgency_score(matrix)
@@ -101,13 +103,17 @@ class LabelModel:
             return grams
         return hstack([grams, hints.transform(joined) * HINT_SCALE], format="csr", dtype=np.float32)
 
-    def _best(self, head: str, matrix) -> tuple[list[str], np.ndarray]:
+    def _best(self, head: str, matrix, joined: list[str] | None = None) -> tuple[list[str], np.ndarray]:
         model = self.heads.get(head)
         if model is None:
             return [""] * matrix.shape[0], np.zeros(matrix.shape[0])
         scores = model.decision_function(matrix)
         if scores.ndim == 1:  # two classes: one margin
             scores = np.column_stack([-scores, scores])
+        if head == "topic" and self.headline_head is not None and joined:
+            from .embedding import WEIGHT, zscores
+
+            scores = zscores(scores) + WEIGHT * self.headline_head.margins(joined, model.classes_)
         best = scores.argmax(axis=1)
         shifted = np.exp(SOFTMAX_SCALE * (scores - scores.max(axis=1, keepdims=True)))
         confidence = 1.0 / shifted.sum(axis=1)
