@@ -25,6 +25,11 @@ HEADS = ("topic", "subtopic", "request_type", "urgency")
 MAX_CHARS = 320  # the title and the opening of the text carry the topic; the rest costs time
 URGENT_THRESHOLD = -0.35  # below 0 on purpose: a missed 紧急 costs more than a false alarm
 SOFTMAX_SCALE = 4.0  # turns SVM margins into a confidence between 0 and 1
+# The topic's own scales, one temperature each, set so that the confidence matches the share right
+# in 5-fold CV on the real messages (calibration error 0.14 → 0.05 plain, 0.08 → 0.02 with the
+# embedding head, whose z-scored margins are on another scale).
+TOPIC_SCALE = 6.0
+FUSED_TOPIC_SCALE = 1.5
 # Weight of the topic-tree term counts beside the unit-length n-gram vector. Measured on the real
 # messages: 0.2 and 0.3 gave the same macro-F1, 0.5 let the tree's terms outvote the district's words.
 HINT_SCALE = 0.2
@@ -110,12 +115,14 @@ class LabelModel:
         scores = model.decision_function(matrix)
         if scores.ndim == 1:  # two classes: one margin
             scores = np.column_stack([-scores, scores])
+        scale = TOPIC_SCALE if head == "topic" else SOFTMAX_SCALE
         if head == "topic" and self.headline_head is not None and joined:
             from .embedding import WEIGHT, zscores
 
             scores = zscores(scores) + WEIGHT * self.headline_head.margins(joined, model.classes_)
+            scale = FUSED_TOPIC_SCALE
         best = scores.argmax(axis=1)
-        shifted = np.exp(SOFTMAX_SCALE * (scores - scores.max(axis=1, keepdims=True)))
+        shifted = np.exp(scale * (scores - scores.max(axis=1, keepdims=True)))
         confidence = 1.0 / shifted.sum(axis=1)
         return [str(label) for label in model.classes_[best]], confidence
 

@@ -31,3 +31,15 @@ def test_tree_records_teach_a_topic_the_other_records_never_name():
     seed = [{"text": "小区路灯坏了", "topic": "城乡建设"}, {"text": "工资被拖欠", "topic": "劳动和社会保障"}] * 5
     model = LabelModel().fit(seed + tree_records())
     assert model.predict(["反映邮政行业规划的问题"])[0].topic == "交通运输"
+
+
+def test_a_model_saved_before_the_tree_hints_still_predicts(tmp_path):
+    import joblib
+
+    old = LabelModel()
+    del old.hints  # what a model file written before the hints holds
+    old.fit([{"text": "小区路灯坏了", "topic": "城乡建设"}, {"text": "工资被拖欠", "topic": "劳动和社会保障"}] * 5)
+    joblib.dump(old, tmp_path / "old.joblib")
+    loaded = joblib.load(tmp_path / "old.joblib")
+    prediction = loaded.predict(["路灯又坏了"])[0]
+    assert prediction.topic == "城乡建设" and 0.5 < prediction.topic_confidence <= 1
