@@ -8,7 +8,7 @@ vectoriser for all heads means one pass over the text, which is what lets `analy
 with thousands of appeals a second on one core. Also measured and not taken: character 2–4-grams,
 jieba words beside the characters, logistic regression, complement naive Bayes, a prior towards
 the district's own topic frequencies. An e5 embedding of the title (embedding.py) adds about
-0.016 macro-F1 but runs at about 60 appeals a second on one core, so it is an option."""
+0.016 macro-F1 but runs at about 57 appeals a second on one core, so it is an option."""
 
 from dataclasses import dataclass, field
 
