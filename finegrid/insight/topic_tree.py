@@ -1,5 +1,5 @@
-"""The hotline's three-level topic tree (data/topic-tree.csv: 15 first-level classes, their second
-and third levels, 517 rows) as knowledge for the topic model, in two ways:
+"""The hotline's three-level topic tree (data/topic-tree.json: 15 first-level classes → their second
+level → its third-level names; 517 leaves, the facts of the public classification) as knowledge for the topic model, in two ways:
 
 - `tree_records()`: one short training text per branch ("公共汽车" filed under 城乡建设), so the
   model learns where the taxonomy files a subject that neither the seed corpus nor the district's
@@ -11,7 +11,7 @@ Measured on the real labelled messages (5-fold CV, README): the two together lif
 from 0.80 to about 0.87. The tree is the public classification of the hotline, a fact finegrid
 carries, not anybody's messages."""
 
-import csv
+import json
 import re
 from collections import defaultdict
 from functools import cache
@@ -22,7 +22,7 @@ from scipy.sparse import csr_matrix
 
 from .taxonomy import TOPICS
 
-TREE = Path(__file__).resolve().parent / "data" / "topic-tree.csv"
+TREE = Path(__file__).resolve().parent / "data" / "topic-tree.json"
 OTHER = "其他"
 # A branch name often lists several subjects: "房产证登记、办理", "棚户区和城中村改造".
 TERM_SPLIT = re.compile(r"[、和与及]")
@@ -30,8 +30,9 @@ TERM_SPLIT = re.compile(r"[、和与及]")
 
 @cache
 def tree() -> tuple[tuple[str, str, str], ...]:
-    with TREE.open(encoding="utf-8") as handle:
-        return tuple((row["level1"], row["level2"], row["level3"]) for row in csv.DictReader(handle))
+    nested = json.loads(TREE.read_text(encoding="utf-8"))
+    return tuple((topic, second, third) for topic, branches in nested.items()
+                 for second, thirds in branches.items() for third in thirds)
 
 
 def tree_records() -> list[dict]:
