@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finegrid.cases.bulk import Report, open_many
+from finegrid.cases.bulk_insert import insert
 from finegrid.cases.models import Case, Category
 from finegrid.grid.locate import current_index
 
 from .classify import classify
-from .intake import IntakeError, Submission, clean
+from .intake import IntakeError, Submission, clean, new_token
 from .matrix import Matrix
 from .models import Receipt
 from .sheets import as_text, rows_of
@@ -30,6 +31,7 @@ COLUMNS_FILE = Path(__file__).resolve().parent / "data" / "hotline_columns.json"
 BATCH = 2000
 URGENCY_WORDS = {"特急": "2h", "紧急": "24h", "一般": "7d", "复杂": "15d", "2h": "2h", "24h": "24h", "7d": "7d", "15d": "15d"}
 CHANNEL = Case.Channel.HOTLINE
+NO_ANSWERS, NO_MEDIA = {}, []  # one object each, so the row writer encodes them once per batch
 
 
 @dataclass
@@ -235,7 +237,5 @@ def _write(rows: list[Row], context: _Context, now) -> None:
         reporter_phone=s.reporter_phone, urgency=s.urgency, external_id=s.key[:64], reported_at=s.reported_at,
     ) for s in (row.submission for row in rows)]
     cases = open_many(reports, accept=True, now=now, units=context.units)
-    from .intake import new_token
-
-    Receipt.objects.bulk_create([Receipt(case=case, channel=CHANNEL, key=row.submission.key, token=new_token())
-                                 for case, row in zip(cases, rows)], batch_size=1000)
+    insert(Receipt, ["case", "channel", "key", "token", "answers", "media_urls", "api_key", "created_at"], (
+        (case.pk, CHANNEL, row.submission.key, new_token(), NO_ANSWERS, NO_MEDIA, None, now) for case, row in zip(cases, rows)))

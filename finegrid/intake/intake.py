@@ -33,6 +33,7 @@ KEY_MAX = 128
 PHOTOS_MAX = 6
 URGENCIES = ("", "2h", "24h", "7d", "15d")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
+CHANNELS = frozenset(Case.Channel.values)  # read once: the enum builds the list anew on every access
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none belongs in a report.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -111,7 +112,7 @@ def text(value, limit: int | None = None) -> str:
 def clean(sub: Submission) -> None:
     """Normalise the submission in place; raise IntakeError with every problem found."""
     problems = {}
-    if sub.channel not in Case.Channel.values:
+    if sub.channel not in CHANNELS:
         problems["channel"] = _("unknown channel %(channel)s") % {"channel": sub.channel}
     if len(str(sub.description or "")) > DESCRIPTION_MAX:
         problems["description"] = _("the description is longer than %(n)d characters") % {"n": DESCRIPTION_MAX}
