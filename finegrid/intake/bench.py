@@ -117,14 +117,15 @@ def open311_load(seconds: int, say) -> dict:
             _wrk(port, "/health", 2, None)
             say(f"loading Open311 POST and /health for {seconds} s each (wrk, 16 connections, 2 workers)")
             baseline = _wrk(port, "/health", seconds, None)
-            warm = _count_cases(Path(folder))
+            warm = _count_queued(Path(folder))
             posts = _wrk(port, "/open311/v2/requests.json", seconds, script)
-            created = _count_cases(Path(folder)) - warm
+            queued = _count_queued(Path(folder)) - warm
         finally:
             server.terminate()
             server.wait(timeout=30)
+        drained = _drain(Path(folder), say)
     return {"open311_post_rps": posts["rps"], "open311_post_p99_ms": posts["p99_ms"],
-            "open311_post_non_2xx": posts["errors"], "open311_cases_created": created,
+            "open311_post_non_2xx": posts["errors"], "open311_reports_queued": queued, **drained,
             "health_rps": baseline["rps"], "health_p99_ms": baseline["p99_ms"],
             "open311_share_of_health": posts["rps"] / baseline["rps"] if baseline["rps"] else 0.0}
 
@@ -207,6 +208,28 @@ def _ms(value: str) -> float:
     return float(value)
 
 
+def _count_queued(folder: Path) -> int:
+    with sqlite3.connect(folder / "finegrid.sqlite3") as db:
+        return db.execute("SELECT COUNT(*) FROM intake_queued").fetchone()[0]
+
+
 def _count_cases(folder: Path) -> int:
     with sqlite3.connect(folder / "finegrid.sqlite3") as db:
         return db.execute("SELECT COUNT(*) FROM cases_case WHERE channel = 'open311'").fetchone()[0]
+
+
+def _drain(folder: Path, say) -> dict:
+    """What the worker then does with the queue: one `finegrid worker --once` on the server's copy."""
+    say("draining the queue: finegrid worker --once")
+    env = {**os.environ, "FINEGRID_DATA_DIR": str(folder), "FINEGRID_DEMO": "1", "FINEGRID_LOG_LEVEL": "WARNING"}
+    env.pop("FINEGRID_DATABASE_URL", None)
+    before = _count_cases(folder)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "finegrid.cli", "worker", "--once"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=3600)
+    elapsed = time.perf_counter() - started
+    opened = _count_cases(folder) - before
+    with sqlite3.connect(folder / "finegrid.sqlite3") as db:
+        waiting = db.execute("SELECT COUNT(*) FROM intake_queued WHERE done_at IS NULL").fetchone()[0]
+    return {"open311_cases_opened_by_worker": opened, "open311_still_queued": waiting,
+            "worker_once_s": elapsed, "worker_cases_per_s": opened / elapsed}

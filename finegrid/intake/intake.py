@@ -203,13 +203,16 @@ def _locate(sub: Submission) -> str:
     if sub.lon is not None:
         location = point_location(sub.lon, sub.lat)
         if not location.grid_code:
-            raise IntakeError({"location": _(
-                "the point %(lon).5f, %(lat).5f is outside %(district)s: this service takes reports "
-                "from inside the district only") % {"lon": sub.lon, "lat": sub.lat, "district": district_name()}})
+            raise IntakeError({"location": outside_message(sub.lon, sub.lat)})
         return location.microgrid_code or location.grid_code
     if sub.area_code:
         return sub.area_code
     return place_of_text(sub.address)
+
+
+def outside_message(lon: float, lat: float) -> str:
+    return _("the point %(lon).5f, %(lat).5f is outside %(district)s: this service takes reports "
+             "from inside the district only") % {"lon": lon, "lat": lat, "district": district_name()}
 
 
 def _open(sub: Submission, category, answers: dict, area_code: str, now) -> Intake:

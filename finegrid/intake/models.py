@@ -104,3 +104,29 @@ class Update(models.Model):
         verbose_name_plural = _("Open311 updates")
         constraints = [models.UniqueConstraint(fields=["api_key", "external_id"], condition=~Q(external_id=""),
                                                name="unique_open311_update")]
+
+
+class Queued(models.Model):
+    """An Open311 report taken in and answered with its token, not yet a case.
+
+    The POST only checks the report and writes this one row, so a burst of apps is answered in
+    milliseconds; `finegrid worker` drains the queue in batches through the intake pipeline
+    (`intake.inbox.drain`). The unique key makes a replayed POST find its first row, and a row is
+    marked done in the transaction that opens its case: nothing lost on a crash, nothing doubled."""
+
+    token = models.CharField(max_length=32, unique=True)
+    key = models.CharField(max_length=128, unique=True)  # the idempotency key, as in Receipt
+    api_key = models.ForeignKey(Open311Key, models.PROTECT, null=True, blank=True, related_name="+")
+    payload = models.JSONField()  # the checked submission's fields
+    received_at = models.DateTimeField()
+    case = models.OneToOneField(Case, models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queued report")
+        verbose_name_plural = _("queued reports")
+        # The drain reads the oldest waiting rows: a partial index holds only those.
+        indexes = [models.Index(fields=["id"], condition=Q(done_at__isnull=True), name="queued_waiting")]
+
+    def __str__(self):
+        return self.token

@@ -49,3 +49,15 @@ def catalogue(people):
     Place.objects.create(name="个园", kind="landmark", geometry=Point(*GRID_A), lon=GRID_A[0], lat=GRID_A[1],
                          street_codes=["321002001"])
     return {**people, "manhole": manhole, "rubbish": rubbish, "hotline": hotline}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test builds its own catalogue, grids and keys: the per-process caches start empty."""
+    from finegrid.intake import inbox, keys
+    from finegrid.intake.open311 import catalogue
+
+    catalogue.forget()
+    keys.forget()
+    inbox.grid_index.at = float("-inf")
+    yield

@@ -54,8 +54,11 @@ class Command(BaseCommand):
 
 
 def step() -> dict:
-    """One tick of supervision, then the deliveries due; logs one line when something happened."""
-    counts = {**supervision.tick(), **outbound.deliver_pending()}
+    """Queued Open311 reports become cases, then one tick of supervision, then the deliveries due;
+    logs one line when something happened."""
+    from finegrid.intake import inbox
+
+    counts = {**inbox.drain(), **supervision.tick(), **outbound.deliver_pending()}
     done = {key: value for key, value in counts.items() if value}
     if done:
         logger.info("tick: %s", " ".join(f"{key}={value}" for key, value in done.items()))

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from finegrid.core.models import audit
-from finegrid.intake.keys import issue_key
+from finegrid.intake.keys import forget, issue_key
 from finegrid.intake.models import Open311Key
 
 
@@ -37,5 +37,6 @@ class Command(BaseCommand):
         changed = Open311Key.objects.filter(pk=id, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if not changed:
             raise CommandError(f"no active Open311 key has the id {id}")
+        forget()  # this process stops accepting it now; a server's workers within keys.REMEMBER seconds
         audit("open311_key.revoke", target=str(id))
         self.stdout.write(f"Open311 key {id} revoked")
