@@ -20,7 +20,7 @@ from finegrid.cases.bulk_insert import insert
 from finegrid.cases.models import Case, Category
 from finegrid.grid.locate import current_index
 
-from .classify import classify
+from .classify import classify_many
 from .intake import IntakeError, Submission, clean, new_token
 from .matrix import Matrix
 from .models import Receipt
@@ -167,9 +167,9 @@ class _Context:
         self.gazetteer = None
         self.places: dict[str, str] = {}
 
-    def category(self, sub: Submission) -> str:
-        code = classify(sub)
-        return code if code in self.codes else self.names.get(code, "")
+    def categories(self, subs: list[Submission]) -> list[str]:
+        """The 分类 column read as a code or a name; rows without one labelled by the classifier."""
+        return [code if code in self.codes else self.names.get(code, "") for code in classify_many(subs)]
 
     def area(self, address: str) -> str:
         if address not in self.places:
@@ -231,11 +231,13 @@ def _located(rows: list[Row], context: _Context, outcome: Outcome) -> list[Row]:
 
 
 def _write(rows: list[Row], context: _Context, now) -> None:
+    subs = [row.submission for row in rows]
+    codes = context.categories(subs)  # first: a 紧急 appeal's urgency is set here
     reports = [Report(
-        title=s.title, channel=CHANNEL, category_code=context.category(s), description=s.description,
+        title=s.title, channel=CHANNEL, category_code=code, description=s.description,
         lon=s.lon, lat=s.lat, address=s.address, area_code=s.area_code, reporter_name=s.reporter_name,
         reporter_phone=s.reporter_phone, urgency=s.urgency, external_id=s.key[:64], reported_at=s.reported_at,
-    ) for s in (row.submission for row in rows)]
+    ) for s, code in zip(subs, codes)]
     cases = open_many(reports, accept=True, now=now, units=context.units)
     insert(Receipt, ["case", "channel", "key", "token", "answers", "media_urls", "api_key", "created_at"], (
         (case.pk, CHANNEL, row.submission.key, new_token(), NO_ANSWERS, NO_MEDIA, None, now) for case, row in zip(cases, rows)))

@@ -21,7 +21,7 @@ from finegrid.cases.reporting import open_case
 from finegrid.cases.workflow import perform
 
 from .answers import check_answers
-from .classify import classify
+from .classify import classify, suggested
 from .models import Receipt
 from .where import district_name, place_of_text, point_location
 
@@ -190,12 +190,12 @@ def _category(sub: Submission) -> Category | None:
     if not code:
         return None
     found = Category.objects.filter(code=code, active=True, level=2)
-    if sub.public_only:
+    if sub.public_only and not suggested(sub, code):
         found = found.filter(public=True)
     category = found.first()
-    if category is None and sub.channel != Case.Channel.HOTLINE:
+    if category is None and sub.channel != Case.Channel.HOTLINE and not suggested(sub, code):
         raise IntakeError({"category": _("no category has the code %(code)s") % {"code": code}})
-    return category  # a hotline topic we do not know: the case waits for an operator to classify it
+    return category  # a topic we do not know: the case waits for an operator to classify it
 
 
 def _locate(sub: Submission) -> str:

@@ -61,3 +61,29 @@ def fresh_caches():
     keys.forget()
     inbox.grid_index.at = float("-inf")
     yield
+
+
+@pytest.fixture(scope="session")
+def label_model_file(tmp_path_factory):
+    """A small label model, trained once for the whole run (the day-one seed model takes ~40 s)."""
+    from finegrid.insight.corpus import generate
+    from finegrid.insight.model import LabelModel
+
+    folder = tmp_path_factory.mktemp("insight-models")
+    model = LabelModel().fit(generate(3000, seed=1))
+    return folder, model
+
+
+@pytest.fixture(autouse=True)
+def label_model(settings, label_model_file):
+    """Intake classifies reports that come without a category: every test reads the one small model."""
+    from finegrid.insight import store
+
+    folder, model = label_model_file
+    settings.FINEGRID_INSIGHT_MODELS = str(folder)
+    if store.registry()["active"] is None:
+        store.save(model, "test")
+    from finegrid.intake import classify
+
+    classify._other_leaves.at = float("-inf")
+    return model
