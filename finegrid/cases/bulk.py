@@ -53,6 +53,7 @@ class Batch:
     grids: dict = field(default_factory=dict)
     matrix: Matrix | None = None  # read at the first case that needs it, in one query
     due: dict = field(default_factory=dict)  # (start, limit) → Deadline: the calendar is pure, so ask it once
+    conditions: dict = field(default_factory=dict)  # rule id → (first condition, its limit)
     data: dict = field(default_factory=dict)  # transitions' data, one object per distinct value (encoded once)
 
     def responsibility(self) -> Matrix:
@@ -168,8 +169,8 @@ def _report_category(case: Case, batch: Batch):
 
 
 def _accept(case: Case, rule: CategoryRule, batch: Batch, now) -> None:
-    condition = min(rule.conditions.all(), key=lambda c: c.seq)
-    limit = HOTLINE_TIERS.get(case.urgency) or Limit(condition.limit_value, condition.limit_kind)
+    condition, limit = _first_condition(rule, batch)
+    limit = HOTLINE_TIERS.get(case.urgency) or limit
     if (now, limit) not in batch.due:
         deadline = batch.calendar.deadline(now, limit)
         batch.due[now, limit] = (deadline, deadline.due.isoformat())
@@ -177,6 +178,14 @@ def _accept(case: Case, rule: CategoryRule, batch: Batch, now) -> None:
     case.rule, case.condition, case.state, case.accepted_at = rule, condition, Case.State.ACCEPTED, now
     case.limit_value, case.limit_kind = limit.value, limit.kind.value
     case.due_at, case.due_provisional, case.next_check_at = deadline.due, deadline.provisional, now
+
+
+def _first_condition(rule: CategoryRule, batch: Batch) -> tuple:
+    """The rule's first 立案 condition and its time limit, worked out once per batch."""
+    if rule.pk not in batch.conditions:
+        condition = min(rule.conditions.all(), key=lambda c: c.seq)
+        batch.conditions[rule.pk] = (condition, Limit(condition.limit_value, condition.limit_kind))
+    return batch.conditions[rule.pk]
 
 
 def _unit_for(case: Case, category: Category, batch: Batch):

@@ -94,7 +94,9 @@ def _target(field):
 
 
 def _plain(value):
-    """A TextChoices member as its plain string (a database driver may adapt an Enum by name)."""
+    """A TextChoices member as its plain string (psycopg adapts an Enum by its name)."""
+    if type(value) is str:
+        return value
     return value.value if isinstance(value, Enum) else value
 
 

@@ -6,6 +6,7 @@ file twice opens nothing new."""
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,9 +137,22 @@ def _submission(cells: dict) -> Submission:
     return sub
 
 
+# The exports' usual shapes (2026-11-01 08:05[:00], 2026/11/01 …), read without strptime, which
+# consults the C locale on every call and was a tenth of an import's time.
+USUAL_MOMENT = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?: (\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+
+
 def _moment(value: str, problems: dict) -> datetime | None:
     if not value:
         return None
+    usual = USUAL_MOMENT.fullmatch(value)
+    if usual:
+        year, _sep, month, day, hour, minute, second = usual.groups()
+        try:
+            moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+            return timezone.make_aware(moment)  # the hotline's clock is the district's: Asia/Shanghai
+        except ValueError:
+            pass  # 2026-02-30: the patterns below refuse it with the row's error
     for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d"):
         try:
             moment = datetime.strptime(value, pattern)
