@@ -6,7 +6,7 @@ column gets one converter chosen once per field (only datetimes and JSON need on
 case's readable ticket is written in the INSERT itself, from an id reserved beforehand."""
 
 from enum import Enum
-from functools import cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import connection, models
@@ -34,9 +34,9 @@ def insert_cases(cases: list[Case], now) -> None:
         case.pk = pk
         case.ticket = ticket_for(case)
         case.created_at = case.updated_at = now
-    fields = [f for f in Case._meta.concrete_fields]
-    convert = [_converter(f) for f in fields]
-    _executemany(Case, fields, ([c(getattr(case, f.attname)) for f, c in zip(fields, convert)] for case in cases))
+    fields = list(Case._meta.concrete_fields)
+    values = attrgetter(*[f.attname for f in fields])  # one C call per case for every column
+    _executemany(Case, fields, _converted(fields, map(values, cases)))
 
 
 def insert_transitions(cases: list[Case], steps: list[list[Step]]) -> None:
@@ -50,8 +50,18 @@ def insert_transitions(cases: list[Case], steps: list[list[Step]]) -> None:
 def insert(model, names: list[str], rows) -> None:
     """INSERT plain tuples of Python values (in the order of `names`) into the model's table."""
     fields = [model._meta.get_field(name) for name in names]
-    convert = [_converter(f) for f in fields]  # fresh per call: the JSON converter's memo lives as long as the rows
-    _executemany(model, fields, ([c(v) for c, v in zip(convert, row)] for row in rows))
+    _executemany(model, fields, _converted(fields, rows))
+
+
+def _converted(fields, rows):
+    """Rows with the few columns that need it converted (fresh converters per call: the JSON
+    converter's memo lives as long as the rows)."""
+    special = [(i, convert) for i, convert in enumerate(map(_converter, fields)) if convert is not None]
+    for row in rows:
+        row = list(row)
+        for i, convert in special:
+            row[i] = convert(row[i])
+        yield row
 
 
 def _reserve_ids(n: int) -> list[int]:
@@ -100,31 +110,32 @@ def _plain(value):
     return value.value if isinstance(value, Enum) else value
 
 
-@cache
-def _datetime_adapter(vendor: str):
+def _datetime_adapter():
+    """Most of a batch's moments are one object (the `now` of the batch): each object is adapted
+    once. Keyed by identity, because hashing an aware datetime asks its zone for the offset; the
+    memo holds the object, so its id cannot be reused while the memo lives."""
     adapt = connection.ops.adapt_datetimefield_value
     seen: dict = {}
 
     def convert(value):
         if value is None:
             return None
-        if value not in seen:
-            seen[value] = adapt(value)  # most of a batch shares a handful of moments
-            if len(seen) > 50_000:
-                seen.clear()
-        return seen[value]
+        found = seen.get(id(value))
+        if found is None:
+            found = seen[id(value)] = (value, adapt(value))
+        return found[1]
 
     return convert
 
 
 def _converter(field):
     if isinstance(field, models.DateTimeField):
-        return _datetime_adapter(connection.vendor)
+        return _datetime_adapter()
     if isinstance(field, models.JSONField):
         return _json_adapter(field)
-    if isinstance(field, models.CharField):
-        return _plain
-    return lambda value: value
+    if isinstance(field, models.CharField) and connection.vendor == "postgresql":
+        return _plain  # SQLite's driver takes a str subclass as the str it is
+    return None
 
 
 def _json_adapter(field):
