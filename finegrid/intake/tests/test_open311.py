@@ -360,3 +360,27 @@ def test_a_number_in_other_digits_is_refused_not_a_server_error(client):
     # "²" and "٣" are digits to str.isdigit() but not to int(): the fuzzer found this one.
     for size in ["²", "٣", "1²"]:
         assert client.get("/open311/v2/requests.json", {"page_size": size}).status_code == 400
+
+
+def test_queued_reports_wait_in_the_database_until_the_worker_step_opens_them_once(client, o311):
+    from finegrid.intake.models import Queued
+
+    tokens = [_json(_post(client, **_report(o311, description=f"第{i}个井盖")))[0]["token"] for i in range(3)]
+    assert Queued.objects.filter(done_at__isnull=True).count() == 3 and not Case.objects.exists()
+    call_command("worker", "--once")
+    assert Case.objects.count() == 3 and not Queued.objects.filter(done_at__isnull=True).exists()
+    for token in tokens:
+        ticket = _json(client.get(f"{V2}/tokens/{token}.json"))[0]["service_request_id"]
+        assert _json(client.get(f"{V2}/requests/{ticket}.json"))[0]["status"] == "open"
+    call_command("worker", "--once")
+    assert Case.objects.count() == 3  # a second step opens nothing twice
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_remembered_answer_expires(client, o311, monkeypatch):
+    from finegrid.intake import keys
+    from finegrid.intake.models import Open311Key
+
+    assert _post(client, **_report(o311)).status_code == 200
+    Open311Key.objects.update(revoked_at=timezone.now())  # another process revoked it
+    monkeypatch.setattr(keys, "REMEMBER", 0.0)
+    assert _post(client, **_report(o311, description="再报一次")).status_code == 403
