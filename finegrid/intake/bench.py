@@ -162,8 +162,8 @@ def _copy_database(folder: Path) -> str:
         db.backup(copy)
     key = "o311_bench_" + os.urandom(16).hex()
     with sqlite3.connect(target) as copy:
-        copy.execute("INSERT INTO intake_open311key (name, key_hash, prefix, created_at) VALUES (?, ?, ?, datetime('now'))",
-                     ("bench", key_hash(key), key[:8]))
+        copy.execute("INSERT INTO core_apitoken (purpose, name, key_hash, prefix, created_at) "
+                     "VALUES ('open311', ?, ?, ?, datetime('now'))", ("bench", key_hash(key), key[:8]))
     return key
 
 

@@ -1,4 +1,5 @@
-"""Open311 API keys: issued by `finegrid open311-key create NAME`, stored as a hash, revocable."""
+"""Open311 API keys: issued by `finegrid open311-key create NAME`, stored as a hash (a
+`core.ApiToken` of purpose "open311", beside the REST API's bearer tokens), revocable."""
 
 import hashlib
 import secrets
@@ -7,7 +8,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import Open311Key
+from finegrid.core.models import ApiToken
+
+OPEN311 = ApiToken.Purpose.OPEN311
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
 
@@ -16,10 +19,10 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def issue_key(name: str) -> tuple[Open311Key, str]:
+def issue_key(name: str) -> tuple[ApiToken, str]:
     """A new key: 32 random bytes, so a plain sha256 is enough to store it (no salt, no KDF)."""
     key = "o311_" + secrets.token_urlsafe(32)
-    record = Open311Key.objects.create(name=name, key_hash=key_hash(key), prefix=key[:8])
+    record = ApiToken.objects.create(purpose=OPEN311, name=name, key_hash=key_hash(key), prefix=key[:8])
     return record, key
 
 
@@ -30,7 +33,7 @@ _known: dict[str, tuple] = {}
 REMEMBER = 30.0
 
 
-def valid_key(key: str) -> Open311Key | None:
+def valid_key(key: str) -> ApiToken | None:
     if not key or len(key) > 200:
         return None
     digest = key_hash(key)
@@ -38,7 +41,8 @@ def valid_key(key: str) -> Open311Key | None:
     if known is not None and time.monotonic() - known[1] < REMEMBER:
         record = known[0]
     else:
-        record = Open311Key.objects.filter(key_hash=digest, revoked_at__isnull=True).first()
+        # A REST API bearer token is no Open311 key: the purpose is part of the lookup.
+        record = ApiToken.objects.filter(purpose=OPEN311, key_hash=digest, revoked_at__isnull=True).first()
         if record is None:
             _known.pop(digest, None)
             return None
@@ -46,7 +50,7 @@ def valid_key(key: str) -> Open311Key | None:
     now = timezone.now()
     if record.last_used_at is None or now - record.last_used_at >= TOUCH_EVERY:
         record.last_used_at = now
-        Open311Key.objects.filter(pk=record.pk).update(last_used_at=now)
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record
 
 

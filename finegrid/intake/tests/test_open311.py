@@ -378,9 +378,9 @@ def test_queued_reports_wait_in_the_database_until_the_worker_step_opens_them_on
 
 def test_a_key_revoked_elsewhere_is_refused_once_the_remembered_answer_expires(client, o311, monkeypatch):
     from finegrid.intake import keys
-    from finegrid.intake.models import Open311Key
+    from finegrid.core.models import ApiToken
 
     assert _post(client, **_report(o311)).status_code == 200
-    Open311Key.objects.update(revoked_at=timezone.now())  # another process revoked it
+    ApiToken.objects.update(revoked_at=timezone.now())  # another process revoked it
     monkeypatch.setattr(keys, "REMEMBER", 0.0)
     assert _post(client, **_report(o311, description="再报一次")).status_code == 403
