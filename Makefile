@@ -38,6 +38,9 @@ $(VENV)/.installed: pyproject.toml $(ASSETS)/package-lock.json
 	command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q npm)
 	npm ci --prefix $(ASSETS) --no-audit --no-fund --loglevel=error
 	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
+	# wrk loads the server in `finegrid bench intake`; only the benchmark needs it, so its absence is no failure.
+	command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk) \
+		|| echo "wrk is missing: finegrid bench intake will skip its HTTP load"
 	touch $@
 
 messages: $(MO)

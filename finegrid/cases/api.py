@@ -63,8 +63,8 @@ class BearerToken(HttpBearer):
         return user
 
     def authenticate(self, request, token):
-        record = (ApiToken.objects.select_related("user")
-                  .filter(key_hash=token_hash(token), revoked_at__isnull=True).first())
+        record = (ApiToken.objects.select_related("user")  # an Open311 api_key is no bearer token
+                  .filter(purpose=ApiToken.Purpose.API, key_hash=token_hash(token), revoked_at__isnull=True).first())
         if record is None or not record.user.is_active:
             return None
         now = timezone.now()

@@ -32,9 +32,16 @@ def audit(action: str, target: str = "", actor=None, **detail) -> AuditEntry:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only a hash is stored; the token is shown once."""
+    """A secret a client sends: a bearer token of the REST API (for a user), or an Open311 api_key
+    (for an app; it reports for the public, not as a user). Only a hash is stored; the secret is
+    shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    class Purpose(models.TextChoices):
+        API = "api", _("REST API bearer token")
+        OPEN311 = "open311", _("Open311 api_key")
+
+    purpose = models.CharField(_("purpose"), max_length=8, choices=Purpose.choices, default=Purpose.API)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=64)
     key_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of the token
     prefix = models.CharField(max_length=8)  # the token's first characters, to tell tokens apart
@@ -45,6 +52,11 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            # A bearer token acts as its user: it cannot exist without one.
+            models.CheckConstraint(condition=~models.Q(purpose="api") | models.Q(user__isnull=False),
+                                   name="api_token_has_a_user"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

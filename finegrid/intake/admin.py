@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Open311Key, Question, Receipt, Update
+from .models import Question, Receipt, Update
 
 
 @admin.register(Question)
@@ -11,17 +11,6 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ("datatype", "required")
     search_fields = ("category__code", "category__name", "code", "description")
     autocomplete_fields = ("category",)
-
-
-@admin.register(Open311Key)
-class Open311KeyAdmin(admin.ModelAdmin):
-    """Keys are issued by `finegrid open311-key create`; here they are only seen (and revoked by date)."""
-
-    list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("name", "prefix", "key_hash", "created_at", "last_used_at")
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Receipt)

@@ -9,7 +9,7 @@ from .models import Question
 ANSWER_MAX = 2000
 
 
-def check_answers(category, raw: dict, required: bool = True) -> dict:
+def check_answers(category, raw: dict, required: bool = True, questions=None) -> dict:
     """The answers to keep, keyed by question code; IntakeError names each bad or missing one.
     Answers to questions the category does not ask are dropped. Staff channels (patrol, hotline)
     may leave required questions unanswered: the worker on site or the operator fills them later."""
@@ -18,7 +18,9 @@ def check_answers(category, raw: dict, required: bool = True) -> dict:
     if category is None:
         return {}
     problems, answers = {}, {}
-    for question in Question.objects.filter(category=category, variable=True):
+    if questions is None:
+        questions = Question.objects.filter(category=category, variable=True)
+    for question in questions:
         value = raw.get(question.code)
         if value in (None, "", []):
             if question.required and required:

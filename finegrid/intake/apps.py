@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
     name = "finegrid.intake"
     verbose_name = _("Intake")
+    # `finegrid worker` opens queued Open311 reports every 2 s: an app's report is a case within
+    # seconds, while a burst still reaches the case engine in batches.
+    worker_steps = (("inbox", 2, "finegrid.intake.inbox.drain"),)
+
+    def ready(self):
+        from finegrid.cases.models import Category, CategoryRule
+
+        from .models import Question
+        from .open311.catalogue import forget
+
+        # An administrator's edit reaches this process's cached Open311 catalogue at once (the
+        # server's other workers within inbox.FRESH_FOR seconds).
+        for model in (Category, CategoryRule, Question):
+            post_save.connect(lambda **kw: forget(), sender=model, weak=False, dispatch_uid=f"open311-{model.__name__}")
+            post_delete.connect(lambda **kw: forget(), sender=model, weak=False, dispatch_uid=f"open311-del-{model.__name__}")

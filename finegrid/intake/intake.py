@@ -21,7 +21,7 @@ from finegrid.cases.reporting import open_case
 from finegrid.cases.workflow import perform
 
 from .answers import check_answers
-from .classify import classify
+from .classify import classify, suggested
 from .models import Receipt
 from .where import district_name, place_of_text, point_location
 
@@ -33,6 +33,7 @@ KEY_MAX = 128
 PHOTOS_MAX = 6
 URGENCIES = ("", "2h", "24h", "7d", "15d")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
+CHANNELS = frozenset(Case.Channel.values)  # read once: the enum builds the list anew on every access
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none belongs in a report.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -111,7 +112,7 @@ def text(value, limit: int | None = None) -> str:
 def clean(sub: Submission) -> None:
     """Normalise the submission in place; raise IntakeError with every problem found."""
     problems = {}
-    if sub.channel not in Case.Channel.values:
+    if sub.channel not in CHANNELS:
         problems["channel"] = _("unknown channel %(channel)s") % {"channel": sub.channel}
     if len(str(sub.description or "")) > DESCRIPTION_MAX:
         problems["description"] = _("the description is longer than %(n)d characters") % {"n": DESCRIPTION_MAX}
@@ -189,12 +190,12 @@ def _category(sub: Submission) -> Category | None:
     if not code:
         return None
     found = Category.objects.filter(code=code, active=True, level=2)
-    if sub.public_only:
+    if sub.public_only and not suggested(sub, code):
         found = found.filter(public=True)
     category = found.first()
-    if category is None and sub.channel != Case.Channel.HOTLINE:
+    if category is None and sub.channel != Case.Channel.HOTLINE and not suggested(sub, code):
         raise IntakeError({"category": _("no category has the code %(code)s") % {"code": code}})
-    return category  # a hotline topic we do not know: the case waits for an operator to classify it
+    return category  # a topic we do not know: the case waits for an operator to classify it
 
 
 def _locate(sub: Submission) -> str:
@@ -202,13 +203,16 @@ def _locate(sub: Submission) -> str:
     if sub.lon is not None:
         location = point_location(sub.lon, sub.lat)
         if not location.grid_code:
-            raise IntakeError({"location": _(
-                "the point %(lon).5f, %(lat).5f is outside %(district)s: this service takes reports "
-                "from inside the district only") % {"lon": sub.lon, "lat": sub.lat, "district": district_name()}})
+            raise IntakeError({"location": outside_message(sub.lon, sub.lat)})
         return location.microgrid_code or location.grid_code
     if sub.area_code:
         return sub.area_code
     return place_of_text(sub.address)
+
+
+def outside_message(lon: float, lat: float) -> str:
+    return _("the point %(lon).5f, %(lat).5f is outside %(district)s: this service takes reports "
+             "from inside the district only") % {"lon": lon, "lat": lat, "district": district_name()}
 
 
 def _open(sub: Submission, category, answers: dict, area_code: str, now) -> Intake:

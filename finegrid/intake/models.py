@@ -1,30 +1,14 @@
 """Intake's records: what each channel handed in beside the case itself (the receipt with its
 idempotency key, token and answers), the extra questions a category asks (Open311 attributes),
-and the API keys of Open311 clients."""
+Open311 clients' updates and the queue of Open311 reports. Open311 api_keys are `core.ApiToken`
+rows of purpose "open311"."""
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases.models import Case, Category
-
-
-class Open311Key(models.Model):
-    """An Open311 client's api_key. Only a hash is stored; the key is printed once."""
-
-    name = models.CharField(_("name"), max_length=64)
-    key_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of the key
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Open311 API key")
-        verbose_name_plural = _("Open311 API keys")
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
+from finegrid.core.models import ApiToken
 
 
 class Receipt(models.Model):
@@ -40,7 +24,7 @@ class Receipt(models.Model):
     token = models.CharField(max_length=32, unique=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     media_urls = models.JSONField(default=list, blank=True)
-    api_key = models.ForeignKey(Open311Key, models.PROTECT, null=True, blank=True, related_name="+")
+    api_key = models.ForeignKey(ApiToken, models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,7 +74,7 @@ class Update(models.Model):
     kept beside the case for the operators, never a change of its state by itself."""
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="open311_updates")
-    api_key = models.ForeignKey(Open311Key, models.PROTECT, related_name="+")
+    api_key = models.ForeignKey(ApiToken, models.PROTECT, related_name="+")
     external_id = models.CharField(max_length=64, blank=True)  # the client's own update id, for replays
     status = models.CharField(max_length=16, blank=True)  # what the client says: open | closed
     description = models.TextField(blank=True)
@@ -104,3 +88,30 @@ class Update(models.Model):
         verbose_name_plural = _("Open311 updates")
         constraints = [models.UniqueConstraint(fields=["api_key", "external_id"], condition=~Q(external_id=""),
                                                name="unique_open311_update")]
+
+
+class Queued(models.Model):
+    """An Open311 report taken in and answered with its token, not yet a case.
+
+    The POST only checks the report and writes this one row, so a burst of apps is answered in
+    milliseconds; `finegrid worker` drains the queue in batches through the intake pipeline
+    (`intake.inbox.drain`). The unique key makes a replayed POST find its first row, and a row is
+    marked done in the transaction that opens its case: nothing lost on a crash, nothing doubled."""
+
+    token = models.CharField(max_length=32, unique=True)
+    key = models.CharField(max_length=128, unique=True)  # the idempotency key, as in Receipt
+    api_key = models.ForeignKey(ApiToken, models.PROTECT, null=True, blank=True, related_name="+")
+    payload = models.JSONField()  # the checked submission's fields
+    received_at = models.DateTimeField()
+    case = models.OneToOneField(Case, models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)  # why a report was set aside instead of opened
+
+    class Meta:
+        verbose_name = _("queued report")
+        verbose_name_plural = _("queued reports")
+        # The drain reads the oldest waiting rows: a partial index holds only those.
+        indexes = [models.Index(fields=["id"], condition=Q(done_at__isnull=True), name="queued_waiting")]
+
+    def __str__(self):
+        return self.token

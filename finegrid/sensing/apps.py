@@ -7,4 +7,4 @@ class SensingConfig(AppConfig):
     verbose_name = _("Risk sensing")
     # `finegrid worker` runs the tick (offline devices, unacknowledged alarms) every 10 s, so it runs
     # even where devices report over HTTP and no MQTT consumer is up; the tick is safe to run twice.
-    worker_steps = [("sensing", 10, "finegrid.sensing.tick.tick")]
+    worker_steps = (("sensing", 10, "finegrid.sensing.tick.tick"),)

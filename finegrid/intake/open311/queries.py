@@ -9,9 +9,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finegrid.cases.models import Case, Category, CategoryRule, Transition
+from finegrid.cases.models import Case, Category, Transition
 from finegrid.intake.models import Question, Receipt, Update
-from finegrid.intake.timeline import CLOSED_STATES, HIDDEN, public_steps, status_of, words_for
+from finegrid.intake.timeline import (
+    CLOSED_STATES,
+    HIDDEN,
+    public_steps,
+    status_of,
+    words_for,
+)
 
 PUBLIC_CHANNELS = (Case.Channel.OPEN311, Case.Channel.WEB, Case.Channel.PATROL)
 WINDOW = timedelta(days=90)  # the spec's default window: 90 days or 1,000 requests, whichever is smaller
@@ -32,21 +38,18 @@ def public_categories() -> QuerySet:
     return Category.objects.filter(level=2, public=True, active=True, rules__isnull=False).distinct()
 
 
-def service_type(category: Category) -> str:
-    """batch: the category waits for a grid worker's on-site 核实 before it becomes a case with a
-    deadline, so the client gets a token first; realtime: accepted at once."""
-    rule = CategoryRule.objects.filter(category=category).order_by("-version").first()
-    return "batch" if rule is not None and rule.verify_required else "realtime"
+# Every service is `batch`: a POST is queued and answered with a token at once, and the worker
+# opens the case moments later (see intake/inbox.py for why); tokens/{token} then gives its id.
+SERVICE_TYPE = "batch"
 
 
 def services() -> list[dict]:
     categories = (public_categories().select_related("parent")
                   .annotate(asks=Exists(Question.objects.filter(category=OuterRef("pk"))))
                   .order_by("code"))
-    verify = dict(CategoryRule.objects.order_by("category", "version").values_list("category", "verify_required"))
     return [{
         "service_code": c.code, "service_name": c.name, "description": c.name,
-        "metadata": c.asks, "type": "batch" if verify.get(c.pk) else "realtime",
+        "metadata": c.asks, "type": SERVICE_TYPE,
         "keywords": ",".join(c.keywords), "group": c.parent.name if c.parent else "",
     } for c in categories]
 

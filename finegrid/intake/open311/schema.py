@@ -60,12 +60,13 @@ SPEC = {
         "/open311/v2/requests.{format}": {
             "get": _get("Service requests", LIST, *_query("service_request_id", "service_code", "start_date", "end_date",
                                                            "status", "page", "page_size", "extensions")),
-            "post": _post("Report a problem", POST_REQUEST)},
+            "post": _post("Report a problem: queued and answered with a token (every service is batch)",
+                          POST_REQUEST)},
         "/open311/v2/requests/{id}.{format}": {"get": _get(
             "One service request", LIST, {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
             *_query("extensions"), not_found=True)},
         "/open311/v2/tokens/{token}.{format}": {"get": _get(
-            "The request a token became", LIST, {"name": "token", "in": "path", "required": True,
+            "The request a token became (service_request_id empty while the report waits)", LIST, {"name": "token", "in": "path", "required": True,
                                                  "schema": {"type": "string"}}, not_found=True)},
         "/open311/v2/servicerequestupdates.{format}": {
             "get": _get("Updates of requests (mySociety)", LIST, *_query("start_date", "end_date")),

@@ -17,11 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from finegrid.cases.models import Case
-from finegrid.intake.intake import IntakeError, Submission, intake, text
+from finegrid.intake import inbox
+from finegrid.intake.answers import check_answers
+from finegrid.intake.intake import IntakeError, Submission, clean, outside_message, text
 from finegrid.intake.keys import valid_key
-from finegrid.intake.models import Receipt, Update
+from finegrid.intake.models import Queued, Receipt, Update
 
 from . import queries
+from .catalogue import services_now
 from .render import document, errors
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,64})\](\[\])?$")
@@ -145,10 +148,14 @@ def one_request(request, fmt, params, ticket):
 
 @endpoint()
 def token(request, fmt, params, token):
+    """The request a token became; while the report still waits in the queue, the token alone
+    (the spec: service_request_id is given once it is known)."""
     receipt = Receipt.objects.select_related("case").filter(token=token, channel=Case.Channel.OPEN311).first()
-    if receipt is None:
-        raise Refused(404, _("no token %(token)s") % {"token": token})
-    return document(fmt, "service_requests", [{"service_request_id": receipt.case.ticket, "token": receipt.token}])
+    if receipt is not None:
+        return document(fmt, "service_requests", [{"service_request_id": receipt.case.ticket, "token": receipt.token}])
+    if Queued.objects.filter(token=token).exists():
+        return document(fmt, "service_requests", [{"service_request_id": "", "token": token}])
+    raise Refused(404, _("no token %(token)s") % {"token": token})
 
 
 def _post_request(request, fmt, params):
@@ -156,21 +163,30 @@ def _post_request(request, fmt, params):
     code = params.get("service_code")
     if code is None:
         raise Refused(400, _("service_code is required"))
-    category = queries.public_categories().filter(code=code).first()
-    if category is None:
+    service = services_now().get(code)
+    if service is None:
         raise Refused(400, _("no service has the code %(code)s") % {"code": code})
     if params.get("lat") is None and params.get("long") is None and params.get("address_string") is None \
             and params.get("address_id") is None:
         raise Refused(400, _("a location is required: lat and long, address_string or address_id"))
+    sub = _submission(request, params, api_key, code)
     try:
-        taken = intake(_submission(request, params, api_key, code))
+        clean(sub)
+        sub.answers = check_answers(service.category, sub.answers, questions=service.questions)
+        _inside(sub)
     except IntakeError as error:
         raise Refused(400, *[f"{name}: {problem}" for name, problem in error.problems.items()])
-    if queries.service_type(category) == "batch":
-        row = {"token": taken.receipt.token, "service_notice": ""}
-    else:
-        row = {"service_request_id": taken.case.ticket, "service_notice": "", "account_id": params.get("account_id") or ""}
-    return document(fmt, "service_requests", [row])
+    queued, _created = inbox.queue(sub)
+    return document(fmt, "service_requests", [{"token": queued.token, "service_notice": ""}])
+
+
+def _inside(sub: Submission) -> None:
+    """A point outside the district is refused now, so the client hears it (the worker cannot tell it)."""
+    if sub.lon is None:
+        return
+    location = inbox.grid_index.get().locate(sub.lon, sub.lat)
+    if not location.grid_code:
+        raise IntakeError({"location": outside_message(sub.lon, sub.lat)})
 
 
 def _submission(request, params: Params, api_key, code: str) -> Submission:

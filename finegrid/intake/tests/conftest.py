@@ -49,3 +49,41 @@ def catalogue(people):
     Place.objects.create(name="个园", kind="landmark", geometry=Point(*GRID_A), lon=GRID_A[0], lat=GRID_A[1],
                          street_codes=["321002001"])
     return {**people, "manhole": manhole, "rubbish": rubbish, "hotline": hotline}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test builds its own catalogue, grids and keys: the per-process caches start empty."""
+    from finegrid.intake import inbox, keys
+    from finegrid.intake.open311 import catalogue
+
+    catalogue.forget()
+    keys.forget()
+    inbox.grid_index.at = float("-inf")
+    yield
+
+
+@pytest.fixture(scope="session")
+def label_model_file(tmp_path_factory):
+    """A small label model, trained once for the whole run (the day-one seed model takes ~40 s)."""
+    from finegrid.insight.corpus import generate
+    from finegrid.insight.model import LabelModel
+
+    folder = tmp_path_factory.mktemp("insight-models")
+    model = LabelModel().fit(generate(3000, seed=1))
+    return folder, model
+
+
+@pytest.fixture(autouse=True)
+def label_model(settings, label_model_file):
+    """Intake classifies reports that come without a category: every test reads the one small model."""
+    from finegrid.insight import store
+
+    folder, model = label_model_file
+    settings.FINEGRID_INSIGHT_MODELS = str(folder)
+    if store.registry()["active"] is None:
+        store.save(model, "test")
+    from finegrid.intake import classify
+
+    classify._other_leaves.at = float("-inf")
+    return model

@@ -6,6 +6,8 @@ import pytest
 import requests
 from georeport import GeoReport
 
+from finegrid.intake.inbox import drain
+
 from .conftest import GRID_A
 
 
@@ -31,8 +33,11 @@ def test_the_georeport_library_lists_defines_and_reads_requests(served, fmt):
         "api_key": key, "service_code": "C0101", "lat": GRID_A[1], "long": GRID_A[0],
         "description": "井盖缺失 <b>危险</b>", "attribute[depth]": "15", "attribute[risks][]": ["cars", "people"]})
     assert posted.status_code == 200
-    ticket = posted.json()[0]["service_request_id"] if fmt == "json" else \
-        posted.text.split("<service_request_id>")[1].split("<")[0]
+    token = posted.json()[0]["token"] if fmt == "json" else posted.text.split("<token>")[1].split("<")[0]
+    drain()  # what `finegrid worker` does every step
+    found = requests.get(f"{root}/tokens/{token}.{fmt}")
+    ticket = found.json()[0]["service_request_id"] if fmt == "json" else \
+        found.text.split("<service_request_id>")[1].split("<")[0]
 
     one = client.get_service_request(ticket)
     assert one["service_request_id"] == ticket and one["description"] == "井盖缺失 <b>危险</b>"

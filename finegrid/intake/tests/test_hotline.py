@@ -135,3 +135,25 @@ def test_a_file_that_is_not_a_spreadsheet_is_a_clear_error(catalogue, tmp_path):
     text.write_text("a")
     with pytest.raises(CommandError, match="only .csv and .xlsx"):
         call_command("import_hotline", str(text))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-11-01 08:05", (2026, 11, 1, 8, 5, 0)),
+    ("2026/3/9 8:05:07", (2026, 3, 9, 8, 5, 7)),
+    ("2026-11-01", (2026, 11, 1, 0, 0, 0)),
+    ("2026-11-01T08:05:00+08:00", (2026, 11, 1, 8, 5, 0)),
+])
+def test_call_times_are_read_in_the_districts_clock(value, expected):
+    from django.utils import timezone
+
+    from finegrid.intake.hotline import _moment
+
+    local = timezone.localtime(_moment(value, {}))
+    assert (local.year, local.month, local.day, local.hour, local.minute, local.second) == expected
+
+
+def test_an_impossible_call_time_is_the_rows_error():
+    from finegrid.intake.hotline import _moment
+
+    problems = {}
+    assert _moment("2026-02-30 08:00", problems) is None and "reported_at" in problems

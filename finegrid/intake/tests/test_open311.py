@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from finegrid.cases.models import Case
 from finegrid.cases.workflow import perform
+from finegrid.intake.inbox import drain
 from finegrid.intake.intake import Submission, intake
 from finegrid.intake.keys import issue_key
-from finegrid.intake.models import Update
+from finegrid.intake.models import Queued, Update
 
 from .conftest import GRID_A, OUTSIDE
 
@@ -26,6 +27,13 @@ def o311(catalogue):
 
 def _post(client, fmt="json", **params):
     return client.post(f"{V2}/requests.{fmt}", params)
+
+
+def _opened(client, response) -> str:
+    """The worker drains the inbox; the POST's token then gives the request's id."""
+    token = _json(response)[0]["token"]
+    drain()
+    return _json(client.get(f"{V2}/tokens/{token}.json"))[0]["service_request_id"]
 
 
 def _report(o311, **params):
@@ -55,7 +63,7 @@ def test_services_list_the_public_leaves_in_both_formats(client, o311):
     by_code = {row["service_code"]: row for row in rows}
     assert set(by_code) == {"C0101", "E0101", "H0101"}
     assert by_code["C0101"] == {"service_code": "C0101", "service_name": "上水井盖", "description": "上水井盖",
-                                "metadata": True, "type": "realtime", "keywords": "", "group": "大类"}
+                                "metadata": True, "type": "batch", "keywords": "", "group": "大类"}
     assert by_code["E0101"]["type"] == "batch" and by_code["E0101"]["metadata"] is False
     root = _xml(client.get(f"{V2}/services.xml"))
     assert root.tag == "services" and [s.findtext("service_code") for s in root] == ["C0101", "E0101", "H0101"]
@@ -105,20 +113,39 @@ def test_the_api_key_is_also_accepted_in_the_query_string(client, o311):
     assert response.status_code == 200
 
 
-def test_a_realtime_post_answers_with_the_request_id(client, o311):
+def test_a_post_is_queued_and_the_worker_opens_its_case(client, o311):
     response = _post(client, "xml", **_report(o311, **{"attribute[risks][]": ["cars", "people"]}))
     root = _xml(response)
     assert response.status_code == 200 and root.tag == "service_requests"
-    ticket = root.findtext("request/service_request_id")
-    case = Case.objects.get(ticket=ticket)
+    token = root.findtext("request/token")
+    assert token and root.find("request/service_request_id") is None and not Case.objects.exists()
+    assert drain() == {"open311_opened": 1} and drain() == {"open311_opened": 0}
+    case = Case.objects.get()
     assert case.channel == "open311" and case.receipt.answers == {"depth": "20", "risks": ["cars", "people"]}
+    assert case.receipt.token == token and case.state == "accepted" and case.due_at  # 立案 with its deadline
 
 
-def test_a_batch_post_answers_with_a_token_that_leads_to_the_request(client, o311):
+def test_a_report_the_engine_cannot_take_is_set_aside_and_the_rest_go_on(client, o311):
+    _post(client, **_report(o311, description="井盖缺失"))
+    _post(client, **_report(o311, description="路灯不亮"))
+    broken = Queued.objects.order_by("id").first()
+    broken.payload["lon"] = "east"  # as if written by an older version, or damaged
+    broken.save()
+    assert drain() == {"open311_opened": 1} and Case.objects.count() == 1
+    broken.refresh_from_db()
+    assert broken.done_at and broken.case_id is None and broken.error
+    assert drain() == {"open311_opened": 0}  # set aside once, not retried for ever
+
+
+def test_a_post_answers_with_a_token_that_leads_to_the_request(client, o311):
     rows = _json(_post(client, **_report(o311, service_code="E0101")))
     assert set(rows[0]) == {"token", "service_notice"}
+    waiting = _json(client.get(f"{V2}/tokens/{rows[0]['token']}.json"))
+    assert waiting == [{"service_request_id": "", "token": rows[0]["token"]}]  # queued: no id yet
+    drain()
     found = _json(client.get(f"{V2}/tokens/{rows[0]['token']}.json"))
     assert found == [{"service_request_id": Case.objects.get().ticket, "token": rows[0]["token"]}]
+    assert Case.objects.get().state == "collected"  # E0101 waits for the grid worker's 核实
     assert _xml(client.get(f"{V2}/tokens/{rows[0]['token']}.xml")).findtext("request/token") == rows[0]["token"]
     assert client.get(f"{V2}/tokens/nope.json").status_code == 404
 
@@ -140,6 +167,7 @@ def test_bad_posts_are_400_in_the_errors_format(client, o311, change, words):
         descriptions = ([e["description"] for e in _json(response)] if fmt == "json"
                         else [e.findtext("description") for e in _xml(response)])
         assert any(words in d for d in descriptions), descriptions
+    drain()
     assert not Case.objects.exists()
 
 
@@ -155,16 +183,20 @@ def test_a_json_body_is_not_a_form_and_is_refused(client, o311):
 
 
 def test_a_replayed_post_gives_the_same_request(client, o311):
-    first = _json(_post(client, **_report(o311)))[0]["service_request_id"]
-    again = _json(_post(client, **_report(o311)))[0]["service_request_id"]
-    assert first == again and Case.objects.count() == 1
+    first = _json(_post(client, **_report(o311)))[0]["token"]
+    again = _json(_post(client, **_report(o311)))[0]["token"]
+    drain()
+    after = _json(_post(client, **_report(o311)))[0]["token"]  # replayed after its case was opened
+    drain()
+    assert first == again == after and Case.objects.count() == 1
     keyed = [_json(client.post(f"{V2}/requests.json", _report(o311, description=f"text {i}"),
-                               HTTP_IDEMPOTENCY_KEY="abc"))[0]["service_request_id"] for i in range(2)]
+                               HTTP_IDEMPOTENCY_KEY="abc"))[0]["token"] for i in range(2)]
+    drain()
     assert keyed[0] == keyed[1] != first and Case.objects.count() == 2
 
 
 def test_html_in_a_report_is_escaped_in_xml_and_plain_in_json(client, o311):
-    ticket = _json(_post(client, **_report(o311, description="<script>alert(1)</script>")))[0]["service_request_id"]
+    ticket = _opened(client, _post(client, **_report(o311, description="<script>alert(1)</script>")))
     body = client.get(f"{V2}/requests/{ticket}.xml").content
     assert b"&lt;script&gt;" in body and b"<script>" not in body
     assert _json(client.get(f"{V2}/requests/{ticket}.json"))[0]["description"] == "<script>alert(1)</script>"
@@ -322,7 +354,7 @@ def test_chinese_is_the_default_language_of_errors_and_timelines(o311):
 
     response = Client().post(f"{V2}/requests.json", _report(o311, lat=OUTSIDE[1], long=OUTSIDE[0]))
     assert "在广陵区范围之外" in _json(response)[0]["description"]
-    ticket = _json(Client().post(f"{V2}/requests.json", _report(o311)))[0]["service_request_id"]
+    ticket = _opened(Client(), Client().post(f"{V2}/requests.json", _report(o311)))
     row = _json(Client().get(f"{V2}/requests/{ticket}.json", {"extensions": "true"}))[0]
     assert row["notes"][0]["summary"] == "您反映的问题已受理。"
 
@@ -332,6 +364,7 @@ def test_a_nul_character_anywhere_is_not_a_server_error(client, o311):
     assert client.get(f"{V2}/requests.json", {"service_code": "C01\x0001"}).status_code == 200
     response = _post(client, **_report(o311, description="井盖\x00没了", service_code="C01\x0001"))
     assert response.status_code == 200
+    drain()
     assert Case.objects.get().description == "井盖没了"
 
 
@@ -339,3 +372,27 @@ def test_a_number_in_other_digits_is_refused_not_a_server_error(client):
     # "²" and "٣" are digits to str.isdigit() but not to int(): the fuzzer found this one.
     for size in ["²", "٣", "1²"]:
         assert client.get("/open311/v2/requests.json", {"page_size": size}).status_code == 400
+
+
+def test_queued_reports_wait_in_the_database_until_the_worker_step_opens_them_once(client, o311):
+    from finegrid.intake.models import Queued
+
+    tokens = [_json(_post(client, **_report(o311, description=f"第{i}个井盖")))[0]["token"] for i in range(3)]
+    assert Queued.objects.filter(done_at__isnull=True).count() == 3 and not Case.objects.exists()
+    call_command("worker", "--once")
+    assert Case.objects.count() == 3 and not Queued.objects.filter(done_at__isnull=True).exists()
+    for token in tokens:
+        ticket = _json(client.get(f"{V2}/tokens/{token}.json"))[0]["service_request_id"]
+        assert _json(client.get(f"{V2}/requests/{ticket}.json"))[0]["status"] == "open"
+    call_command("worker", "--once")
+    assert Case.objects.count() == 3  # a second step opens nothing twice
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_remembered_answer_expires(client, o311, monkeypatch):
+    from finegrid.intake import keys
+    from finegrid.core.models import ApiToken
+
+    assert _post(client, **_report(o311)).status_code == 200
+    ApiToken.objects.update(revoked_at=timezone.now())  # another process revoked it
+    monkeypatch.setattr(keys, "REMEMBER", 0.0)
+    assert _post(client, **_report(o311, description="再报一次")).status_code == 403

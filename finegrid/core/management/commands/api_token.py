@@ -31,13 +31,14 @@ class Command(BaseCommand):
         self.stdout.write(token)
 
     def _list(self, **options):
-        for t in ApiToken.objects.select_related("user").order_by("pk"):
+        for t in ApiToken.objects.filter(purpose=ApiToken.Purpose.API).select_related("user").order_by("pk"):
             state = f"revoked {_when(t.revoked_at)}" if t.revoked_at else "active"
             self.stdout.write(f"{t.pk:>4}  {t.user.username:<16} {t.name:<24} {t.prefix}…  "
                               f"created {_when(t.created_at)}  last used {_when(t.last_used_at)}  {state}")
 
     def _revoke(self, id, **options):
-        updated = ApiToken.objects.filter(pk=id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        updated = (ApiToken.objects.filter(purpose=ApiToken.Purpose.API, pk=id, revoked_at__isnull=True)
+                   .update(revoked_at=timezone.now()))
         if not updated:
             raise CommandError(f"no active token has the id {id}")
         audit("api_token.revoke", target=str(id))

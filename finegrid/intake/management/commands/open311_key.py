@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from finegrid.core.models import audit
-from finegrid.intake.keys import issue_key
-from finegrid.intake.models import Open311Key
+from finegrid.core.models import ApiToken, audit
+from finegrid.intake.keys import OPEN311, forget, issue_key
 
 
 class Command(BaseCommand):
@@ -28,14 +27,16 @@ class Command(BaseCommand):
         self.stdout.write(key)
 
     def _list(self, **_):
-        for record in Open311Key.objects.order_by("pk"):
+        for record in ApiToken.objects.filter(purpose=OPEN311).order_by("pk"):
             state = f"revoked {record.revoked_at:%Y-%m-%d}" if record.revoked_at else "active"
             used = f"{record.last_used_at:%Y-%m-%d %H:%M}" if record.last_used_at else "never used"
             self.stdout.write(f"{record.pk:>4}  {record.prefix}…  {record.name}  {state}  {used}")
 
     def _revoke(self, id, **_):
-        changed = Open311Key.objects.filter(pk=id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        changed = (ApiToken.objects.filter(purpose=OPEN311, pk=id, revoked_at__isnull=True)
+                   .update(revoked_at=timezone.now()))
         if not changed:
             raise CommandError(f"no active Open311 key has the id {id}")
+        forget()  # this process stops accepting it now; a server's workers within keys.REMEMBER seconds
         audit("open311_key.revoke", target=str(id))
         self.stdout.write(f"Open311 key {id} revoked")
