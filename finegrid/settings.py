@@ -61,6 +61,10 @@ def database_from_env() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "finegrid.sqlite3",
+        # A connection kept for a minute per server thread: opening one (its PRAGMAs) and closing
+        # it (the last one out checkpoints the WAL) cost more than a small request's own work.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # WAL lets the web server read while the worker writes; the busy timeout (seconds)
             # makes a writer wait for the lock instead of failing at once.
