@@ -41,9 +41,10 @@ class Command(BaseCommand):
             return
         self.stopping = threading.Event()
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        logger.info("worker started, one step every %g s", interval)
+        schedule = jobs(interval)
+        logger.info("worker started: %s", ", ".join(f"{job.name} every {job.period:g} s" for job in schedule))
         try:
-            self.loop(interval)
+            self.loop(schedule)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -52,8 +53,7 @@ class Command(BaseCommand):
     def stop(self, signum, frame):
         self.stopping.set()  # the step in progress finishes; the loop then ends
 
-    def loop(self, interval: float) -> None:
-        schedule = jobs(interval)
+    def loop(self, schedule: list["Job"]) -> None:
         while not self.stopping.is_set():
             close_old_connections()  # honour CONN_MAX_AGE and drop a connection the database closed
             for job in schedule:
