@@ -46,6 +46,11 @@ class Fresh:
                 self.value, self.at = self.compute(), time.monotonic()
             return self.value
 
+    def forget(self) -> None:
+        """The next `get` computes again (an administrator's save, a test that changed the data)."""
+        with self.lock:
+            self.at = float("-inf")
+
 
 # The locator checks the grids' fingerprint (two aggregates over 20,000 micro-grids) on every call;
 # a POST needs only "inside the district?", so the index is re-checked every 30 s instead.

@@ -33,4 +33,4 @@ def services_now() -> dict[str, Service]:
 
 def forget() -> None:
     """Drop the cached catalogue (tests that change it, an administrator's save)."""
-    _services.at = float("-inf")
+    _services.forget()

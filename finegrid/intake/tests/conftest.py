@@ -59,7 +59,7 @@ def fresh_caches():
 
     catalogue.forget()
     keys.forget()
-    inbox.grid_index.at = float("-inf")
+    inbox.grid_index.forget()
     yield
 
 
@@ -85,5 +85,5 @@ def label_model(settings, label_model_file):
         store.save(model, "test")
     from finegrid.intake import classify
 
-    classify._other_leaves.at = float("-inf")
+    classify._other_leaves.forget()
     return model
