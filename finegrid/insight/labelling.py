@@ -1,5 +1,5 @@
-"""Labels for cases in the database: `label_case(case)` for one (intake calls it after opening a
-case), `label_cases()` for every case without labels (a backfill, and a scheduled job), and
+"""Labels for cases in the database: `label_case(case)` for one, `label_cases()` for every case
+without labels (a backfill; `finegrid worker` labels new cases every minute, schedule.py), and
 `load_rows()` for the trend analyses.
 
 A case filed under a hotline category keeps the catalogue's topic: the operator chose it. Any
@@ -25,14 +25,25 @@ def label_case(case: Case) -> CaseLabels:
     return label_cases(Case.objects.filter(pk=case.pk))[0]
 
 
-def label_cases(cases=None) -> list[CaseLabels]:
-    """Label the given cases (default: every case that has no labels yet), in batches."""
+def label_cases(cases=None, limit: int | None = None, progress=None) -> list[CaseLabels]:
+    """Label the given cases (default: every case that has no labels yet), in batches; with
+    `limit`, only that many, the newest first. `progress(total)` may return a bar to update."""
     cases = Case.objects.filter(insight__isnull=True) if cases is None else cases
-    pks = list(cases.order_by("pk").values_list("pk", flat=True))
+    if limit is not None:
+        pks = list(cases.order_by("-pk").values_list("pk", flat=True)[:limit])[::-1]
+    else:
+        pks = list(cases.order_by("pk").values_list("pk", flat=True))
+    if not pks:
+        return []
     model, gazetteer, made = active_model(), current_gazetteer(), []
+    bar = progress(len(pks)) if progress else None
     for start in range(0, len(pks), BATCH):
         batch = list(Case.objects.filter(pk__in=pks[start:start + BATCH]).select_related("category__parent"))
         made += _label_batch(batch, model, gazetteer)
+        if bar is not None:
+            bar.update(len(batch))
+    if bar is not None:
+        bar.close()
     return made
 
 

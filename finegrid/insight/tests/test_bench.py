@@ -4,13 +4,17 @@ from finegrid.insight import bench, store
 from finegrid.insight.corpus import generate
 
 
-def test_the_bench_figures_come_from_real_runs(places, models_folder, small_model):
+def test_the_bench_figures_come_from_real_runs(places, models_folder, small_model, monkeypatch):
+    monkeypatch.setenv("FINEGRID_DEMO", "1")  # the analyze process measured for memory has no test runner
     store.save(small_model, "test")
     figures = bench.urgency_figures(small_model, bench.URGENCY_SETS["final"])
     assert 0 < figures["urgency_precision"] <= 1 and 0 < figures["urgency_recall"] <= 1
     lines = [json.dumps({"id": str(i), "text": r["text"]}, ensure_ascii=False) for i, r in enumerate(generate(60, 9))]
-    speed = bench.speed(small_model, lines, repeats=1)
+    speed = bench.speed(small_model, lines, repeats=1, places=False)
     assert speed["speed_appeals"] == 60 and speed["analyze_per_s"] > 0 and speed["baseline_sklearn_labels_only_per_s"] > 0
+    assert speed["analyze_with_embeddings_per_s"] > 0
+    # The encoder's weights alone are tens of megabytes, so the second process must weigh more.
+    assert 0 < speed["analyze_process_peak_mb"] < speed["analyze_process_peak_mb_with_embeddings"]
 
 
 def test_topic_cross_validation_reports_macro_f1(models_folder, monkeypatch):

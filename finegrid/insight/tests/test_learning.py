@@ -83,3 +83,16 @@ def test_train_command_builds_the_seed_only_when_missing_and_lists_versions(db, 
     call_command("train", "--list", stdout=out)
     assert "v1 trained" in out.getvalue() and "no seed model built" in out.getvalue()
     assert [v["version"] for v in store.registry()["versions"]] == [1]
+
+
+def test_a_head_only_the_seed_teaches_is_not_weakened_by_the_seeds_lower_weight():
+    """A district that labels topics only lowers the seed's weight; its urgency head must stay as sharp."""
+    import numpy as np
+
+    from finegrid.insight.corpus import generate
+    from finegrid.insight.model import LabelModel
+
+    records = generate(800, seed=3)
+    plain = LabelModel().fit(records)
+    lowered = LabelModel().fit(records, [learning.SEED_WEIGHT] * len(records))
+    assert np.allclose(plain.heads["urgency"].coef_, lowered.heads["urgency"].coef_, atol=1e-4)

@@ -1,7 +1,10 @@
-"""`finegrid label-cases [--all]`: label the cases that have none (run it from a scheduled job
-after `finegrid train --retrain`, or once to backfill a district's history)."""
+"""`finegrid label-cases [--all]`: label the cases that have none (once, to backfill a district's
+history; `finegrid worker` labels new cases as they come), or relabel all after a retrain."""
+
+import sys
 
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
 from finegrid.cases.models import Case
 from finegrid.insight.labelling import label_cases
@@ -14,5 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="relabel every case (operators' corrections are kept)")
 
     def handle(self, *args, all=False, **options):
-        made = label_cases(Case.objects.all() if all else None)
+        def progress(total):
+            return tqdm(total=total, desc="labelling", unit=" cases", file=sys.stderr, disable=None)
+
+        made = label_cases(Case.objects.all() if all else None, progress=progress)
         self.stdout.write(f"{len(made)} cases labelled")

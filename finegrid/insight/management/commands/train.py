@@ -16,12 +16,13 @@ class Command(BaseCommand):
         what.add_argument("--rollback", type=int, metavar="VERSION", help="make an earlier version active")
         what.add_argument("--list", action="store_true", help="list the model versions")
         parser.add_argument("--if-missing", action="store_true", help="with --seed: only when no model exists yet")
-        parser.add_argument("--embeddings", action="store_true",
-                            help="add a topic head on headline embeddings (needs finegrid[embeddings]; slower)")
+        parser.add_argument("--no-embeddings", dest="embeddings", action="store_false",
+                            help="leave out the topic head on title embeddings: about 0.03 less macro-F1, "
+                                 "about 15 times the speed")
         parser.add_argument("--seed-size", type=int, default=store.SEED_SIZE, help="synthetic appeals to train with")
 
     def handle(self, *args, input=None, retrain=False, seed=False, rollback=None, list=False, seed_size=0,
-               if_missing=False, embeddings=False, **_):
+               if_missing=False, embeddings=True, **_):
         if seed and if_missing and store.registry()["active"] is not None:
             self.stdout.write(f"model v{store.registry()['active']} is active; no seed model built")
             return
@@ -45,4 +46,5 @@ class Command(BaseCommand):
         for entry in data["versions"]:
             mark = "*" if entry["version"] == data["active"] else " "
             counts = ", ".join(f"{k} {v}" for k, v in entry.get("counts", {}).items())
-            self.stdout.write(f"{mark} v{entry['version']:<4} {entry['created_at'][:19]}  {entry['source']:8} {counts}")
+            head = "  + title embedding" if entry.get("embeddings") else ""
+            self.stdout.write(f"{mark} v{entry['version']:<4} {entry['created_at'][:19]}  {entry['source']:8} {counts}{head}")
