@@ -6,6 +6,7 @@ DIR is the folder of the public hotline messages (labelled.jsonl, messages-with-
 without it (a fresh clone has no ../shared) the quality figures are skipped and the speed is
 measured on generated appeals."""
 
+import copy
 import json
 import statistics
 import subprocess
@@ -187,8 +188,6 @@ EMBEDDED_LINES = 2000  # the embedding path is slower: a sample is enough for it
 
 
 def _without_headline_head(model: LabelModel) -> LabelModel:
-    import copy
-
     plain = copy.copy(model)
     plain.headline_head = None
     return plain
@@ -196,8 +195,6 @@ def _without_headline_head(model: LabelModel) -> LabelModel:
 
 def _with_headline_head(model: LabelModel) -> LabelModel:
     """The model with a headline-embedding head, trained here on generated appeals."""
-    import copy
-
     corpus = generate(300, seed=5)
     embedded = copy.copy(model)
     embedded.headline_head = embedding.HeadlineHead([model_text(r["text"], r["title"]) for r in corpus],
