@@ -17,7 +17,6 @@ import numpy as np
 ENCODER = "use-multilingual-v3"  # a head remembers the encoder it was fitted on
 HEADLINE_CHARS = 48
 WEIGHT = 0.5  # the embedding's z-scored margins beside the SVM's z-scored margins
-ABSENT = -5.0  # a topic the district never labelled: the embedding head has no margin for it
 _lock = threading.Lock()
 _encoders: list = []
 
@@ -66,10 +65,12 @@ class HeadlineHead:
         return getattr(self, "encoder", None) == ENCODER
 
     def margins(self, joined: list[str], classes) -> np.ndarray:
-        """(len(joined) × len(classes)) z-scored margins in the order of `classes`."""
+        """(len(joined) × len(classes)) z-scored margins in the order of `classes`. A topic the
+        district never labelled gets the appeal's lowest margin: the head knows nothing for it, which
+        is no reason to push it further down than the least likely topic it knows."""
         raw = self.model.decision_function(embed(joined))
         own = zscores(np.column_stack([-raw, raw]) if raw.ndim == 1 else raw)
-        out = np.full((len(joined), len(classes)), ABSENT, dtype=np.float64)
+        out = np.repeat(own.min(axis=1, keepdims=True), len(classes), axis=1).astype(np.float64)
         column = {label: j for j, label in enumerate(self.model.classes_)}
         for k, label in enumerate(classes):
             if label in column:
