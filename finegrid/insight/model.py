@@ -54,7 +54,7 @@ class Prediction:
 
 
 class LabelModel:
-    headline_head = None  # embedding.HeadlineHead once the district has labelled topics (a class default for older files)
+    headline_head = None  # embedding.HeadlineHead once the district has learning.MIN_HEAD_RECORDS topic labels (a class default for older files)
 
     def __init__(self, min_df: int = 1):
         self.vectorizer = CharGrams(min_df=min_df)
