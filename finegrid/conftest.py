@@ -8,6 +8,15 @@ from finegrid.grid.tests.factories import load_tiny_district
 from finegrid.org.models import Role, RoleAssignment
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_hashing():
+    """PBKDF2 at its production cost was most of the suite's time (every named user is hashed);
+    the tests check who may do what, not the hasher. Set before the first hash is cached."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tiny(db):
     load_tiny_district()

@@ -6,13 +6,6 @@ from finegrid.grid.models import Region
 from finegrid.org.models import Role
 
 
-@pytest.fixture(autouse=True)
-def quick_hashing(settings):
-    """A dozen users each hashed with PBKDF2 cost half a minute on a busy machine; the console's
-    tests check who may do what, not the hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(people):
     """The tiny district, office staff, two units, a category (C0101) and the 三员."""
