@@ -1,74 +1,84 @@
 """The state machine of a case (GB/T 30428 and 接诉即办) as one table: each action names the
-states it may start from, the state it leads to, who may take it, and whether a reason is owed.
+states it may start from, the state it leads to, who may take it, its inputs, whether it takes
+photos, whether a reason is owed, its readiness and input checks, its change, what the
+transition row records, which counter replay adds to and whom the stored row tells (`telling`). Nothing about an action lives elsewhere.
 
 信息采集 → 核实 → 立案 → 派遣 → 处置 → 反馈 → 核查 → 结案 → 评价, with the side paths 回退, 改派,
 返工, 延期, 挂账, 作废, 合并, 包案, 督办 and reopening after a bad rating."""
-
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.org.models import Role
 
-from .models import Case
+from . import effects as fx
+from . import telling
+from .machine import SYSTEM, Action, Input
+from .states import FINAL, OPEN, S, SEND_BACK_TO, WITH_UNIT
 
-S = Case.State
-OPEN = frozenset({S.COLLECTED, S.VERIFIED, S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.CHECKED, S.PARKED})
-WITH_UNIT = frozenset({S.DISPATCHED, S.HANDLING})
-FINAL = frozenset({S.CLOSED, S.RATED, S.VOID, S.MERGED})
-SYSTEM = "system"  # the worker and automatic dispatch act under this role
+__all__ = ["ACTIONS", "FINAL", "OPEN", "SYSTEM", "WITH_UNIT", "Action"]
 
 OFFICE = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})
 SUPERVISION = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
-
-# 回退 goes one step back; the step depends on where the case is.
-SEND_BACK_TO = {S.VERIFIED: S.COLLECTED, S.ACCEPTED: S.COLLECTED, S.DISPATCHED: S.ACCEPTED, S.HANDLING: S.ACCEPTED,
-                S.HANDLED: S.HANDLING, S.CHECKED: S.HANDLED}
+FIELD = frozenset({Role.GRID_WORKER, Role.OPERATOR})
+UNIT = (Input("unit", "unit", required=True),)
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    sources: frozenset
-    target: str | None  # None: the state does not change (延期, 包案, 督办, warnings)
-    roles: frozenset
-    needs_reason: bool = False
-
-    def target_from(self, state: str) -> str:
-        if self.name == "send_back":
-            return SEND_BACK_TO[state]
-        return self.target or state
-
-
-def _action(name, label, sources, target, roles, needs_reason=False) -> Action:
-    return Action(name, label, frozenset(sources), target, frozenset(roles), needs_reason)
+def _action(name, label, sources, target, roles, **more) -> Action:
+    return Action(name, label, frozenset(sources), target, frozenset(roles), **more)
 
 
 ACTIONS = {a.name: a for a in [
-    _action("report", _("Report"), [""], S.COLLECTED, set(Role) | {SYSTEM}),
-    _action("verify", _("Verify on site (核实)"), [S.COLLECTED], S.VERIFIED, {Role.GRID_WORKER, Role.OPERATOR}),
-    _action("accept", _("Accept (立案)"), [S.COLLECTED, S.VERIFIED], S.ACCEPTED, OFFICE | {SYSTEM}),
-    _action("dispatch", _("Dispatch (派遣)"), [S.ACCEPTED], S.DISPATCHED, OFFICE | {SYSTEM}),
+    _action("report", _("Report"), [""], S.COLLECTED, set(Role) | {SYSTEM}, automatic=True,
+            inputs=(Input("channel"),)),
+    _action("verify", _("Verify on site (核实)"), [S.COLLECTED], S.VERIFIED, FIELD, photos=True),
+    _action("accept", _("Accept (立案)"), [S.COLLECTED, S.VERIFIED], S.ACCEPTED, OFFICE | {SYSTEM},
+            inputs=(Input("category", "category"), Input("condition", "int"), Input("corrected", "bool")),
+            ready=fx.ready_accept, check=fx.check_accept, change=fx.accept, record=fx.record_accept,
+            then=fx.dispatch_if_clear),
+    _action("dispatch", _("Dispatch (派遣)"), [S.ACCEPTED], S.DISPATCHED, OFFICE | {SYSTEM}, inputs=UNIT,
+            check=fx.check_unit, change=fx.dispatch, record=fx.record_unit, notices=telling.assigned),
     _action("start", _("Start handling (处置)"), [S.DISPATCHED], S.HANDLING, {Role.HANDLER}),
-    _action("report_done", _("Report done (反馈)"), WITH_UNIT, S.HANDLED, {Role.HANDLER}),
-    _action("check_ok", _("Check on site: done (核查)"), [S.HANDLED], S.CHECKED, {Role.GRID_WORKER, Role.OPERATOR}),
-    _action("rework", _("Check failed: rework (返工)"), [S.HANDLED, S.CHECKED], S.HANDLING,
-            {Role.GRID_WORKER, Role.OPERATOR}, needs_reason=True),
-    _action("close", _("Close (结案)"), [S.HANDLED, S.CHECKED], S.CLOSED, OFFICE),
-    _action("rate", _("Rate (评价)"), [S.CLOSED], S.RATED, {Role.RESIDENT, Role.OPERATOR, SYSTEM}),
-    _action("reopen", _("Reopen after a bad rating"), [S.RATED], S.DISPATCHED, OFFICE | SUPERVISION, needs_reason=True),
-    _action("send_back", _("Send back (回退)"), SEND_BACK_TO, None, OFFICE | {Role.HANDLER}, needs_reason=True),
-    _action("reassign", _("Reassign (改派)"), WITH_UNIT, S.DISPATCHED, OFFICE | SUPERVISION, needs_reason=True),
-    _action("extend_request", _("Ask for an extension (延期)"), WITH_UNIT, None, {Role.HANDLER}, needs_reason=True),
-    _action("extend_approve", _("Approve the extension"), WITH_UNIT, None, SUPERVISION),
-    _action("extend_reject", _("Refuse the extension"), WITH_UNIT, None, SUPERVISION, needs_reason=True),
-    _action("park", _("Park (挂账)"), [S.ACCEPTED, S.DISPATCHED, S.HANDLING], S.PARKED, SUPERVISION, needs_reason=True),
-    _action("unpark", _("Resume"), [S.PARKED], S.ACCEPTED, SUPERVISION),
-    _action("void", _("Void (作废)"), [S.COLLECTED, S.VERIFIED, S.ACCEPTED], S.VOID, OFFICE, needs_reason=True),
-    _action("merge", _("Merge into another case (合并)"), OPEN - {S.PARKED}, S.MERGED, OFFICE),
-    _action("own", _("Take ownership (包案)"), OPEN, None, {Role.LEADER}),
-    _action("supervise", _("Supervision notice (督办)"), OPEN, None, SUPERVISION | {SYSTEM}, needs_reason=True),
-    _action("warn", _("Deadline warning"), OPEN, None, {SYSTEM}),
-    _action("escalate", _("Escalate"), OPEN, None, {SYSTEM}),
+    _action("report_done", _("Report done (反馈)"), WITH_UNIT, S.HANDLED, {Role.HANDLER}, photos=True,
+            change=lambda case, step, ctx: {"handled_at": step.now}),
+    _action("check_ok", _("Check on site: done (核查)"), [S.HANDLED], S.CHECKED, FIELD, photos=True),
+    _action("rework", _("Check failed: rework (返工)"), [S.HANDLED, S.CHECKED], S.HANDLING, FIELD,
+            needs_reason=True, photos=True, change=fx.fields(handled_at=None), counts="rework_count"),
+    _action("close", _("Close (结案)"), [S.HANDLED, S.CHECKED], S.CLOSED, OFFICE, ready=fx.ready_close,
+            change=lambda case, step, ctx: {"closed_at": step.now, "next_check_at": None}, notices=telling.closed),
+    _action("rate", _("Rate (评价)"), [S.CLOSED], S.RATED, {Role.RESIDENT, Role.OPERATOR, SYSTEM},
+            inputs=(Input("rating", "int", required=True),), check=fx.check_rate,
+            change=fx.from_input("rating", "rating")),
+    _action("reopen", _("Reopen after a bad rating"), [S.RATED], S.DISPATCHED, OFFICE | SUPERVISION,
+            needs_reason=True, ready=fx.ready_reopen, change=fx.reopen, record=fx.record_due, counts="rework_count",
+            notices=telling.assigned),
+    _action("send_back", _("Send back (回退)"), SEND_BACK_TO, SEND_BACK_TO, OFFICE | {Role.HANDLER},
+            needs_reason=True, change=fx.send_back),
+    _action("reassign", _("Reassign (改派)"), WITH_UNIT, S.DISPATCHED, OFFICE | SUPERVISION, needs_reason=True,
+            inputs=UNIT, check=fx.check_unit, change=fx.dispatch, record=fx.record_unit, counts="reassign_count",
+            notices=telling.assigned),
+    _action("extend_request", _("Ask for an extension (延期)"), WITH_UNIT, None, {Role.HANDLER}, needs_reason=True,
+            inputs=(Input("limit", "limit", required=True),), ready=fx.ready_extend_request,
+            check=fx.check_extend_request, change=fx.fields(extension_pending=True)),
+    _action("extend_approve", _("Approve the extension"), WITH_UNIT, None, SUPERVISION,
+            ready=fx.ready_extension_pending, change=fx.extend_approve, record=fx.record_due,
+            counts="extension_count"),
+    _action("extend_reject", _("Refuse the extension"), WITH_UNIT, None, SUPERVISION, needs_reason=True,
+            ready=fx.ready_extension_pending, change=fx.fields(extension_pending=False)),
+    _action("park", _("Park (挂账)"), [S.ACCEPTED, S.DISPATCHED, S.HANDLING], S.PARKED, SUPERVISION,
+            needs_reason=True, change=fx.fields(next_check_at=None)),
+    _action("unpark", _("Resume"), [S.PARKED], S.ACCEPTED, SUPERVISION, change=fx.unpark, record=fx.record_due,
+            then=fx.dispatch_if_clear),
+    _action("void", _("Void (作废)"), [S.COLLECTED, S.VERIFIED, S.ACCEPTED], S.VOID, OFFICE, needs_reason=True,
+            change=fx.fields(next_check_at=None)),
+    _action("merge", _("Merge into another case (合并)"), OPEN - {S.PARKED}, S.MERGED, OFFICE,
+            inputs=(Input("master", "ticket", required=True),), check=fx.check_merge,
+            change=lambda case, step, ctx: {"master": ctx.master, "next_check_at": None}, record=fx.record_master),
+    _action("own", _("Take ownership (包案)"), OPEN, None, {Role.LEADER},
+            change=lambda case, step, ctx: {"owner": step.actor}),
+    _action("supervise", _("Supervision notice (督办)"), OPEN, None, SUPERVISION | {SYSTEM}, needs_reason=True,
+            notices=telling.supervised),
+    _action("warn", _("Deadline warning"), OPEN, None, {SYSTEM}, automatic=True,
+            inputs=(Input("alarm", required=True),), change=fx.from_input("alarm", "alarm"), notices=telling.warned),
+    _action("escalate", _("Escalate"), OPEN, None, {SYSTEM}, automatic=True,
+            inputs=(Input("level", "int", required=True),), change=fx.from_input("level", "escalation"), notices=telling.escalated),
 ]}

@@ -1,5 +1,5 @@
 """Opening many cases at once (hotline batches, imports, the benchmark): the same rules as
-`reporting.open_case` and the workflow's accept and dispatch, computed for a whole batch — one
+`reporting.open_case`, and the action table's own accept and dispatch, run for a whole batch — one
 vectorised location, one read of the catalogue, the calendar and the matrix — and written with
 bulk inserts. Each case still gets its own transition rows, so its history replays."""
 
@@ -17,9 +17,12 @@ from finegrid.org.responsibility import Matrix
 
 from . import bulk_insert as rows
 from . import deadlines
+from .actions import ACTIONS
 from .bulk_insert import Step
-from .calendar import HOTLINE_TIERS, Limit
-from .models import Case, Category, CategoryRule, Notice
+from .effects import Context
+from .machine import SYSTEM, TransitionError
+from .machine import Step as MachineStep
+from .models import Case, Category, CategoryRule
 
 
 @dataclass
@@ -52,14 +55,29 @@ class Batch:
     units: dict = field(default_factory=dict)  # (category code, community code) → unit or None
     grids: dict = field(default_factory=dict)
     matrix: Matrix | None = None  # read at the first case that needs it, in one query
-    due: dict = field(default_factory=dict)  # (start, limit) → Deadline: the calendar is pure, so ask it once
-    conditions: dict = field(default_factory=dict)  # rule id → (first condition, its limit)
     data: dict = field(default_factory=dict)  # transitions' data, one object per distinct value (encoded once)
 
     def responsibility(self) -> Matrix:
         if self.matrix is None:
             self.matrix = Matrix()
         return self.matrix
+
+
+class RememberingCalendar:
+    """The calendar in force, asked once per (start, limit): a batch's cases share their moment and
+    their few limits, and the calendar is pure."""
+
+    def __init__(self, calendar):
+        self.calendar, self.seen = calendar, {}
+
+    def deadline(self, start, limit):
+        key = (start, limit)
+        if key not in self.seen:
+            self.seen[key] = self.calendar.deadline(start, limit)
+        return self.seen[key]
+
+    def __getattr__(self, name):
+        return getattr(self.calendar, name)
 
 
 def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=None, units: dict | None = None) -> list[Case]:
@@ -76,8 +94,7 @@ def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=No
     steps = [_steps(case, batch, accept, actor, now) for case in cases]
     with transaction.atomic():
         rows.insert_cases(cases, now)
-        rows.insert_transitions(cases, steps)
-        _notify_units(cases)
+        rows.insert_transitions(cases, steps)  # the units hear of their new cases from these rows (notices.fan_out)
     return cases
 
 
@@ -87,7 +104,7 @@ def _batch_context(reports) -> Batch:
     rules = {}
     for rule in CategoryRule.objects.filter(category__code__in=codes).prefetch_related("conditions").order_by("version"):
         rules[rule.category_id] = rule  # the last, highest version wins
-    return Batch(categories, rules, deadlines.calendar_in_force(), grids=dict(Grid.objects.values_list("code", "pk")))
+    return Batch(categories, rules, RememberingCalendar(deadlines.calendar_in_force()), grids=dict(Grid.objects.values_list("code", "pk")))
 
 
 def _case_of(report: Report, batch: Batch, now) -> Case:
@@ -138,54 +155,36 @@ def _locate(cases: list[Case], batch: Batch) -> None:
 
 
 def _steps(case: Case, batch: Batch, accept: bool, actor, now) -> list[Step]:
-    """The transitions of one case, and its fields set as the workflow would set them."""
-    steps = [_row(case, "report", "", Case.State.COLLECTED, actor, now, data=_shared(batch, channel=case.channel))]
-    report = _report_category(case, batch)
-    if accept and report is not None:
-        steps += _accept_and_dispatch(case, report, batch, actor, now)
+    """The transitions of one case, and its fields set by the action table's own checks and
+    changes, as `workflow.perform` would set them one by one."""
+    steps = [_row(case, "report", "", actor, "", now, _shared(batch, {"channel": case.channel}))]
+    if accept and case.category_id is not None:
+        ctx = Context(case, rule=batch.rules.get(case.category_id), calendar=batch.calendar)
+        steps += filter(None, [_apply(case, "accept", MachineStep(actor, SYSTEM, now), ctx, batch)])
+        unit = _unit_for(case, case.category, batch) if case.state == Case.State.ACCEPTED else None
+        if unit is not None:
+            steps += filter(None, [_apply(case, "dispatch", MachineStep(None, SYSTEM, now, unit=unit), ctx, batch)])
     case.version = len(steps)
     return steps
 
 
-def _accept_and_dispatch(case: Case, report, batch: Batch, actor, now) -> list[Step]:
-    steps = []
-    category, rule = report
-    if rule.verify_required:
-        return steps  # 核实 on site first: an operator accepts after the grid worker's visit
-    _accept(case, rule, batch, now)
-    steps.append(_row(case, "accept", Case.State.COLLECTED, Case.State.ACCEPTED, actor, now,
-                      data=_shared(batch, due_at=case.due_iso)))
-    unit = _unit_for(case, category, batch)
-    if unit is not None:
-        case.state, case.unit, case.dispatched_at = Case.State.DISPATCHED, unit, now
-        steps.append(_row(case, "dispatch", Case.State.ACCEPTED, Case.State.DISPATCHED, None, now,
-                          data=_shared(batch, unit=unit.code), role="system"))
-    return steps
-
-
-def _report_category(case: Case, batch: Batch):
-    rule = batch.rules.get(case.category_id) if case.category_id else None
-    return None if rule is None else (case.category, rule)
-
-
-def _accept(case: Case, rule: CategoryRule, batch: Batch, now) -> None:
-    condition, limit = _first_condition(rule, batch)
-    limit = HOTLINE_TIERS.get(case.urgency) or limit
-    if (now, limit) not in batch.due:
-        deadline = batch.calendar.deadline(now, limit)
-        batch.due[now, limit] = (deadline, deadline.due.isoformat())
-    deadline, case.due_iso = batch.due[now, limit]
-    case.rule, case.condition, case.state, case.accepted_at = rule, condition, Case.State.ACCEPTED, now
-    case.limit_value, case.limit_kind = limit.value, limit.kind.value
-    case.due_at, case.due_provisional, case.next_check_at = deadline.due, deadline.provisional, now
-
-
-def _first_condition(rule: CategoryRule, batch: Batch) -> tuple:
-    """The rule's first 立案 condition and its time limit, worked out once per batch."""
-    if rule.pk not in batch.conditions:
-        condition = min(rule.conditions.all(), key=lambda c: c.seq)
-        batch.conditions[rule.pk] = (condition, Limit(condition.limit_value, condition.limit_kind))
-    return batch.conditions[rule.pk]
+def _apply(case: Case, name: str, step: MachineStep, ctx: Context, batch: Batch) -> Step | None:
+    """One action of the table on the unsaved case when its checks pass, and its transition row;
+    None when they do not (核实 on site first, no rule): an operator takes it from there."""
+    act, before = ACTIONS[name], case.state
+    try:
+        if act.ready and act.ready(case, ctx):
+            return None
+        act.check(case, step, ctx)
+    except TransitionError:
+        return None
+    changes = act.change(case, step, ctx)
+    recorded = act.record(case, step, ctx, changes) if act.record else {}
+    for column, value in changes.items():
+        setattr(case, column, value)
+    case.state = act.target_from(before)
+    return _row(case, name, before, step.actor, "" if step.actor else SYSTEM, step.now,
+                _shared(batch, {**step.data, **recorded}), unit_id=step.unit.pk if step.unit else None)
 
 
 def _unit_for(case: Case, category: Category, batch: Batch):
@@ -196,24 +195,13 @@ def _unit_for(case: Case, category: Category, batch: Batch):
     return batch.units[key]
 
 
-def _shared(batch: Batch, **data) -> dict:
-    (key,) = data.items()
-    return batch.data.setdefault(key, data)
+def _shared(batch: Batch, data: dict) -> dict:
+    """The rows of a batch share their few distinct data objects (a channel, a deadline, a unit),
+    so each is encoded once."""
+    return batch.data.setdefault(tuple(data.items()), data)
 
 
-def _row(case, action, from_state, to_state, actor, now, data=None, role=None) -> Step:
-    return Step(action, from_state, to_state, actor.pk if actor is not None else None,
-                getattr(actor, "username", None) or case.channel, role or "", now, data or {})
-
-
-def _notify_units(cases: list[Case]) -> None:
-    """One inbox notice per unit per batch ("12 new cases"), not one per case."""
-    per_unit: dict = {}
-    for case in cases:
-        if case.unit_id:
-            per_unit.setdefault(case.unit, []).append(case)
-    Notice.objects.bulk_create([
-        Notice(kind="assigned", unit=unit, title=f"{len(batch)} 件新案件 / {len(batch)} new cases",
-               body=", ".join(c.ticket for c in batch[:50]))
-        for unit, batch in per_unit.items()
-    ])
+def _row(case, action, from_state, actor, role, now, data, unit_id=None) -> Step:
+    return Step(action, from_state, case.state, actor.pk if actor is not None else None,
+                getattr(actor, "username", None) or (case.channel if action == "report" else "system"), role, now,
+                data, unit_id)

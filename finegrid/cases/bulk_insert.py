@@ -26,6 +26,7 @@ class Step(NamedTuple):
     role: str
     at: object
     data: dict
+    unit_id: int | None = None
 
 
 def insert_cases(cases: list[Case], now) -> None:
@@ -42,7 +43,8 @@ def insert_cases(cases: list[Case], now) -> None:
 def insert_transitions(cases: list[Case], steps: list[list[Step]]) -> None:
     names = ["case", "seq", "action", "from_state", "to_state", "actor", "actor_label", "role", "unit", "at", "reason", "data"]
     insert(Transition, names, (
-        (case.pk, seq, s.action, s.from_state, s.to_state, s.actor_id, s.actor_label, s.role, None, s.at, "", s.data)
+        (case.pk, seq, s.action, s.from_state, s.to_state, s.actor_id, s.actor_label, s.role, s.unit_id, s.at, "",
+         s.data)
         for case, case_steps in zip(cases, steps) for seq, s in enumerate(case_steps, start=1)
     ))
 

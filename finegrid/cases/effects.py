@@ -1,38 +1,128 @@
-"""What each action checks and changes beyond the state. Every function reads the case and the
-step and returns plain values; `workflow` writes them."""
+"""What each case action checks and changes beyond the state, as plain functions of the case, the
+step and a `Context` read once per action. Live transitions (`workflow`), batch opening (`bulk`)
+and the demo history call these same functions; `actions.ACTIONS` names which goes with which."""
+
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
 from . import deadlines
-from .actions import FINAL, Action
-from .calendar import parse_limit
-from .models import Case, CategoryRule
-
-S = Case.State
-INTERNAL_KEYS = frozenset({"master_case"})  # step data the checks fill in, never a caller
+from .calendar import HOTLINE_TIERS, Limit, parse_limit
+from .machine import TransitionError
+from .models import AcceptanceCondition, Case, Category, CategoryRule
+from .states import FINAL, S
 
 
-def check(case: Case, act: Action, step) -> None:
-    checker = CHECKS.get(act.name)
-    if checker:
-        checker(case, step)
+class Context:
+    """What a case's checks and changes read besides the case: its rule, the calendar, the last
+    step of a kind. Each is loaded on first use; a batch fills them in from its own caches."""
+
+    def __init__(self, case: Case, **known):
+        self.case = case
+        self.__dict__.update(known)
+
+    @cached_property
+    def calendar(self):
+        return deadlines.calendar_in_force()
+
+    @cached_property
+    def rule(self) -> CategoryRule | None:
+        """The version the case was accepted under, else its category's newest."""
+        if self.case.rule_id:
+            return self.case.rule
+        return latest_rule(self.case.category_id)
+
+    def rule_for(self, category: Category) -> CategoryRule | None:
+        if category.pk == self.case.category_id:
+            return self.rule
+        return latest_rule(category.pk)
+
+    def conditions(self, rule: CategoryRule) -> list[AcceptanceCondition]:
+        return sorted(rule.conditions.all(), key=lambda c: c.seq)
+
+    def last(self, action: str):
+        """The case's last transition of `action`, or None."""
+        return self.case.transitions.filter(action=action).order_by("-seq").first()
 
 
-def _check_accept(case, step):
-    from .workflow import TransitionError
+def latest_rule(category_id) -> CategoryRule | None:
+    if category_id is None:
+        return None
+    return CategoryRule.objects.filter(category_id=category_id).order_by("-version").first()
 
+
+# ── readiness: may the action be taken now, whatever its inputs (None: yes; else why not) ─────
+
+
+def ready_accept(case, ctx) -> str | None:
     if case.category_id is None:
+        return None  # the operator chooses the category in the accept itself
+    if ctx.rule is None:
+        return _("the category %(code)s has no rules to accept a case by") % {"code": case.category.code}
+    if ctx.rule.verify_required and case.state == S.COLLECTED:
+        return _("this category needs on-site verification (核实) before it is accepted")
+    return None
+
+
+def ready_close(case, ctx) -> str | None:
+    if case.state == S.HANDLED and ctx.rule and ctx.rule.check_required:
+        return _("this category needs an on-site check (核查) before it is closed")
+    return None
+
+
+def ready_reopen(case, ctx) -> str | None:
+    if case.rating is None or case.rating > 2:
+        return _("only a case rated 1 or 2 (dissatisfied) is reopened")
+    return None
+
+
+def ready_extend_request(case, ctx) -> str | None:
+    return _("an extension is already waiting for a decision") if case.extension_pending else None
+
+
+def ready_extension_pending(case, ctx) -> str | None:
+    return None if case.extension_pending else _("no extension has been asked for")
+
+
+# ── input checks: raise TransitionError when the step's inputs are wrong ─────────────────────
+
+
+def check_accept(case, step, ctx) -> None:
+    category = _chosen_category(case, step)
+    if category is None:
         raise TransitionError(_("choose the case's category before accepting it"))
-    rule = _rule(case)
+    rule = ctx.rule_for(category)
     if rule is None:
-        raise TransitionError(_("the category %(code)s has no rules to accept a case by") % {"code": case.category.code})
+        raise TransitionError(_("the category %(code)s has no rules to accept a case by") % {"code": category.code})
     if rule.verify_required and case.state == S.COLLECTED:
         raise TransitionError(_("this category needs on-site verification (核实) before it is accepted"))
+    ctx.accepting = (category, rule, _condition(rule, step, ctx))
 
 
-def _check_unit(case, step):
-    from .workflow import TransitionError
+def _chosen_category(case, step) -> Category | None:
+    """立案 may correct the category (a report filed under the wrong one): the step names the new code."""
+    code = str(step.data.get("category") or "").strip()
+    if not code or (case.category_id and case.category.code == code):
+        return case.category if case.category_id else None
+    found = Category.objects.filter(code=code, active=True).first()
+    if found is None:
+        raise TransitionError(_("no active category has the code %(code)s") % {"code": code})
+    return found
 
+
+def _condition(rule, step, ctx) -> AcceptanceCondition:
+    """立案条件: the one the operator chose (by its number), else the rule's first."""
+    conditions = ctx.conditions(rule)
+    if not conditions:
+        raise TransitionError(_("the category %(code)s has no rules to accept a case by") % {"code": rule.category.code})
+    wanted = step.data.get("condition")
+    chosen = [c for c in conditions if c.seq == wanted] if wanted not in (None, "") else []
+    if wanted not in (None, "") and not chosen:
+        raise TransitionError(_("the rule has no acceptance condition %(seq)s") % {"seq": wanted})
+    return (chosen or conditions)[0]
+
+
+def check_unit(case, step, ctx) -> None:
     if step.unit is None:
         raise TransitionError(_("choose the unit to send the case to"))
     if step.unit == case.unit and case.state != S.ACCEPTED:
@@ -41,200 +131,112 @@ def _check_unit(case, step):
         raise TransitionError(_("%(unit)s is not active") % {"unit": step.unit})
 
 
-def _check_close(case, step):
-    from .workflow import TransitionError
-
-    if case.state == S.HANDLED and case.rule and case.rule.check_required:
-        raise TransitionError(_("this category needs an on-site check (核查) before it is closed"))
-
-
-def _check_rate(case, step):
-    from .workflow import TransitionError
-
+def check_rate(case, step, ctx) -> None:
     rating = step.data.get("rating")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise TransitionError(_("a rating is a whole number from 1 to 5"))
 
 
-def _check_reopen(case, step):
-    from .workflow import TransitionError
-
-    if case.rating is None or case.rating > 2:
-        raise TransitionError(_("only a case rated 1 or 2 (dissatisfied) is reopened"))
-
-
-def _check_extend_request(case, step):
-    from .workflow import TransitionError
-
-    if case.extension_pending:
-        raise TransitionError(_("an extension is already waiting for a decision"))
+def check_extend_request(case, step, ctx) -> None:
     try:
         parse_limit(str(step.data.get("limit", "")))
     except ValueError as error:
         raise TransitionError(_("the extension must be a time limit such as 3工作日: %(error)s") % {"error": error})
 
 
-def _check_extension_pending(case, step):
-    from .workflow import TransitionError
-
-    if not case.extension_pending:
-        raise TransitionError(_("no extension has been asked for"))
-
-
-def _check_merge(case, step):
-    from .workflow import TransitionError
-
-    master = _master(step)
+def check_merge(case, step, ctx) -> None:
+    ticket = str(step.data.get("master", "")).strip()
+    master = Case.objects.filter(ticket=ticket).first() if ticket else None
     if master is None:
         raise TransitionError(_("name the case to merge into by its ticket number"))
     if master.pk == case.pk or master.state in FINAL:
         raise TransitionError(_("case %(ticket)s cannot take duplicates") % {"ticket": master.ticket})
-    step.data["master_case"] = master
+    ctx.master = master
 
 
-CHECKS = {
-    "accept": _check_accept, "dispatch": _check_unit, "reassign": _check_unit, "close": _check_close,
-    "rate": _check_rate, "reopen": _check_reopen, "extend_request": _check_extend_request,
-    "extend_approve": _check_extension_pending, "extend_reject": _check_extension_pending, "merge": _check_merge,
-}
+# ── changes: the fields an action sets ───────────────────────────────────────────────────────
 
 
-def _rule(case) -> CategoryRule | None:
-    if case.rule_id:
-        return case.rule
-    return CategoryRule.objects.filter(category_id=case.category_id).order_by("-version").first()
-
-
-def _master(step) -> Case | None:
-    ticket = str(step.data.get("master", "")).strip()
-    return Case.objects.filter(ticket=ticket).first() if ticket else None
-
-
-def changes_for(case: Case, act: Action, step) -> dict:
-    change = CHANGES.get(act.name)
-    return change(case, step) if change else {}
-
-
-def _accept(case, step) -> dict:
-    from .calendar import HOTLINE_TIERS
-
-    rule = _rule(case)
-    # 立案条件: the one the operator chose (by its number), else the rule's first.
-    chosen = rule.conditions.filter(seq=step.data.get("condition")).first() if step.data.get("condition") else None
-    condition = chosen or rule.conditions.order_by("seq").first()
-    limit = HOTLINE_TIERS.get(case.urgency) or deadlines.Limit(condition.limit_value, deadlines.LimitKind(condition.limit_kind))
-    deadline = deadlines.due(step.now, limit, deadlines.calendar_in_force())
+def accept(case, step, ctx) -> dict:
+    category, rule, condition = ctx.accepting
+    limit = HOTLINE_TIERS.get(case.urgency) or Limit(condition.limit_value, condition.limit_kind)
+    deadline = ctx.calendar.deadline(step.now, limit)
     return {
-        "rule": rule, "condition": condition, "limit_value": limit.value, "limit_kind": limit.kind.value,
-        "accepted_at": step.now, "due_at": deadline.due, "due_provisional": deadline.provisional,
-        "next_check_at": step.now, "alarm": "",
+        "category": category, "rule": rule, "condition": condition, "limit_value": limit.value,
+        "limit_kind": limit.kind.value, "accepted_at": step.now, "due_at": deadline.due,
+        "due_provisional": deadline.provisional, "next_check_at": step.now, "alarm": "",
     }
 
 
-def _dispatch(case, step) -> dict:
+def dispatch(case, step, ctx) -> dict:
     return {"unit": step.unit, "dispatched_at": step.now, "next_check_at": step.now}
 
 
-def _reassign(case, step) -> dict:
-    return {**_dispatch(case, step), "reassign_count": case.reassign_count + 1}
-
-
-def _send_back(case, step) -> dict:
-    if act_target_before_dispatch(case):
+def send_back(case, step, ctx) -> dict:
+    if case.state in (S.DISPATCHED, S.HANDLING):  # back before 派遣: the unit lets go of it
         return {"unit": None, "dispatched_at": None}
     return {}
 
 
-def act_target_before_dispatch(case) -> bool:
-    return case.state in (S.DISPATCHED, S.HANDLING)
-
-
-def _reopen(case, step) -> dict:
+def reopen(case, step, ctx) -> dict:
     limit = deadlines.limit_of(case)
-    deadline = deadlines.due(step.now, limit, deadlines.calendar_in_force()) if limit else None
+    deadline = ctx.calendar.deadline(step.now, limit) if limit else None
     return {"closed_at": None, "rating": None, "due_at": deadline.due if deadline else None,
-            "next_check_at": step.now, "alarm": "", "escalation": 0, "rework_count": case.rework_count + 1}
+            "next_check_at": step.now, "alarm": "", "escalation": 0}
 
 
-def _extend_approve(case, step) -> dict:
-    requested = _requested_extension(case)
+def extend_approve(case, step, ctx) -> dict:
+    asked = ctx.last("extend_request")
     start = case.due_at or step.now
-    deadline = deadlines.due(start, requested, deadlines.calendar_in_force())
-    return {"due_at": deadline.due, "extension_pending": False, "extension_count": case.extension_count + 1,
+    deadline = ctx.calendar.deadline(start, parse_limit(asked.data["limit"]))
+    return {"due_at": deadline.due, "extension_pending": False, "next_check_at": step.now}
+
+
+def unpark(case, step, ctx) -> dict:
+    """挂账 stops the clock: the resumed case gets back the time it had left when it was parked."""
+    limit, parked = deadlines.limit_of(case), ctx.last("park")
+    if not (limit and case.due_at and parked):
+        return {"next_check_at": step.now}
+    return {"due_at": deadlines.resumed(parked.at, case.due_at, step.now, limit, ctx.calendar),
             "next_check_at": step.now}
 
 
-def _unpark(case, step) -> dict:
-    """挂账 stops the clock: the resumed case gets back the time it had left when it was parked."""
-    limit, parked = deadlines.limit_of(case), case.transitions.filter(action="park").order_by("-seq").first()
-    if not (limit and case.due_at and parked):
-        return {"next_check_at": step.now}
-    due = deadlines.resumed(parked.at, case.due_at, step.now, limit, deadlines.calendar_in_force())
-    return {"due_at": due, "next_check_at": step.now}
+def fields(**values):
+    """A change that sets fixed fields."""
+    return lambda case, step, ctx: dict(values)
 
 
-def _requested_extension(case):
-    last = case.transitions.filter(action="extend_request").order_by("-seq").first()
-    return parse_limit(last.data["limit"])
+def from_input(name: str, column: str, **values):
+    """A change that copies one input to a column (评价's rating, a warning's alarm)."""
+    return lambda case, step, ctx: {column: step.data[name], **values}
 
 
-CHANGES = {
-    "accept": _accept,
-    "dispatch": _dispatch,
-    "reassign": _reassign,
-    "send_back": _send_back,
-    "report_done": lambda case, step: {"handled_at": step.now},
-    "rework": lambda case, step: {"handled_at": None, "rework_count": case.rework_count + 1},
-    "close": lambda case, step: {"closed_at": step.now, "next_check_at": None},
-    "rate": lambda case, step: {"rating": step.data["rating"]},
-    "reopen": _reopen,
-    "extend_request": lambda case, step: {"extension_pending": True},
-    "extend_approve": _extend_approve,
-    "extend_reject": lambda case, step: {"extension_pending": False},
-    "park": lambda case, step: {"next_check_at": None},
-    "unpark": _unpark,
-    "void": lambda case, step: {"next_check_at": None},
-    "merge": lambda case, step: {"master": step.data["master_case"], "next_check_at": None},
-    "own": lambda case, step: {"owner": step.actor},
-    "warn": lambda case, step: {"alarm": step.data["alarm"]},
-    "escalate": lambda case, step: {"escalation": step.data["level"]},
-}
+# ── what the transition row keeps besides the inputs ─────────────────────────────────────────
 
 
-def recorded_data(act: Action, step, changes: dict) -> dict:
-    """What the transition row keeps: the action's own inputs and the values it set, as JSON."""
-    data = {k: v for k, v in step.data.items() if k not in INTERNAL_KEYS}
-    if act.name in ("dispatch", "reassign") and step.unit:
-        data["unit"] = step.unit.code
-    if act.name == "merge":
-        data["master"] = step.data["master_case"].ticket
-    if changes.get("due_at"):
-        data["due_at"] = changes["due_at"].isoformat()
-    return data
+def record_accept(case, step, ctx, changes) -> dict:
+    category = changes["category"]
+    before = case.category.code if case.category_id else ""  # read before the change is applied
+    return {"category": category.code, "category_before": before, "due_at": changes["due_at"].isoformat()}
 
 
-def after(case: Case, act: Action, step, transition) -> None:
-    """Side effects once the transition is stored: notices to whoever must now act."""
+def record_unit(case, step, ctx, changes) -> dict:
+    return {"unit": step.unit.code}
+
+
+def record_due(case, step, ctx, changes) -> dict:
+    return {"due_at": changes["due_at"].isoformat()} if changes.get("due_at") else {}
+
+
+def record_master(case, step, ctx, changes) -> dict:
+    return {"master": ctx.master.ticket}
+
+
+# ── what follows at once ─────────────────────────────────────────────────────────────────────
+
+
+def dispatch_if_clear(case, step, transition) -> None:
+    """派遣 at once when the matrix names one unit."""
     from .dispatch import auto_dispatch
-    from .notices import notify
 
-    if act.name in ("accept", "unpark"):
-        auto_dispatch(case, now=step.now)  # 派遣 at once when the matrix names one unit
-    elif act.name in ("dispatch", "reassign", "reopen") and case.unit_id:
-        notify("assigned", case, unit=case.unit, title=_("New case %(ticket)s: %(title)s") % {
-            "ticket": case.ticket, "title": case.title})
-    elif act.name == "close":
-        _tell_duplicates(case)
-    elif act.name == "supervise":
-        notify("supervise", case, unit=case.unit, title=_("Supervision notice (督办) on %(ticket)s") % {
-            "ticket": case.ticket}, body=step.reason)
-
-
-def _tell_duplicates(case: Case) -> None:
-    """合并: the reporters of merged duplicates hear the master's outcome."""
-    from .notices import notify
-
-    for duplicate in case.duplicates.filter(reporter__isnull=False).select_related("reporter"):
-        notify("info", duplicate, recipient=duplicate.reporter, title=_(
-            "Your report %(ticket)s was handled together with %(master)s, which is now closed") % {
-            "ticket": duplicate.ticket, "master": case.ticket})
+    auto_dispatch(case, now=step.now)

@@ -238,10 +238,14 @@ class Case(models.Model):
         return f"{self.ticket} {self.title}"
 
 
-class Transition(models.Model):
-    """One step of a case's life: who did what, when, from which state to which, and why."""
+class TransitionRecord(models.Model):
+    """One step in the life of an object the engine's `Machine` runs (a case, a petition, a key
+    task): who did what, when, from which state to which, and why. Each subject model has its own
+    table, subclassing this and adding the foreign key the machine names as its `subject`.
 
-    case = models.ForeignKey(Case, models.PROTECT, related_name="transitions")
+    `notified` is the feed's marker (healthchecks' `Flip.processed`): the worker's notice step
+    turns rows still unmarked into notices, then marks them, in one transaction."""
+
     seq = models.PositiveIntegerField()
     action = models.CharField(_("action"), max_length=24)
     from_state = models.CharField(max_length=16, blank=True)
@@ -253,11 +257,26 @@ class Transition(models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # db_default: bulk writers that name their columns leave it out and still get a row to notify.
+    notified = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Transition(TransitionRecord):
+    """One step of a case's life."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="transitions")
 
     class Meta:
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="unique_transition_seq")]
-        indexes = [models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            # Only the few rows not yet turned into notices: the notice step's scan stays small.
+            models.Index(fields=["id"], condition=models.Q(notified=False), name="transition_to_notify"),
+        ]
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
 
@@ -284,7 +303,8 @@ class Evidence(models.Model):
 
 class Notice(models.Model):
     """An inbox item for a person or a whole unit: an assignment, a 临期/超期 warning, a 督办
-    notice, an escalation. Outbound channels (webhook, e-mail, SMS) deliver copies."""
+    notice, an escalation. Outbound channels (webhook, e-mail, SMS) deliver copies. Its subject
+    is any object (`subject_type`, `subject_id`, `link`); a case's notices also keep `case`."""
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("Assigned")
@@ -297,6 +317,13 @@ class Notice(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="notices")
     unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="notices")
     case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, related_name="notices")
+    # What the notice is about, for any app's objects: "cases.case" and its id, and where to see it.
+    subject_type = models.CharField(max_length=32, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    # The transition row and recipient it came from ("cases.transition:42:unit:7"): unique, so a
+    # notice step that runs twice over the same row can never write its inbox notice twice.
+    source = models.CharField(max_length=80, null=True, blank=True, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)

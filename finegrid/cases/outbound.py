@@ -10,7 +10,7 @@ transaction and retries a failure with exponential back-off (1, 2, 4 … minutes
   no personal data), signed `X-Finegrid-Signature: sha256=<HMAC-SHA256 of the body, keyed
   with the endpoint's secret>`. Any answer but 2xx is a failure; redirects are not followed.
 - E-mail: one copy per address — the recipient's, or those of the unit's people — sent with
-  Django's `send_mail`, so the EMAIL_* settings (FINEGRID_EMAIL_HOST …) choose the server.
+  Django's mail backend (with a Message-ID that stays the same on a retry), so the EMAIL_* settings (FINEGRID_EMAIL_HOST …) choose the server.
 - SMS: red (超期) and escalation notices only, to the phones of the recipient or the unit's
   people, through the sender named by FINEGRID_SMS_SENDER (empty: no SMS at all).
 
@@ -43,7 +43,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -72,16 +72,24 @@ class LogSmsSender:
         logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
-def queue(notice: Notice) -> list[Delivery]:
-    """Queues the outbound copies of a new notice (called by `notices.notify`)."""
-    due = notice.created_at
-    rows = [Delivery(channel="webhook", notice=notice, endpoint=endpoint, next_attempt_at=due)
-            for endpoint in WebhookEndpoint.objects.filter(active=True)
-            if not endpoint.events or notice.kind in endpoint.events]
-    emails, phones = _addresses(notice)
-    rows += [Delivery(channel="email", notice=notice, address=email, next_attempt_at=due) for email in emails]
-    if _sms_path() and notice.kind in SMS_KINDS:
-        rows += [Delivery(channel="sms", notice=notice, address=phone, next_attempt_at=due) for phone in phones]
+def queue(notices: list[Notice]) -> list[Delivery]:
+    """Queues the outbound copies of new notices (called by the notice step and `notices.notify`),
+    reading the endpoints once and each recipient's addresses once per batch."""
+    if not notices:
+        return []
+    endpoints = list(WebhookEndpoint.objects.filter(active=True))
+    sms, addresses, rows = bool(_sms_path()), {}, []
+    for notice in notices:
+        due = notice.created_at
+        rows += [Delivery(channel="webhook", notice=notice, endpoint=endpoint, next_attempt_at=due)
+                 for endpoint in endpoints if not endpoint.events or notice.kind in endpoint.events]
+        key = (notice.recipient_id, notice.unit_id)
+        if key not in addresses:
+            addresses[key] = _addresses(notice)
+        emails, phones = addresses[key]
+        rows += [Delivery(channel="email", notice=notice, address=email, next_attempt_at=due) for email in emails]
+        if sms and notice.kind in SMS_KINDS:
+            rows += [Delivery(channel="sms", notice=notice, address=phone, next_attempt_at=due) for phone in phones]
     return Delivery.objects.bulk_create(rows)
 
 
@@ -176,6 +184,7 @@ def payload(delivery: Delivery) -> bytes:
         "event": notice.kind,
         "notice": {"id": notice.pk, "kind": notice.kind, "title": notice.title, "body": notice.body,
                    "created_at": notice.created_at.isoformat()},
+        "subject": {"type": notice.subject_type, "id": notice.subject_id, "link": notice.link},
         "case": case and {
             "ticket": case.ticket, "title": case.title, "state": case.state,
             "unit": case.unit.name if case.unit_id else None,
@@ -223,7 +232,13 @@ def _mail(delivery: Delivery) -> None:
     notice = delivery.notice
     # Django's SMTP backend waits forever unless told otherwise; a hung server must not stop the worker.
     connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or TIMEOUT)
-    send_mail(notice.title, mail_text(notice), None, [delivery.address], connection=connection)
+    # A retried delivery is the same message: a stable Message-ID lets the receiver drop the copy.
+    EmailMessage(notice.title, mail_text(notice), None, [delivery.address], connection=connection,
+                 headers={"Message-ID": message_id(delivery)}).send()
+
+
+def message_id(delivery: Delivery) -> str:
+    return f"<finegrid-delivery-{delivery.pk}@finegrid.invalid>"
 
 
 def mail_text(notice: Notice) -> str:

@@ -17,14 +17,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from finegrid.org.models import Role, RoleAssignment
 
 from . import deadlines
 from .calendar import WORKING_KINDS, Limit, LimitKind, WorkCalendar
 from .models import Case
-from .notices import notify
 from .workflow import Conflict, perform
 
 logger = logging.getLogger(__name__)
@@ -157,10 +155,9 @@ def _after(calendar, start, seconds, kind) -> datetime:
 def _warn(case: Case, plan: Plan, now: datetime) -> Counter:
     if RANK[plan.alarm] <= RANK[case.alarm]:
         return Counter()
-    # A case found already overdue gets one red warning, not a yellow and a red one.
+    # A case found already overdue gets one red warning, not a yellow and a red one. The unit
+    # hears of it from the transition row (notices.fan_out), as of every other step.
     perform(case, "warn", None, data={"alarm": plan.alarm}, now=now)
-    if case.unit_id:
-        notify(plan.alarm, case, unit=case.unit, title=_warning_title(case, plan.alarm), body=_due_line(case))
     return Counter({plan.alarm: 1})
 
 
@@ -169,8 +166,6 @@ def _escalate(case: Case, plan: Plan, now: datetime) -> Counter:
     # Each level in turn, even when a jump of the clock reaches both at once: they reach different people.
     for level in range(case.escalation + 1, plan.escalation + 1):
         perform(case, "escalate", None, data={"level": level}, now=now)
-        for person in overseers(case, level):
-            notify("escalate", case, recipient=person, title=_escalation_title(case, level), body=_due_line(case))
         counts["escalated"] += 1
     return counts
 
@@ -187,20 +182,3 @@ def overseers(case: Case, level: int) -> list:
     if level == 2 and case.owner_id:
         found |= Q(pk=case.owner_id)
     return list(people.filter(found).order_by("pk"))
-
-
-def _warning_title(case: Case, alarm: str) -> str:
-    template = _("Due soon (临期): %(ticket)s %(title)s") if alarm == "yellow" else _(
-        "Overdue (超期): %(ticket)s %(title)s")
-    return template % {"ticket": case.ticket, "title": case.title}
-
-
-def _escalation_title(case: Case, level: int) -> str:
-    return _("Escalated to you (level %(level)s): %(ticket)s %(title)s") % {
-        "level": level, "ticket": case.ticket, "title": case.title}
-
-
-def _due_line(case: Case) -> str:
-    return _("Due at %(due)s (Beijing time), with %(unit)s.") % {
-        "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M"),
-        "unit": case.unit.name if case.unit_id else _("no unit yet")}

@@ -21,9 +21,10 @@ def write(sims, progress) -> int:
     case_rows = (columns({**defaults, **sim.__dict__, "created_at": sim.reported_at}) for sim in sims)
     transition_fields = [Transition._meta.get_field(name) for name in (
         "case", "seq", "action", "from_state", "to_state", "actor", "actor_label", "role", "unit", "at", "reason",
-        "data")]
+        "data", "notified")]
     total = sum(len(sim.rows) for sim in sims)
-    transition_rows = ((sim.id, *row) for sim in sims for row in sim.rows)
+    # The history is the past: its steps were told when they happened, so the notice step skips them.
+    transition_rows = ((sim.id, *row, True) for sim in sims for row in sim.rows)
     with transaction.atomic():
         _insert(Case, case_fields, case_rows, len(sims), progress, "cases")
         _insert(Transition, transition_fields, transition_rows, total, progress, "transitions")

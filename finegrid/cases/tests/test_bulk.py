@@ -1,5 +1,6 @@
 from finegrid.cases.bulk import Report, open_many
 from finegrid.cases.models import Case, Notice
+from finegrid.cases.notices import fan_out
 from finegrid.cases.replay import disagreements
 from finegrid.cases.tests.test_workflow import TUESDAY
 from finegrid.grid.models import Region
@@ -19,7 +20,10 @@ def test_a_batch_is_located_accepted_and_dispatched_like_single_cases(world):
     assert {c.area_code for c in stored} == {"321002001001001002"}
     assert all(c.ticket.startswith("260310") for c in stored)
     assert all(not disagreements(c, list(c.transitions.order_by("seq"))) for c in stored)
-    assert Notice.objects.filter(unit=world["cgj"]).count() == 1  # one notice for the batch
+    assert not Notice.objects.exists()  # written by the worker's notice step, from the transition rows
+    assert fan_out() == {"transitions": 9, "notices": 3}
+    assert set(Notice.objects.filter(unit=world["cgj"], kind="assigned").values_list("case", flat=True)) == {
+        c.pk for c in cases}
 
 
 def test_unknown_categories_and_places_wait_collected(world):

@@ -24,10 +24,10 @@ from django.utils import timezone
 from finegrid.cases import deadlines, supervision
 from finegrid.cases.calendar import WorkCalendar
 from finegrid.cases.models import Case, Delivery, Notice, Transition, WebhookEndpoint
-from finegrid.cases.notices import notify
+from finegrid.cases.notices import fan_out, notify
 from finegrid.cases.outbound import backoff, deliver_pending
 from finegrid.cases.reporting import open_case
-from finegrid.cases.supervision import Plan, tick
+from finegrid.cases.supervision import Plan
 from finegrid.cases.tests.factories import make_user
 from finegrid.cases.workflow import perform
 from finegrid.grid.models import Region
@@ -40,11 +40,19 @@ LEADERS = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)  # 17:30
 MINUTE = timedelta(minutes=1)
 
 
+def tick(now=None, **options) -> dict:
+    """The worker's deadline step, then its notice step, as `finegrid worker` runs them."""
+    counts = supervision.tick(now, **options)
+    fan_out()
+    return counts
+
+
 def _dispatched(world, **kwargs) -> Case:
     case = open_case(channel="patrol", title="井盖缺失", category_code="C0101", lon=119.4075, lat=32.4150,
                      now=TUESDAY, **kwargs)
     perform(case, "accept", world["operator"], now=TUESDAY)
     perform(case, "dispatch", world["dispatcher"], unit=world["cgj"], now=TUESDAY)
+    fan_out()  # the unit hears of it from the worker's notice step
     return case
 
 
@@ -157,7 +165,7 @@ def test_a_tick_with_nothing_due_is_one_query_and_changes_nothing(world, django_
     case = _dispatched(world)
     tick(TUESDAY)
     with django_assert_num_queries(1):
-        counts = tick(YELLOW - MINUTE)
+        counts = supervision.tick(YELLOW - MINUTE)
     assert not any(counts.values())
     assert _fresh(case).next_check_at == YELLOW
 
@@ -189,9 +197,9 @@ def test_a_worker_killed_mid_case_loses_nothing_and_repeats_nothing(world, monke
     tick(TUESDAY)
 
     def killed(*args, **kwargs):
-        raise KeyboardInterrupt  # what SIGKILL would do between the warning row and its notice
+        raise KeyboardInterrupt  # what SIGKILL would do after the claim, before the warning row
 
-    monkeypatch.setattr(supervision, "notify", killed)
+    monkeypatch.setattr(supervision, "perform", killed)
     with pytest.raises(KeyboardInterrupt):
         tick(YELLOW)
     assert _fresh(case).next_check_at == YELLOW and _fresh(case).alarm == "" and not _actions(case, "warn")

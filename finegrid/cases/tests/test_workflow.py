@@ -2,6 +2,7 @@ from datetime import datetime, timedelta, timezone as tz
 
 import pytest
 
+from finegrid.cases.notices import fan_out
 from finegrid.cases.models import Case, Notice, Transition
 from finegrid.cases.reporting import open_case
 from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
@@ -35,6 +36,7 @@ def test_the_whole_life_cycle_writes_a_row_per_step(world):
     actions = list(Transition.objects.filter(case=case).values_list("action", flat=True))
     assert actions == ["report", "accept", "dispatch", "start", "report_done", "close"]
     assert case.state == "closed" and Case.objects.get(pk=case.pk).version == 6
+    fan_out()
     assert Notice.objects.filter(case=case, unit=world["cgj"], kind="assigned").exists()
 
 
@@ -129,6 +131,7 @@ def test_the_reporter_of_a_duplicate_hears_the_masters_outcome(world):
     for action, actor, unit in [("accept", "operator", None), ("dispatch", "dispatcher", world["cgj"]),
                                 ("report_done", "handler_cgj", None), ("close", "operator", None)]:
         perform(master, action, world[actor], unit=unit, now=TUESDAY)
+    fan_out()
     assert Notice.objects.filter(recipient=world["resident"], case=duplicate, kind="info").exists()
 
 
@@ -149,10 +152,10 @@ def test_evidence_photos_are_checked_by_content_and_stored_with_the_step(world, 
     assert stored.content_type == "image/png" and stored.size == 108 and len(stored.sha256) == 64
 
 
-def test_perform_refuses_the_inputs_the_workflow_fills_itself(world):
+def test_perform_refuses_inputs_the_action_does_not_take(world):
     case, other = _case(world), _case(world)
-    with pytest.raises(TransitionError, match="master_case"):
-        perform(case, "accept", world["operator"], data={"master_case": other}, now=TUESDAY)
+    with pytest.raises(TransitionError, match="master"):
+        perform(case, "accept", world["operator"], data={"master": other.ticket}, now=TUESDAY)
     assert Case.objects.get(pk=case.pk).state == "collected"
 
 

@@ -24,9 +24,6 @@ from ..access import desk_required
 from ..forms import ActionForm
 from ..location import case_map
 
-ACTION_FIELDS = {"dispatch": ["unit"], "reassign": ["unit"], "merge": ["master"], "rate": ["rating"],
-                 "extend_request": ["limit"]}
-PHOTO_ACTIONS = {"report_done", "verify", "check_ok", "rework"}
 RELATED_WINDOW = timedelta(days=30)
 
 
@@ -92,7 +89,8 @@ def case_detail(request, ticket):
 
 
 def _action_form(case, act) -> dict:
-    return {"act": act, "fields": ACTION_FIELDS.get(act.name, []), "photos": act.name in PHOTO_ACTIONS,
+    # The action table says what each action asks for: its required inputs and whether it takes photos.
+    return {"act": act, "fields": [i.name for i in act.inputs if i.required], "photos": act.photos,
             "form": ActionForm(initial={"version": case.version})}
 
 
@@ -139,7 +137,7 @@ def _perform(request, case, act, data):
         unit = Unit.objects.filter(code=data["unit"]).first()
         if unit is None:
             raise TransitionError(_("no unit has the code %(code)s") % {"code": data["unit"]})
-    extra = {key: data[key] for key in ("rating", "limit", "master") if data[key] not in (None, "")}
+    extra = {key: data[key] for key in act.input_names() - {"unit"} if data.get(key) not in (None, "")}
     with transaction.atomic():
         transition = perform(case, act.name, request.user, reason=data["reason"], unit=unit, data=extra,
                              evidence=request.FILES.getlist("photos"))

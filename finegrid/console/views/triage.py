@@ -79,13 +79,10 @@ def accept_suggested(case: Case, user, data: dict) -> str:
     category = Category.objects.filter(code=code, active=True).first() if code else case.category
     if category is None:
         raise TransitionError(_("choose the case's category before accepting it"))
-    before = case.category.code if case.category_id else ""
     if corrected:
         record_correction(text=case.description or case.title, title=case.title, case=case, actor=user, topic=topic)
-    if category.pk != case.category_id:
-        _recategorise(case, category)
-    step = perform(case, "accept", user, data={"category": category.code, "category_before": before,
-                                               "corrected": corrected})
+    # A category correction is part of 立案: the accept transition records the old and the new code.
+    step = perform(case, "accept", user, data={"category": category.code, "corrected": corrected})
     audit("case_accept", target=case.ticket, actor=user, seq=step.seq, category=category.code, corrected=corrected)
     unit = Unit.objects.filter(code=data["unit"], active=True).first() if data["unit"] and not corrected else None
     if unit is not None and case.state == S.ACCEPTED:  # an unambiguous matrix has dispatched it already
@@ -95,16 +92,6 @@ def accept_suggested(case: Case, user, data: dict) -> str:
         return _("%(ticket)s accepted as %(category)s and sent to %(unit)s.") % {
             "ticket": case.ticket, "category": category.name, "unit": case.unit.name}
     return _("%(ticket)s accepted as %(category)s; it waits for 派遣.") % {"ticket": case.ticket, "category": category.name}
-
-
-def _recategorise(case: Case, category: Category) -> None:
-    """A report's category, changed before 立案 (the accept transition records the old and new
-    code); the rule follows the new category when the case is accepted."""
-    changed = (Case.objects.filter(pk=case.pk, version=case.version, state__in=[S.COLLECTED, S.VERIFIED])
-               .update(category=category, rule=None, condition=None))
-    if not changed:
-        raise Conflict(_("somebody else changed the case first; reload it and try again"))
-    case.category, case.rule, case.condition = category, None, None
 
 
 @require_POST

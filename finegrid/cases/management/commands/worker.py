@@ -1,5 +1,6 @@
 """`finegrid worker`: the district's clock. Every --interval seconds the deadline step (督办 warnings
-and escalations) and the outbound sender; besides, every periodic step another app declares on its
+and escalations); every 2 s the notice step (new transitions of every app → inbox notices and
+their webhook, e-mail and SMS copies) and the outbound sender; besides, every periodic step another app declares on its
 AppConfig as `worker_steps = [(name, seconds, "dotted.path.to.function")]` (the sensing tick every
 10 s, for one), so the case engine need not know the apps built on it. SIGTERM or SIGINT lets the
 current step finish, then exits 0."""
@@ -16,9 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-from finegrid.cases import outbound, supervision
+from finegrid.cases import notices, outbound, supervision
 
 logger = logging.getLogger("finegrid.worker")
+NOTICE_PERIOD = 2.0  # seconds: an assignment reaches the unit's inbox (and its webhook) this soon
 
 
 class Command(BaseCommand):
@@ -85,12 +87,17 @@ class Job:
 def jobs(interval: float) -> list[Job]:
     declared = [Job(name, seconds, logged(name, import_string(path)))
                 for config in apps.get_app_configs() for name, seconds, path in getattr(config, "worker_steps", ())]
-    return [Job("tick", interval, step), *declared]
+    return [Job("tick", interval, step), Job("notices", NOTICE_PERIOD, tell), *declared]
 
 
 def step() -> dict:
-    """One tick of supervision, then the deliveries due; logs one line when something happened."""
-    return logged("tick", lambda: {**supervision.tick(), **outbound.deliver_pending()})()
+    """One tick of supervision, then its warnings told; logs one line when something happened."""
+    return logged("tick", lambda: {**supervision.tick(), **notices.fan_out()})()
+
+
+def tell() -> dict:
+    """New transitions of every app turned into notices, then the outbound deliveries due."""
+    return logged("notices", lambda: {**notices.fan_out(), **outbound.deliver_pending()})()
 
 
 def logged(name: str, work: Callable[[], dict]) -> Callable[[], dict]:
