@@ -12,7 +12,7 @@ from finegrid.org.models import Role
 
 from . import effects as fx
 from . import telling
-from .machine import SYSTEM, Action, Input
+from .machine import SYSTEM, Action, Input, watched_actions
 from .states import FINAL, OPEN, S, SEND_BACK_TO, WITH_UNIT
 
 __all__ = ["ACTIONS", "FINAL", "OPEN", "SYSTEM", "WITH_UNIT", "Action"]
@@ -77,8 +77,5 @@ ACTIONS = {a.name: a for a in [
             change=lambda case, step, ctx: {"owner": step.actor}),
     _action("supervise", _("Supervision notice (督办)"), OPEN, None, SUPERVISION | {SYSTEM}, needs_reason=True,
             notices=telling.supervised),
-    _action("warn", _("Deadline warning"), OPEN, None, {SYSTEM}, automatic=True,
-            inputs=(Input("alarm", required=True),), change=fx.from_input("alarm", "alarm"), notices=telling.warned),
-    _action("escalate", _("Escalate"), OPEN, None, {SYSTEM}, automatic=True,
-            inputs=(Input("level", "int", required=True),), change=fx.from_input("level", "escalation"), notices=telling.escalated),
+    *watched_actions(OPEN, warned=telling.warned, escalated=telling.escalated),
 ]}

@@ -8,3 +8,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import outbound  # noqa: F401 — registers the webhook, e-mail and SMS channels in notices.SENDERS
+        from . import supervision  # noqa: F401 — registers Case with the deadline worker

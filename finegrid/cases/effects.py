@@ -6,24 +6,20 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from . import deadlines
+from . import deadlines, machine
 from .calendar import HOTLINE_TIERS, Limit, parse_limit
 from .machine import TransitionError
 from .models import AcceptanceCondition, Case, Category, CategoryRule
 from .states import FINAL, S
 
 
-class Context:
+class Context(machine.Context):
     """What a case's checks and changes read besides the case: its rule, the calendar, the last
     step of a kind. Each is loaded on first use; a batch fills them in from its own caches."""
 
     def __init__(self, case: Case, **known):
+        super().__init__(case, **known)
         self.case = case
-        self.__dict__.update(known)
-
-    @cached_property
-    def calendar(self):
-        return deadlines.calendar_in_force()
 
     @cached_property
     def rule(self) -> CategoryRule | None:
@@ -39,10 +35,6 @@ class Context:
 
     def conditions(self, rule: CategoryRule) -> list[AcceptanceCondition]:
         return sorted(rule.conditions.all(), key=lambda c: c.seq)
-
-    def last(self, action: str):
-        """The case's last transition of `action`, or None."""
-        return self.case.transitions.filter(action=action).order_by("-seq").first()
 
 
 def latest_rule(category_id) -> CategoryRule | None:

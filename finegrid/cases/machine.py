@@ -10,12 +10,14 @@ inside the write: the worker's notice step reads the new transition rows afterwa
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SYSTEM = "system"  # the worker and automatic steps act under this role
 
@@ -88,6 +90,26 @@ class Step:
     reason: str = ""
     unit: object = None
     data: dict = field(default_factory=dict)
+
+
+class Context:
+    """What an object's checks and changes read besides the object, loaded on first use and kept
+    for the action: the calendar in force, the object's last step of a kind. Apps subclass it
+    (a case's adds its category rule); a batch passes what it already knows as keywords."""
+
+    def __init__(self, obj, **known):
+        self.obj = obj
+        self.__dict__.update(known)
+
+    @cached_property
+    def calendar(self):
+        from .deadlines import calendar_in_force
+
+        return calendar_in_force()
+
+    def last(self, action: str):
+        """The object's last transition of `action`, or None."""
+        return self.obj.transitions.filter(action=action).order_by("-seq").first()
 
 
 @dataclass
@@ -199,6 +221,21 @@ class Machine:
         obj.version += 1
         return transition
 
+    def open(self, obj, action: str, actor=None, *, now: datetime | None = None, data: dict | None = None):
+        """Saves a new object with the first row of its history (`action`, from no state): an app's
+        own opening of one object. Cases open through intake, which writes whole batches."""
+        act, now = self.actions[action], now or timezone.now()
+        if "" not in act.sources:
+            raise TransitionError(_("unknown action %(action)s") % {"action": action})
+        obj.state, obj.version = act.target_from(""), 1
+        with transaction.atomic():
+            obj.save()
+            self.transitions.objects.create(
+                **{self.subject: obj}, seq=1, action=act.name, from_state="", to_state=obj.state, actor=actor,
+                actor_label=actor_label(actor), role="" if actor else SYSTEM, unit=getattr(obj, "unit", None),
+                at=now, data=dict(data or {}))
+        return obj
+
     # ── what a page offers ──────────────────────────────────────────────────────────────────
 
     def allowed(self, obj, user) -> list[Action]:
@@ -242,6 +279,21 @@ class Machine:
             if getattr(obj, name) != value:
                 problems.append(f"stored {name} {getattr(obj, name)}, history says {value}")
         return problems
+
+
+def watched_actions(sources, *, warned: Callable | None = None, escalated: Callable | None = None) -> list[Action]:
+    """The deadline worker's own two steps (`supervision`), as every watched model takes them:
+    `warn` sets the alarm (yellow 临期, red 超期), `escalate` the level; `warned` and `escalated`
+    say whom each tells. The model needs `alarm` and `escalation` columns."""
+    sources, system = frozenset(sources), frozenset({SYSTEM})
+    return [
+        Action("warn", gettext_lazy("Deadline warning"), sources, None, system, automatic=True,
+               inputs=(Input("alarm", required=True),), change=lambda obj, step, ctx: {"alarm": step.data["alarm"]},
+               notices=warned),
+        Action("escalate", gettext_lazy("Escalate"), sources, None, system, automatic=True,
+               inputs=(Input("level", "int", required=True),),
+               change=lambda obj, step, ctx: {"escalation": step.data["level"]}, notices=escalated),
+    ]
 
 
 def actor_label(actor) -> str:

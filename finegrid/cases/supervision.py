@@ -1,15 +1,23 @@
-"""督办: the deadline worker. Each tick looks only at cases whose `next_check_at` has come,
-raises their alarm (yellow 临期 at 80 % of the time limit, red 超期 at the deadline), escalates
-red cases (level 1: the area's supervisors at the deadline; level 2: its leaders once the case
-is overdue by a further half of its limit), and stores the next moment anything can happen.
+"""督办: the deadline worker, for any model the engine runs. Each tick looks only at rows whose
+`next_check_at` has come, asks the model's plan what the row must look like now — its alarm
+(yellow 临期, red 超期), its escalation level (1: the area's supervisors; 2: its leaders) and any
+automatic step now due (a petitioner's 30 days to ask for 复查 run out) — takes the steps through
+the model's own machine (`warn`, `escalate`, …), and stores the next moment anything can happen.
 
 Healthchecks' `sendalerts` is the model: one indexed column, polled; every row claimed with a
-conditional UPDATE whose row count says who won. Each case is handled in its own transaction,
-so a worker killed mid-tick loses nothing (the case keeps its due `next_check_at`) and does
-nothing twice (levels only rise, and every decision compares against the stored level)."""
+conditional UPDATE whose row count says who won. Each row is handled in its own transaction, so
+a worker killed mid-tick loses nothing (the row keeps its due `next_check_at`) and does nothing
+twice (levels only rise, and every decision compares against the stored level). Whom a warning
+or an escalation reaches is the action's own `notices`, told from the transition row.
+
+A model joins with `watch(model, plan, perform)`. Plans for the usual shapes are here:
+`window_plan` for a time limit counted from a start (a case's 处置时限, a petition's 办理 60 days),
+and the case's own `plan_for`; a model whose lag is not about time (a key task behind its
+planned progress) writes its own plan and returns the same `Plan`."""
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,86 +42,144 @@ RUNNING = frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.CHECKED}
 RANK = {"": 0, "yellow": 1, "red": 2}
 LEADER_SHARE = 1.5  # level 2: overdue by a further 50 % of the limit
 EPSILON = 1e-9  # a scheduled moment measured back as 0.79999999 of the limit still counts as 0.8
-RETRY = timedelta(minutes=5)  # a case whose handling raised is tried again after this
-COUNTS = ("claimed", "yellow", "red", "escalated", "rescheduled", "cleared", "conflicts", "errors")
+RETRY = timedelta(minutes=5)  # a row whose handling raised is tried again after this
+COUNTS = ("claimed", "yellow", "red", "escalated", "acted", "rescheduled", "cleared", "conflicts", "errors")
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a case must look like at `now`: levels never below the stored ones, and when to look again."""
+    """What a row must look like at `now`: levels never below the stored ones, when to look again,
+    and the automatic steps due now, as (action, data) pairs."""
 
     alarm: str
     escalation: int
     next_check: datetime | None
+    due: tuple = ()
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A model the worker watches: `plan(obj, now, calendar)` → Plan; `perform` takes the steps
+    (its machine's perform); `related` is read with each row."""
+
+    model: type
+    plan: Callable
+    perform: Callable
+    related: tuple = ()
+
+
+WATCHES: list[Watch] = []
+
+
+def watch(model, plan: Callable, perform: Callable, related: tuple = ()) -> Watch:
+    """Registers a model with the deadline worker (once; a second call replaces the first)."""
+    found = Watch(model, plan, perform, related)
+    WATCHES[:] = [w for w in WATCHES if w.model is not model] + [found]
+    return found
 
 
 def tick(now: datetime | None = None, limit: int = 500) -> dict:
-    """One pass of the worker over the cases due at `now` (at most `limit`); returns the counts."""
+    """One pass of the worker over the rows of every watched model due at `now` (at most `limit`
+    each); returns the counts."""
     now = now or timezone.now()
-    counts = Counter()
-    # The only query when nothing is due: a range scan of the next_check_at index.
-    due = list(Case.objects.filter(next_check_at__lte=now).order_by("next_check_at")
-               .values_list("pk", "next_check_at")[:limit])
-    if due:
-        calendar = deadlines.calendar_in_force()
+    counts, calendar = Counter(), None
+    for watched in WATCHES:
+        # The only query per model when nothing is due: a range scan of the next_check_at index.
+        due = list(watched.model.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+                   .values_list("pk", "next_check_at")[:limit])
+        calendar = calendar or (deadlines.calendar_in_force() if due else None)
         for pk, seen in due:
-            counts += _take(pk, seen, now, calendar)
+            counts += _take(watched, pk, seen, now, calendar)
     return {key: counts[key] for key in COUNTS}
 
 
-def _take(pk: int, seen: datetime, now: datetime, calendar: WorkCalendar) -> Counter:
+def _take(watched: Watch, pk: int, seen: datetime, now: datetime, calendar: WorkCalendar) -> Counter:
     try:
         with transaction.atomic():
-            case = _lock(pk, seen)
-            return supervise(case, seen, now, calendar) if case else Counter()
-    except Exception:  # one broken case must not stop the others behind it
-        logger.exception("supervision of case %s failed; trying again in %s", pk, RETRY)
-        Case.objects.filter(pk=pk, next_check_at=seen).update(next_check_at=now + RETRY)
+            obj = _lock(watched, pk, seen)
+            return supervise(obj, seen, now, calendar, watched) if obj else Counter()
+    except Exception:  # one broken row must not stop the others behind it
+        logger.exception("supervision of %s %s failed; trying again in %s", watched.model.__name__, pk, RETRY)
+        watched.model.objects.filter(pk=pk, next_check_at=seen).update(next_check_at=now + RETRY)
         return Counter(errors=1)
 
 
-def _lock(pk: int, seen: datetime) -> Case | None:
+def _lock(watched: Watch, pk: int, seen: datetime):
     # On PostgreSQL a second worker skips a row the first holds instead of waiting for it; on
     # SQLite the transaction's write lock (IMMEDIATE) serialises workers and this is a plain read.
-    rows = Case.objects.select_for_update(skip_locked=True, of=("self",)).select_related("unit")
+    rows = watched.model.objects.select_for_update(skip_locked=True, of=("self",)).select_related(*watched.related)
     return rows.filter(pk=pk, next_check_at=seen).first()
 
 
-def supervise(case: Case, seen: datetime, now: datetime, calendar: WorkCalendar) -> Counter:
-    """Claims `case` (whose next_check_at was `seen`), then warns and escalates as its plan says."""
-    plan = plan_for(case, now, calendar)
-    claimed = Case.objects.filter(pk=case.pk, next_check_at=seen).update(next_check_at=plan.next_check)
+def supervise(obj, seen: datetime, now: datetime, calendar: WorkCalendar, watched: Watch | None = None) -> Counter:
+    """Claims `obj` (whose next_check_at was `seen`), then warns, escalates and acts as its plan says."""
+    watched = watched or CASE_WATCH
+    plan = watched.plan(obj, now, calendar)
+    claimed = watched.model.objects.filter(pk=obj.pk, next_check_at=seen).update(next_check_at=plan.next_check)
     if not claimed:  # another worker, or a person's action, got there first
         return Counter()
-    case.next_check_at = plan.next_check
+    obj.next_check_at = plan.next_check
     counts = Counter(claimed=1)
     counts["rescheduled" if plan.next_check else "cleared"] += 1
     try:
-        counts += _warn(case, plan, now)
-        counts += _escalate(case, plan, now)
+        counts += _warn(watched, obj, plan, now)
+        counts += _escalate(watched, obj, plan, now)
+        counts += _act(watched, obj, plan, now)
     except Conflict:  # a person acted between our read and our write: look again at the next tick
-        Case.objects.filter(pk=case.pk).update(next_check_at=now)
+        watched.model.objects.filter(pk=obj.pk).update(next_check_at=now)
         counts["conflicts"] += 1
     return counts
 
 
-def plan_for(case: Case, now: datetime, calendar: WorkCalendar) -> Plan:
-    """The alarm and escalation `case` must have at `now`, and the next moment either can rise.
-    A pure function of the stored state and `now`, so a clock that jumps does no harm."""
-    if case.state not in RUNNING or case.due_at is None:
-        return Plan(case.alarm, case.escalation, None)
-    start, due = window_start(case), case.due_at
-    kind = LimitKind(case.limit_kind) if case.limit_kind else LimitKind.CALENDAR_DAYS
+def _warn(watched: Watch, obj, plan: Plan, now: datetime) -> Counter:
+    if RANK[plan.alarm] <= RANK[obj.alarm]:
+        return Counter()
+    # One found already overdue gets one red warning, not a yellow and a red one. Whoever must
+    # hear of it does so from the transition row (notices.fan_out), as of every other step.
+    watched.perform(obj, "warn", None, data={"alarm": plan.alarm}, now=now)
+    return Counter({plan.alarm: 1})
+
+
+def _escalate(watched: Watch, obj, plan: Plan, now: datetime) -> Counter:
+    counts = Counter()
+    # Each level in turn, even when a jump of the clock reaches both at once: they reach different people.
+    for level in range(obj.escalation + 1, plan.escalation + 1):
+        watched.perform(obj, "escalate", None, data={"level": level}, now=now)
+        counts["escalated"] += 1
+    return counts
+
+
+def _act(watched: Watch, obj, plan: Plan, now: datetime) -> Counter:
+    for action, data in plan.due:
+        watched.perform(obj, action, None, data=data, now=now)
+    return Counter(acted=len(plan.due))
+
+
+# ── plans ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def window_plan(start: datetime, due: datetime, kind: LimitKind, alarm: str, escalation: int, now: datetime,
+                calendar: WorkCalendar) -> Plan:
+    """A time window from `start` to `due` counted in `kind` time: yellow at 80 % of it, red and
+    level 1 at `due`, level 2 at 150 %. Pure: a clock that jumps does no harm."""
     # The window, not the category's limit: an extended (延期) deadline is measured against itself.
     window = _elapsed(calendar, start, due, kind)
     fraction = calendar.elapsed_fraction(start, Limit(1, kind), due, now) if window > 0 else float(now >= due)
-    alarm = max(case.alarm, _alarm_at(fraction, due, now), key=RANK.__getitem__)
-    escalation = max(case.escalation, _escalation_at(fraction, due, now))
+    alarm = max(alarm, _alarm_at(fraction, due, now), key=RANK.__getitem__)
+    escalation = max(escalation, _escalation_at(fraction, due, now))
     yellow = _after(calendar, start, window * deadlines.YELLOW_SHARE, kind)
     leaders = _after(calendar, start, window * LEADER_SHARE, kind)
     upcoming = [moment for moment, pending in ((yellow, RANK[alarm] < 1), (due, RANK[alarm] < 2),
                                                (leaders, escalation < 2)) if pending and moment > now]
     return Plan(alarm, escalation, min(upcoming, default=None))
+
+
+def plan_for(case: Case, now: datetime, calendar: WorkCalendar) -> Plan:
+    """The alarm and escalation `case` must have at `now`, and the next moment either can rise."""
+    if case.state not in RUNNING or case.due_at is None:
+        return Plan(case.alarm, case.escalation, None)
+    kind = LimitKind(case.limit_kind) if case.limit_kind else LimitKind.CALENDAR_DAYS
+    return window_plan(window_start(case), case.due_at, kind, case.alarm, case.escalation, now, calendar)
 
 
 def window_start(case: Case) -> datetime:
@@ -152,33 +218,26 @@ def _after(calendar, start, seconds, kind) -> datetime:
     return start + timedelta(seconds=seconds)
 
 
-def _warn(case: Case, plan: Plan, now: datetime) -> Counter:
-    if RANK[plan.alarm] <= RANK[case.alarm]:
-        return Counter()
-    # A case found already overdue gets one red warning, not a yellow and a red one. The unit
-    # hears of it from the transition row (notices.fan_out), as of every other step.
-    perform(case, "warn", None, data={"alarm": plan.alarm}, now=now)
-    return Counter({plan.alarm: 1})
-
-
-def _escalate(case: Case, plan: Plan, now: datetime) -> Counter:
-    counts = Counter()
-    # Each level in turn, even when a jump of the clock reaches both at once: they reach different people.
-    for level in range(case.escalation + 1, plan.escalation + 1):
-        perform(case, "escalate", None, data={"level": level}, now=now)
-        counts["escalated"] += 1
-    return counts
-
-
-def overseers(case: Case, level: int) -> list:
+def overseers_of(area_code: str, level: int, owner_id: int | None = None) -> list:
     """Who hears of an escalation: level 1 the supervisors (值班长/督查), level 2 the leaders, each
-    holding the role district-wide or for a region whose code is a prefix of the case's area;
-    at level 2 also the leader who took the case in charge (包案)."""
+    holding the role district-wide or for a region whose code is a prefix of `area_code`; at
+    level 2 also the leader who took the matter in charge (包案)."""
     role = Role.SUPERVISOR if level == 1 else Role.LEADER
-    prefixes = [case.area_code[:n] for n in range(1, len(case.area_code) + 1)]
+    prefixes = [area_code[:n] for n in range(1, len(area_code) + 1)]
     holders = RoleAssignment.objects.filter(role=role).filter(Q(region__isnull=True) | Q(region__code__in=prefixes))
     people = get_user_model().objects.filter(is_active=True)
     found = Q(pk__in=holders.values("user"))
-    if level == 2 and case.owner_id:
-        found |= Q(pk=case.owner_id)
+    if level == 2 and owner_id:
+        found |= Q(pk=owner_id)
     return list(people.filter(found).order_by("pk"))
+
+
+def overseers(case: Case, level: int) -> list:
+    return overseers_of(case.area_code, level, case.owner_id)
+
+
+def _perform_on_case(*args, **kwargs):
+    return perform(*args, **kwargs)  # looked up at call time, so a test may replace it
+
+
+CASE_WATCH = watch(Case, plan_for, _perform_on_case, related=("unit",))
