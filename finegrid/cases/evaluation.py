@@ -15,7 +15,7 @@ import inspect
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,15 +91,66 @@ class Indicator:
         return numerator / denominator if denominator else None
 
 
-INDICATORS: dict[str, Indicator] = {}
+COHORTS: list["Cohort"] = []
 
 
-def indicator(key, term, label, applies, lower_is_better=False):
-    def register(compute):
-        counts = tuple(inspect.signature(compute).parameters)
-        INDICATORS[key] = Indicator(key, term, label, frozenset(applies), compute, counts, lower_is_better)
-        return compute
-    return register
+@dataclass
+class Cohort:
+    """A population the evaluation counts: the rows of `model` whose `member` instant falls in the
+    period, their outcome `counts` (one SQL aggregate each), the indicators over those counts, the
+    ways they group (`groupings`: by → a function annotating each row's `key`), the names of the
+    keys, and `prepare`, which adds what the counts compare against (deadlines as SQL). Cases are
+    the first; a key-task app registers its own and is scored beside them (`evaluate_together`)."""
+
+    name: str
+    model: type
+    member: str
+    counts: dict
+    groupings: dict = field(default_factory=dict)
+    names: object = None  # (by, keys) → {key: (code, name)}
+    prepare: object = None  # (rows, needed, start, end, calendar) → rows
+    weights: dict = field(default_factory=dict)  # the default weight of each of its indicators
+    states: tuple = ()  # naming every state lets the database range-scan a (state, member) index
+    indicators: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        COHORTS[:] = [c for c in COHORTS if c.name != self.name] + [self]
+
+    def indicator(self, key, term, label, applies, lower_is_better=False):
+        def register(compute):
+            counts = tuple(inspect.signature(compute).parameters)
+            self.indicators[key] = Indicator(key, term, label, frozenset(applies), compute, counts, lower_is_better)
+            return compute
+        return register
+
+    def indicators_for(self, by: str) -> list[Indicator]:
+        return [ind for ind in self.indicators.values() if by in ind.applies]
+
+    def members(self, start: datetime, end: datetime):
+        rows = self.model.objects.filter(**{f"{self.member}__gte": start, f"{self.member}__lt": end})
+        return rows.filter(state__in=self.states) if self.states else rows
+
+    def evaluate(self, start: datetime, end: datetime, by: str = "unit", weights: dict | None = None,
+                 calendar: WorkCalendar | None = None) -> list["Row"]:
+        if by not in self.groupings:
+            raise ValueError(f"cannot evaluate by {by!r}: choose one of {', '.join(self.groupings)}")
+        weights = _checked(weights) if weights is not None else weights_in_force()
+        indicators = self.indicators_for(by)
+        needed = sorted({name for ind in indicators for name in ind.counts} - {"reported"})
+        rows = self.groupings[by](self.members(start, end))
+        if self.prepare:
+            rows = self.prepare(rows, needed, start, end, calendar)
+        aggregates = {name: Count("pk", filter=self.counts[name]) for name in needed}
+        figures = _fetch(rows.values("key").annotate(reported=Count("pk"), **aggregates).order_by())
+        names = (self.names or names_of)(by, [f["key"] for f in figures])
+        found = [_row(figure, names, indicators, weights) for figure in figures]
+        _rank(found)
+        return sorted(found, key=lambda row: (row.rank is None, row.rank or 0, row.key))
+
+
+CASES = Cohort("cases", Case, "reported_at", COUNTS, states=tuple(S.values))
+INDICATORS = CASES.indicators
+indicator = CASES.indicator
 
 
 # The command centre's work (立案, 派遣, 受理) is judged by area, never against the unit or the
@@ -192,8 +243,11 @@ DEFAULT_WEIGHTS = {
 }
 
 
+CASES.weights = DEFAULT_WEIGHTS
+
+
 def indicators_for(by: str) -> list[Indicator]:
-    return [ind for ind in INDICATORS.values() if by in ind.applies]
+    return CASES.indicators_for(by)
 
 
 # ── periods ───────────────────────────────────────────────────────────────────────────────────
@@ -326,16 +380,24 @@ def evaluate(start: datetime, end: datetime, by: str = "unit", weights: dict | N
              calendar: WorkCalendar | None = None) -> list[Row]:
     """Every unit (area, handler) with cases reported in [start, end), best first. `weights`
     replaces the weights in force (DEFAULT_WEIGHTS overridden by IndicatorWeight rows)."""
-    if by not in GROUPINGS:
-        raise ValueError(f"cannot evaluate by {by!r}: choose one of {', '.join(GROUPINGS)}")
+    return CASES.evaluate(start, end, by, weights, calendar)
+
+
+def evaluate_together(cohorts, start: datetime, end: datetime, by: str = "unit", weights: dict | None = None,
+                      calendar: WorkCalendar | None = None) -> list[Row]:
+    """Several cohorts judged side by side (a unit's cases beside its key tasks): one row per key
+    with every cohort's counts and indicators, and one score over all of them."""
     weights = _checked(weights) if weights is not None else weights_in_force()
-    indicators = indicators_for(by)
-    needed = sorted({name for ind in indicators for name in ind.counts} - {"reported"})
-    cases = _with_deadlines(_grouped(_cohort(start, end), by), needed, start, end, calendar)
-    aggregates = {name: Count("pk", filter=COUNTS[name]) for name in needed}
-    figures = _fetch(cases.values("key").annotate(reported=Count("pk"), **aggregates).order_by())
-    names = _names(by, [f["key"] for f in figures])
-    rows = [_row(figure, names, indicators, weights) for figure in figures]
+    merged: dict[str, Row] = {}
+    for cohort in cohorts:
+        for row in cohort.evaluate(start, end, by, weights, calendar):
+            into = merged.setdefault(row.key, Row(row.key, row.name, {}, {}))
+            into.name = into.name or row.name
+            into.counts.update({f"{cohort.name}.{k}": v for k, v in row.counts.items()})
+            into.values.update(row.values)
+    rows = list(merged.values())
+    for row in rows:
+        row.score = _score(row.values, weights)
     _rank(rows)
     return sorted(rows, key=lambda row: (row.rank is None, row.rank or 0, row.key))
 
@@ -351,21 +413,26 @@ def _fetch(query) -> list[dict]:
 
 
 def _cohort(start: datetime, end: datetime):
-    # Naming every state lets SQLite and PostgreSQL range-scan the (state, reported_at) index
-    # once per state instead of reading the whole table (there is no index on reported_at alone).
-    return Case.objects.filter(state__in=S.values, reported_at__gte=start, reported_at__lt=end)
+    return CASES.members(start, end)
 
 
-def _grouped(cases, by: str):
-    if by == "unit":
-        return cases.filter(unit__isnull=False).annotate(key=F("unit_id"))
-    if by == "person":
-        # The handler whose 反馈 stands: the actor of the case's last report_done.
-        last = Transition.objects.filter(case=OuterRef("pk"), action="report_done").order_by("-seq")
-        return cases.filter(HANDLED).annotate(key=Subquery(last.values("actor")[:1])).filter(key__isnull=False)
-    length = AREA_LENGTHS[by]  # cases located only to a coarser level are left out
-    cases = cases.alias(code_length=Length("area_code")).filter(code_length__gte=length)
-    return cases.annotate(key=Substr("area_code", 1, length))
+def by_unit(rows, field: str = "unit"):
+    return rows.filter(**{f"{field}__isnull": False}).annotate(key=F(f"{field}_id"))
+
+
+def by_area(length: int, field: str = "area_code"):
+    """Grouping by the first `length` digits of the area code; rows located only to a coarser
+    level are left out."""
+    def grouped(rows):
+        rows = rows.alias(code_length=Length(field)).filter(code_length__gte=length)
+        return rows.annotate(key=Substr(field, 1, length))
+    return grouped
+
+
+def _by_handler(cases):
+    # The handler whose 反馈 stands: the actor of the case's last report_done.
+    last = Transition.objects.filter(case=OuterRef("pk"), action="report_done").order_by("-seq")
+    return cases.filter(HANDLED).annotate(key=Subquery(last.values("actor")[:1])).filter(key__isnull=False)
 
 
 def _with_deadlines(cases, needed, start, end, calendar):
@@ -387,7 +454,7 @@ def _dispatch_due(cases, calendar):
     return WorkingDeadline(calendar, DISPATCH_LIMIT, span["lo"], span["hi"]).expression("accepted_at")
 
 
-def _names(by: str, keys: list) -> dict:
+def names_of(by: str, keys: list) -> dict:
     if by == "unit":
         units = Unit.objects.filter(pk__in=keys).values_list("pk", "code", "name")
         return {pk: (code, name) for pk, code, name in units}
@@ -408,7 +475,8 @@ def _row(figure: dict, names: dict, indicators: list[Indicator], weights: dict) 
 
 def _score(values: dict, weights: dict) -> float | None:
     """100 × the weighted mean of the indicators that have a value; lower-is-better ones count as 1 − value."""
-    parts = [(weights.get(key, 0), 1 - v if INDICATORS[key].lower_is_better else v)
+    lower = {ind.key for cohort in COHORTS for ind in cohort.indicators.values() if ind.lower_is_better}
+    parts = [(weights.get(key, 0), 1 - v if key in lower else v)
              for key, v in values.items() if v is not None and weights.get(key, 0) > 0]
     total = sum(weight for weight, _ in parts)
     return round(100 * sum(weight * v for weight, v in parts) / total, 2) if total else None
@@ -427,15 +495,17 @@ def weights_in_force() -> dict[str, float]:
     """DEFAULT_WEIGHTS, overridden by the IndicatorWeight rows (named by key or by Chinese term)."""
     rows = {_indicator_key(name): weight
             for name, weight in IndicatorWeight.objects.values_list("indicator", "weight")}
-    return _checked({**DEFAULT_WEIGHTS, **rows})
+    defaults = {key: weight for cohort in COHORTS for key, weight in cohort.weights.items()}
+    return _checked({**defaults, **rows})
 
 
 def _indicator_key(name: str) -> str:
     name = name.strip()
-    for ind in INDICATORS.values():
+    known = [ind for cohort in COHORTS for ind in cohort.indicators.values()]
+    for ind in known:
         if name in (ind.key, ind.term):
             return ind.key
-    raise ValueError(f"unknown indicator {name!r} in the weights: use one of {', '.join(INDICATORS)}")
+    raise ValueError(f"unknown indicator {name!r} in the weights: use one of {', '.join(i.key for i in known)}")
 
 
 def _checked(weights: dict) -> dict[str, float]:
@@ -445,3 +515,7 @@ def _checked(weights: dict) -> dict[str, float]:
             raise ValueError(f"the weight of {name} must be a number ≥ 0, not {weight!r}")
         checked[_indicator_key(name)] = float(weight)
     return checked
+
+
+CASES.groupings = {"unit": by_unit, **{by: by_area(n) for by, n in AREA_LENGTHS.items()}, "person": _by_handler}
+CASES.prepare = _with_deadlines

@@ -123,3 +123,30 @@ def test_a_key_task_refuses_progress_that_goes_back(world, task):
     TASKS.perform(_fresh(task), "complete", world["operator"], now=T0 + 3 * DAY)
     assert _fresh(task).state == "done" and _tick(T0 + 90 * DAY)["claimed"] == 0
     assert not TASKS.disagreements(_fresh(task), list(task.transitions.order_by("seq")))
+
+
+def test_a_units_key_task_results_are_scored_beside_its_cases(world, task):
+    from finegrid.cases.evaluation import CASES, evaluate_together
+    from finegrid.cases.reporting import open_case
+    from finegrid.cases.tests.shapes.engine import TASK_RESULTS
+    from finegrid.cases.workflow import perform
+
+    late = TASKS.open(Task(area_code=AREA, unit=world["zjj"], planned_start=T0, planned_end=T0 + 10 * DAY,
+                           next_check_at=T0), "assign", now=T0)
+    _tick(T0 + 5 * DAY)  # the short task: planned 50, reported 0 → red and escalated
+    TASKS.perform(_fresh(task), "complete", world["operator"], now=T0 + 50 * DAY)  # on time
+    TASKS.perform(_fresh(late), "complete", world["operator"], now=T0 + 20 * DAY)  # late
+    case = open_case(channel="patrol", title="井盖缺失", category_code="C0101", lon=119.4075, lat=32.4150, now=T0)
+    perform(case, "accept", world["operator"], now=T0)
+    perform(case, "dispatch", world["dispatcher"], unit=world["zjj"], now=T0)
+    perform(case, "start", world["handler_zjj"], now=T0)
+    perform(case, "report_done", world["handler_zjj"], now=T0 + timedelta(hours=1))
+    perform(case, "close", world["operator"], now=T0 + timedelta(hours=2))
+
+    start, end = T0 - DAY, T0 + 200 * DAY
+    [row] = TASK_RESULTS.evaluate(start, end, "unit")
+    assert (row.key, row.values) == ("zjj", {"task_on_time_rate": 0.5, "task_red_rate": 0.5})
+    [together] = evaluate_together([CASES, TASK_RESULTS], start, end, "unit")
+    assert together.key == "zjj" and together.values["task_on_time_rate"] == 0.5
+    assert together.values["closure_rate"] == 1.0 and together.counts["tasks.reported"] == 2
+    assert 0 < together.score < 100

@@ -4,7 +4,10 @@ engine. Limits are calendar days (信访工作条例: 日)."""
 
 from datetime import datetime, timedelta
 
+from django.db.models import F, Q
+
 from finegrid.cases.calendar import LimitKind
+from finegrid.cases.evaluation import Cohort, by_area, by_unit
 from finegrid.cases.machine import SYSTEM, Action, Context, Input, Machine, TransitionError, watched_actions
 from finegrid.cases.notices import Draft
 from finegrid.cases.supervision import Plan, overseers_of, watch, window_plan
@@ -152,3 +155,22 @@ TASK_ACTIONS = {a.name: a for a in [
 TASKS = Machine(model=Task, transitions=TaskTransition, subject="task", actions=TASK_ACTIONS,
                 authority=authority, context=Context, link=lambda t: f"/tasks/{t.pk}/")
 watch(Task, task_plan, TASKS.perform, related=("unit",))
+
+
+# Judged by results: the tasks due in a period (by their planned end), as a cohort beside the cases.
+TASK_RESULTS = Cohort("tasks", Task, "planned_end", {
+    "done_on_time": Q(done_at__lte=F("planned_end")),
+    "flagged_red": Q(escalation__gt=0),
+}, groupings={"unit": by_unit, "street": by_area(9)}, weights={"task_on_time_rate": 30, "task_red_rate": 10})
+
+
+@TASK_RESULTS.indicator("task_on_time_rate", "按期完成率", "On-time completion of key tasks", {"unit", "street"})
+def task_on_time_rate(done_on_time, reported):
+    """按期完成率 = tasks done by their planned end ÷ tasks whose planned end falls in the period."""
+    return done_on_time, reported
+
+
+@TASK_RESULTS.indicator("task_red_rate", "红牌率", "Key tasks flagged red", {"unit", "street"}, lower_is_better=True)
+def task_red_rate(flagged_red, reported):
+    """红牌率 = tasks escalated for lagging (red) ÷ tasks due in the period. Lower is better."""
+    return flagged_red, reported
