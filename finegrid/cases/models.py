@@ -11,6 +11,8 @@ from finegrid.grid.codes import STREET_LEN
 from finegrid.grid.models import Grid
 from finegrid.org.models import Unit
 
+from .channels import choices as channel_choices
+
 LIMIT_KINDS = [
     ("urgent_hours", _("urgent hours (紧急工作时)")),
     ("work_hours", _("working hours (工作时)")),
@@ -169,7 +171,7 @@ class Case(models.Model):
         RED = "red", _("Overdue (超期)")
 
     ticket = models.CharField(_("ticket number"), max_length=20, unique=True)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=channel_choices)
     external_id = models.CharField(_("external id"), max_length=64, blank=True, db_index=True)
     category = models.ForeignKey(Category, models.PROTECT, null=True, blank=True, related_name="cases")
     rule = models.ForeignKey(CategoryRule, models.PROTECT, null=True, blank=True, related_name="cases")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("overview/ranking/<str:by>/", overview.ranking, name="ranking"),
     path("overview/trend/", overview.trend, name="trend"),
     path("overview/topics/", overview.hot_topics, name="hot_topics"),
+    path("overview/panels/<str:name>/", overview.app_panel, name="app_panel"),
     path("administration/", administration.administration, name="administration"),
     path("administration/<str:name>/export/", administration.export_sheet, name="admin_export"),
     path("administration/<str:name>/import/", administration.import_sheet, name="admin_import"),

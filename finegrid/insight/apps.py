@@ -8,3 +8,5 @@ class InsightConfig(AppConfig):
     verbose_name = _("Appeal insight")
     # `finegrid worker` labels new cases every minute and retrains at night after corrections.
     worker_steps = (("insight", 60, "finegrid.insight.schedule.step"),)
+    # `finegrid report hot-issues --month 2026-10`: the month's 每月一题 candidates and emerging terms.
+    reports = (("hot-issues", "finegrid.insight.management.report_command.hot_issues"),)

@@ -8,11 +8,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from finegrid.cases import evaluation
 from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case
+from finegrid.core.declared import declared
 from finegrid.org.models import Unit
 
 from .. import caselist, charts, exports, panels
@@ -39,9 +41,21 @@ def overview(request):
         "overdue": running.filter(due_at__lt=now).select_related("unit").order_by("due_at")[:10],
         "alarms": sensor_alarms(request.desk.scope),
         "pending": {panel: not apps.is_installed(app) for panel, app in PENDING_MODULES.items()},
+        "app_panels": [{"name": name, "title": title} for name, title, *_ in declared("overview_panels")],
         "now": now,
     }
     return render(request, "console/overview.html", context)
+
+
+@desk_required(OVERVIEW_ROLES)
+def app_panel(request, name: str):
+    """A panel an app declares on its AppConfig (`overview_panels`: name, title, the function that
+    reads the viewer's desk into the template's context, the template), loaded after the page."""
+    found = {panel[0]: panel for panel in declared("overview_panels")}.get(name)
+    if found is None:
+        raise Http404
+    _, title, compute, template = found
+    return render(request, template, {"title": title, **import_string(compute)(request.desk)})
 
 
 def _today(cases, today) -> dict:

@@ -11,11 +11,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from finegrid.core.declared import declared
 from finegrid.cases.evaluation import GROUPINGS, evaluate, indicators_for, period_bounds
 
 FORMATS = ("xlsx", "csv", "json")
@@ -29,7 +31,7 @@ class Command(BaseCommand):
     help = "Write a report: evaluation (考核) of every unit, area or handler for a period."
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="the report: evaluation, or hot-issues (finegrid.insight)")
+        parser.add_argument("name", help="the report: evaluation, or one an app declares (hot-issues: finegrid.insight)")
         parser.add_argument("--period", help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-15")
         parser.add_argument("--month", help="hot-issues: the month, e.g. 2026-10")
         parser.add_argument("--by", default="unit", choices=GROUPINGS)
@@ -38,12 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default=settings.LANGUAGE_CODE, help="zh-hans (default) or en")
 
     def handle(self, *args, name, period, by, output, **options):
-        if name == "hot-issues":  # the insight app's report shares this command's name and options
-            from finegrid.insight.management.report_command import hot_issues
-
-            return hot_issues(self, options["month"], options["format"], output, options["lang"])
+        others = dict(declared("reports"))  # an app's report shares this command's name and options
+        if name in others:
+            return import_string(others[name])(self, options["month"], options["format"], output, options["lang"])
         if name != "evaluation":
-            raise CommandError(f"unknown report {name!r}: the reports are: evaluation, hot-issues")
+            raise CommandError(f"unknown report {name!r}: the reports are: {', '.join(['evaluation', *others])}")
         if not period:
             raise CommandError("evaluation needs --period")
         kind = _format(options["format"], output)

@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
 from finegrid.cases import notices, outbound, supervision
+from finegrid.core.declared import declared
 
 logger = logging.getLogger("finegrid.worker")
 NOTICE_PERIOD = 2.0  # seconds: an assignment reaches the unit's inbox (and its webhook) this soon
@@ -85,9 +85,8 @@ class Job:
 
 
 def jobs(interval: float) -> list[Job]:
-    declared = [Job(name, seconds, logged(name, import_string(path)))
-                for config in apps.get_app_configs() for name, seconds, path in getattr(config, "worker_steps", ())]
-    return [Job("tick", interval, step), Job("notices", NOTICE_PERIOD, tell), *declared]
+    steps = [Job(name, seconds, logged(name, import_string(path))) for name, seconds, path in declared("worker_steps")]
+    return [Job("tick", interval, step), Job("notices", NOTICE_PERIOD, tell), *steps]
 
 
 def step() -> dict:

@@ -1,0 +1,11 @@
+"""What the apps declare on their AppConfig for the platform to pick up, so the engine and the
+console never list the apps built on them: `worker_steps` (the worker), `reports` (`finegrid
+report NAME`), `intake_channels` (where a case may come from) and `overview_panels` (the leader's
+overview). A new app adds a line to its own apps.py; nothing below it changes."""
+
+from django.apps import apps
+
+
+def declared(attribute: str) -> list:
+    """Every app's items of `attribute`, in INSTALLED_APPS order."""
+    return [item for config in apps.get_app_configs() for item in getattr(config, attribute, ())]
