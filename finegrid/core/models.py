@@ -1,7 +1,12 @@
 """Platform-wide records: the audit log of who did what (以日志可追溯)."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,3 +65,38 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, purpose: str, name: str, user=None) -> tuple["ApiToken", str]:
+        """A new secret and its record (holding only the hash); the caller shows the secret once.
+        32 random bytes, so a plain sha256 is enough to store it (no salt, no KDF)."""
+        secret = SECRET_PREFIX[purpose] + secrets.token_urlsafe(32)
+        record = cls.objects.create(purpose=purpose, user=user, name=name, key_hash=secret_hash(secret),
+                                    prefix=secret[:8])
+        return record, secret
+
+    @classmethod
+    def find(cls, purpose: str, secret: str) -> "ApiToken | None":
+        """The live record of `secret` for `purpose` (a bearer token is never an Open311 key, nor
+        the reverse), its last use noted at most once a minute; None for anything else."""
+        if not secret or len(secret) > 200:
+            return None
+        record = (cls.objects.select_related("user")
+                  .filter(purpose=purpose, key_hash=secret_hash(secret), revoked_at__isnull=True).first())
+        if record is not None:
+            record.touch()
+        return record
+
+    def touch(self, now=None) -> None:
+        now = now or timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= TOUCH_EVERY:
+            self.last_used_at = now
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+
+
+SECRET_PREFIX = {ApiToken.Purpose.API: "fg_", ApiToken.Purpose.OPEN311: "o311_"}
+TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from finegrid.cases.api import issue_token
 from finegrid.cases.models import Case
 from finegrid.cases.reporting import open_case
 from finegrid.cases.tests.factories import make_category, office
@@ -310,7 +309,7 @@ def test_a_session_post_without_the_csrf_token_is_refused(world):
 
 
 def test_a_bearer_token_authenticates_without_a_session_or_csrf(world):
-    record, token = issue_token(world["handler_cgj"], "mobile app")
+    record, token = ApiToken.issue("api", user=world["handler_cgj"], name="mobile app")
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert _tickets(client.get(CASES)) == {world["a"].ticket}
     response = _post(client, f"{CASES}/{world['a'].ticket}/transitions", {"action": "start"})
@@ -320,7 +319,7 @@ def test_a_bearer_token_authenticates_without_a_session_or_csrf(world):
 
 
 def test_a_token_records_its_last_use_at_most_once_a_minute(world):
-    record, token = issue_token(world["operator"], "hotline import")
+    record, token = ApiToken.issue("api", user=world["operator"], name="hotline import")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     with time_machine.travel(TUESDAY, tick=False):
         client.get(CASES)
@@ -334,12 +333,12 @@ def test_a_token_records_its_last_use_at_most_once_a_minute(world):
 
 def test_a_wrong_revoked_or_foreign_credential_is_401_even_with_a_session(client, world):
     _as(client, world["leader"])  # a valid session does not rescue a bad Authorization header
-    revoked, revoked_token = issue_token(world["operator"], "old")
+    revoked, revoked_token = ApiToken.issue("api", user=world["operator"], name="old")
     call_command("api_token", "revoke", str(revoked.pk), stdout=io.StringIO())
-    inactive_token = issue_token(world["dispatcher"], "left")[1]
+    inactive_token = ApiToken.issue("api", user=world["dispatcher"], name="left")[1]
     get_user_model().objects.filter(pk=world["dispatcher"].pk).update(is_active=False)
     headers = ["Bearer fg_wrong", "Bearer ", "Basic b3BlcmF0b3I6eA==", f"Bearer {revoked_token}",
-               f"Bearer {inactive_token}", f"Token {issue_token(world['operator'], 'x')[1]}"]
+               f"Bearer {inactive_token}", f"Token {ApiToken.issue('api', user=world['operator'], name='x')[1]}"]
     answers = [client.get(CASES, HTTP_AUTHORIZATION=header) for header in headers]
     assert [(r.status_code, r.json()) for r in answers] == [(401, {"detail": "Unauthorized"})] * len(headers)
 

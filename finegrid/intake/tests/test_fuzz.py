@@ -32,11 +32,11 @@ def one_connection():
 
 @pytest.fixture
 def keys(catalogue, django_user_model):
-    from finegrid.cases.api import issue_token
+    from finegrid.core.models import ApiToken
     from finegrid.intake.keys import issue_key
 
     root = django_user_model.objects.create_user("root", is_superuser=True)
-    return {"token": issue_token(root, "fuzz")[1], "open311": issue_key("fuzz")[1]}
+    return {"token": ApiToken.issue("api", user=root, name="fuzz")[1], "open311": issue_key("fuzz")[1]}
 
 
 @api.parametrize()

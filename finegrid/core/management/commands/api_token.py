@@ -2,7 +2,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from finegrid.cases.api import issue_token
 from finegrid.core.models import ApiToken, audit
 
 
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active user is called {username!r}")
-        record, token = issue_token(user, name)
+        record, token = ApiToken.issue(ApiToken.Purpose.API, name, user=user)
         audit("api_token.create", target=f"{record.pk} {user.username} {name}")
         self.stderr.write(f"Token {record.pk} for {user.username} ({name}). Keep it now: it is not shown again.")
         self.stdout.write(token)
