@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "finegrid.insight",
     "finegrid.intake",
     "finegrid.console",
+    "finegrid.demo",  # the demo district and its history (`finegrid seed-demo`), above every app
 ]
 if TESTING:
     # The shapes of the apps to come (a petition's clocks, a key task's planned curve), run by the

@@ -40,7 +40,7 @@ def _ensure_history(size: int, say) -> None:
     have = Case.objects.count()
     if have >= size:
         return
-    from .history import generate_history
+    from finegrid.demo.history import generate_history
 
     say(f"the database has {have:,} cases; generating {size - have:,} more (once)")
     generate_history(size - have, seed=have)

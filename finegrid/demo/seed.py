@@ -7,7 +7,7 @@ import shapely
 from django.db import transaction
 
 from finegrid.cases.catalogue import load_catalogue
-from finegrid.cases.history import generate_history
+from finegrid.demo.history import generate_history
 from finegrid.cases.models import Case
 from finegrid.core.models import audit
 from finegrid.grid.importer import import_records

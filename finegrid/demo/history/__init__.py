@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from ..actions import FINAL
+from finegrid.cases.actions import FINAL
 from .mix import SHARES
 from .reports import sample
 from .stories import duplicate_life, duplicates, keep_live_work, life, number

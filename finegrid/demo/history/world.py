@@ -15,9 +15,9 @@ from finegrid.grid.models import Grid, MicroGrid, Region
 from finegrid.org.models import Person, Role, RoleAssignment, Unit
 from finegrid.org.responsibility import Matrix
 
-from .. import deadlines
-from ..calendar import Limit
-from ..models import AcceptanceCondition, CategoryRule
+from finegrid.cases import deadlines
+from finegrid.cases.calendar import Limit
+from finegrid.cases.models import AcceptanceCondition, CategoryRule
 from .mix import (
     CHANNELS,
     COMPLEX_WORDS,

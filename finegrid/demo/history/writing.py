@@ -8,7 +8,7 @@ from operator import itemgetter
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from ..models import Case, Transition
+from finegrid.cases.models import Case, Transition
 from .mix import CHUNK
 
 

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from finegrid.cases import deadlines, supervision
 from finegrid.cases.catalogue import load_catalogue
-from finegrid.cases.history import HistoryError, generate_history
+from finegrid.demo.history import HistoryError, generate_history
 from finegrid.cases.models import Case, Category, Transition
 from finegrid.cases.replay import disagreements
 from finegrid.cases.reporting import ticket_for

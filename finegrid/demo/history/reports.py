@@ -4,9 +4,9 @@ import random
 from bisect import bisect
 from datetime import UTC, datetime, timedelta
 
-from finegrid.demo.staff import demo_name, demo_phone
+from ..staff import demo_name, demo_phone
 
-from ..calendar import LimitKind
+from finegrid.cases.calendar import LimitKind
 from .life import Sim
 from .mix import INTRO, LOCAL, SHARES
 from .world import World

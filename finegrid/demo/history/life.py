@@ -4,9 +4,9 @@ and the deadline worker's warnings at the very moments `supervision` would write
 import random
 from datetime import UTC, datetime, timedelta
 
-from ..actions import ACTIONS, SYSTEM
-from ..calendar import HOTLINE_TIERS, WORKING_KINDS, Limit, LimitKind, parse_limit
-from ..supervision import LEADER_SHARE, RUNNING
+from finegrid.cases.actions import ACTIONS, SYSTEM
+from finegrid.cases.calendar import HOTLINE_TIERS, WORKING_KINDS, Limit, LimitKind, parse_limit
+from finegrid.cases.supervision import LEADER_SHARE, RUNNING
 from .mix import LOCAL, NEVER, STALE_WINDOW, S
 from .world import World
 

@@ -7,10 +7,10 @@ from itertools import accumulate
 
 from django.db.models import Max
 
-from ..actions import FINAL, SYSTEM
-from ..calendar import Limit, LimitKind
-from ..models import Case
-from ..reporting import ticket_for
+from finegrid.cases.actions import FINAL, SYSTEM
+from finegrid.cases.calendar import Limit, LimitKind
+from finegrid.cases.models import Case
+from finegrid.cases.reporting import ticket_for
 from .life import Sim, daytime, human, minutes
 from .mix import HOUR, LIVE_STATES, LIVE_WINDOW, MINUTE, RATINGS, REASONS, RESIDENT_CHANNELS, SHARES, YEAR, S
 from .reports import describe, draw, reporter, urgency

@@ -3,7 +3,7 @@ rhythm, the share of each side path, units' hidden diligence, and the words of r
 
 from datetime import UTC, datetime, timedelta
 
-from ..models import Case
+from finegrid.cases.models import Case
 
 S = Case.State
 YEAR = timedelta(days=365)
