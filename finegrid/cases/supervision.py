@@ -41,7 +41,6 @@ S = Case.State
 RUNNING = frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.CHECKED})
 RANK = {"": 0, "yellow": 1, "red": 2}
 LEADER_SHARE = 1.5  # level 2: overdue by a further 50 % of the limit
-EPSILON = 1e-9  # a scheduled moment measured back as 0.79999999 of the limit still counts as 0.8
 RETRY = timedelta(minutes=5)  # a row whose handling raised is tried again after this
 COUNTS = ("claimed", "yellow", "red", "escalated", "acted", "rescheduled", "cleared", "conflicts", "errors")
 
@@ -158,20 +157,42 @@ def _act(watched: Watch, obj, plan: Plan, now: datetime) -> Counter:
 # ── plans ─────────────────────────────────────────────────────────────────────────────────────
 
 
+@dataclass(frozen=True)
+class Window:
+    """The moments of a time window: 临期 at 80 % of it, 超期 and level 1 at its end, the leaders
+    (level 2) once it is overrun by a further half. A window of no length has no level 2."""
+
+    yellow: datetime
+    due: datetime
+    leaders: datetime | None
+
+
+def window_of(start: datetime, due: datetime, kind: LimitKind, calendar: WorkCalendar) -> Window:
+    """The window from `start` to `due`, counted in `kind` time. The window, not the category's
+    limit: an extended (延期) deadline is measured against itself."""
+    window = _elapsed(calendar, start, due, kind)
+    if window <= 0:
+        return Window(due, due, None)
+    return Window(_after(calendar, start, window * deadlines.YELLOW_SHARE, kind), due,
+                  _after(calendar, start, window * LEADER_SHARE, kind))
+
+
+def plan_at(window: Window, alarm: str, escalation: int, now: datetime) -> Plan:
+    """The levels a window's owner must have at `now` (never below the stored ones) and the next
+    moment one can rise. Pure: a clock that jumps does no harm."""
+    reached = "red" if now >= window.due else "yellow" if now >= window.yellow else ""
+    alarm = max(alarm, reached, key=RANK.__getitem__)
+    level = 0 if now < window.due else 2 if window.leaders and now >= window.leaders else 1
+    escalation = max(escalation, level)
+    upcoming = [moment for moment, pending in ((window.yellow, RANK[alarm] < 1), (window.due, RANK[alarm] < 2),
+                                               (window.leaders, escalation < 2)) if pending and moment and moment > now]
+    return Plan(alarm, escalation, min(upcoming, default=None))
+
+
 def window_plan(start: datetime, due: datetime, kind: LimitKind, alarm: str, escalation: int, now: datetime,
                 calendar: WorkCalendar) -> Plan:
-    """A time window from `start` to `due` counted in `kind` time: yellow at 80 % of it, red and
-    level 1 at `due`, level 2 at 150 %. Pure: a clock that jumps does no harm."""
-    # The window, not the category's limit: an extended (延期) deadline is measured against itself.
-    window = _elapsed(calendar, start, due, kind)
-    fraction = calendar.elapsed_fraction(start, Limit(1, kind), due, now) if window > 0 else float(now >= due)
-    alarm = max(alarm, _alarm_at(fraction, due, now), key=RANK.__getitem__)
-    escalation = max(escalation, _escalation_at(fraction, due, now))
-    yellow = _after(calendar, start, window * deadlines.YELLOW_SHARE, kind)
-    leaders = _after(calendar, start, window * LEADER_SHARE, kind)
-    upcoming = [moment for moment, pending in ((yellow, RANK[alarm] < 1), (due, RANK[alarm] < 2),
-                                               (leaders, escalation < 2)) if pending and moment > now]
-    return Plan(alarm, escalation, min(upcoming, default=None))
+    """A time window's plan at `now` (a case's 处置时限, a petition's 办理 60 days)."""
+    return plan_at(window_of(start, due, kind, calendar), alarm, escalation, now)
 
 
 def plan_for(case: Case, now: datetime, calendar: WorkCalendar) -> Plan:
@@ -190,18 +211,6 @@ def window_start(case: Case) -> datetime:
         reopened = case.transitions.filter(action="reopen").order_by("-seq").values_list("at", flat=True).first()
         start = max(start, reopened) if reopened else start
     return start
-
-
-def _alarm_at(fraction: float, due: datetime, now: datetime) -> str:
-    if now >= due:
-        return "red"
-    return "yellow" if fraction >= deadlines.YELLOW_SHARE - EPSILON else ""
-
-
-def _escalation_at(fraction: float, due: datetime, now: datetime) -> int:
-    if now < due:
-        return 0
-    return 2 if fraction >= LEADER_SHARE - EPSILON else 1
 
 
 def _elapsed(calendar, a, b, kind) -> float:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from shapely.geometry import Point
 
 from finegrid.cases import deadlines, supervision
+from finegrid.cases.actions import ACTIONS
 from finegrid.cases.catalogue import load_catalogue
 from finegrid.demo.history import HistoryError, generate_history
 from finegrid.cases.models import Case, Category, Transition
@@ -144,7 +145,8 @@ def _replayed(case, rows, users) -> Case:
         automatic = row.action == "dispatch" and row.role == "system"
         if automatic and copy.state == "dispatched" and row.at == copy.dispatched_at:
             continue  # the engine dispatched it by itself when it accepted it, as the history says
-        data = {k: v for k, v in row.data.items() if k not in ("due_at", "unit")}
+        inputs = ACTIONS[row.action].input_names() - {"unit"}  # what the row records beyond them is the engine's
+        data = {k: v for k, v in row.data.items() if k in inputs}
         unit = Unit.objects.get(pk=row.unit_id) if row.action in ("dispatch", "reassign") else None
         perform(copy, row.action, users.get(row.actor_id), reason=row.reason, unit=unit, data=data, now=row.at)
     copy.refresh_from_db()
