@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from finegrid.grid.locate import current_index
 from finegrid.grid.models import Grid
-from finegrid.org.responsibility import Matrix
+from finegrid.org.responsibility import Matrix, unit_for
 
 from . import bulk_insert as rows
 from . import deadlines
@@ -188,10 +188,11 @@ def _apply(case: Case, name: str, step: MachineStep, ctx: Context, batch: Batch)
 
 
 def _unit_for(case: Case, category: Category, batch: Batch):
+    # Keyed by community: the matrix names regions (district, street, community), never a grid,
+    # so every case of a community gets the answer its full area code would get.
     key = (category.code, case.area_code[:12])
     if key not in batch.units:
-        primary = [row.unit for row in batch.responsibility().rows_for(category.code, case.area_code[:12]) if row.primary]
-        batch.units[key] = primary[0] if len(primary) == 1 else None
+        batch.units[key] = unit_for(category.code, case.area_code, batch.responsibility())
     return batch.units[key]
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from finegrid.org.models import Unit
 from finegrid.org.scopes import within
-from finegrid.org.responsibility import rows_for
+from finegrid.org.responsibility import rows_for, unit_for
 
 from .models import Case
 
@@ -39,8 +39,7 @@ def unambiguous_unit(case: Case) -> Unit | None:
     """The one unit the matrix names as primary for this case, or None when it names none or several."""
     if case.category_id is None:
         return None
-    primary = [row.unit for row in rows_for(case.category.code, case.area_code) if row.primary]
-    return primary[0] if len(primary) == 1 else None
+    return unit_for(case.category.code, case.area_code)
 
 
 def auto_dispatch(case: Case, now=None):

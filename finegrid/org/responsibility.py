@@ -25,6 +25,20 @@ def rows_for(category_code: str, area_code: str) -> list[Responsibility]:
     return sorted((row for row in rows if _specificity(row) == best), key=lambda r: (not r.primary, r.unit.code))
 
 
+def sole_primary(rows: list[Responsibility]) -> Unit | None:
+    """The one primary unit among the deciding rows, or None when there is none or several: then a
+    dispatcher chooses (派遣 is automatic only when the matrix is unambiguous)."""
+    primary = [row.unit for row in rows if row.primary]
+    return primary[0] if len(primary) == 1 else None
+
+
+def unit_for(category_code: str, area_code: str, matrix: "Matrix | None" = None) -> Unit | None:
+    """The unit a case of `category_code` at `area_code` goes to by itself, or None: the one
+    resolver every path uses (live 立案, batch opening, the demo history)."""
+    rows = matrix.rows_for(category_code, area_code) if matrix else rows_for(category_code, area_code)
+    return sole_primary(rows)
+
+
 class Matrix:
     """The whole matrix read in one query, for work that asks it thousands of times (imports, bulk
     opening, the demo history); it answers exactly as `rows_for` does."""

@@ -167,3 +167,38 @@ def test_a_parked_case_gets_back_the_time_it_had_left(world):
     # … and resumed the next morning at 09:00: the same 3 hours run to 12:00, not to yesterday 15:30.
     perform(case, "unpark", world["supervisor"], now=datetime(2026, 3, 11, 1, 0, tzinfo=tz.utc))
     assert Case.objects.get(pk=case.pk).due_at == datetime(2026, 3, 11, 4, 0, tzinfo=tz.utc)
+
+
+def test_only_actions_whose_readiness_passes_are_offered(world):
+    from finegrid.cases.tests.factories import make_category
+
+    make_category("C0102", name="污水井盖", verify=True)
+    needs_visit = _case(world, category_code="C0102")
+    assert "accept" not in [a.name for a in allowed_actions(needs_visit, world["operator"])]
+    with pytest.raises(TransitionError, match="核实"):
+        perform(needs_visit, "accept", world["operator"], now=TUESDAY)
+    case = _case(world)
+    for action, actor, unit in [("accept", "operator", None), ("dispatch", "dispatcher", world["cgj"])]:
+        perform(case, action, world[actor], unit=unit, now=TUESDAY)
+    offered = [a.name for a in allowed_actions(case, world["supervisor"])]
+    assert "extend_approve" not in offered and "extend_reject" not in offered  # nothing was asked
+    perform(case, "extend_request", world["handler_cgj"], reason="材料未到", data={"limit": "1工作日"}, now=TUESDAY)
+    offered = [a.name for a in allowed_actions(case, world["supervisor"])]
+    assert {"extend_approve", "extend_reject"} <= set(offered)
+    assert "extend_request" not in [a.name for a in allowed_actions(case, world["handler_cgj"])]
+
+
+def test_a_category_corrected_at_accept_is_part_of_the_accept_row(world):
+    from finegrid.cases.replay import disagreements
+    from finegrid.cases.tests.factories import make_category
+
+    make_category("C0105", name="雨水井盖", limit=(2, "work_hours"))
+    case = _case(world, category_code="C0101")
+    perform(case, "accept", world["operator"], data={"category": "C0105", "corrected": True}, now=TUESDAY)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.category.code, stored.rule.category.code, stored.limit_value) == ("C0105", "C0105", 2)
+    row = stored.transitions.get(action="accept")
+    assert (row.data["category"], row.data["category_before"], row.data["corrected"]) == ("C0105", "C0101", True)
+    assert not disagreements(stored, list(stored.transitions.order_by("seq")))
+    with pytest.raises(TransitionError, match="C9999"):
+        perform(_case(world), "accept", world["operator"], data={"category": "C9999"}, now=TUESDAY)
