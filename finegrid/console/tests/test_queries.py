@@ -18,7 +18,7 @@ PAGES = [
     ("console:overview", "leader", 15),  # +4: the sensor alarms panel (its scope, counts by colour, the worst)
     ("console:unit_desk", "handler_cgj", 9),
     ("console:worker", "worker_a", 11),
-    ("console:audit", "auditor", 8),
+    ("console:audit", "auditor", 9),  # one read per source: audit entries and each machine's transitions (3 in tests)
     ("console:trend", "leader", 9),
     ("console:home", "supervisor", 9),
     ("console:administration", "admin", 7),

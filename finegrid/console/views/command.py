@@ -15,7 +15,6 @@ from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case, Transition
 from finegrid.cases.visibility import in_area
 from finegrid.cases.workflow import TransitionError, perform
-from finegrid.core.models import audit
 from finegrid.grid.models import Region
 from finegrid.org.models import Unit
 
@@ -180,8 +179,7 @@ def _bulk_one(request, case, action, unit, reason):
             raise TransitionError(_("no unit to suggest"))
         unit, action = found[0].unit, "dispatch"
         reason = reason or found[0].reason
-    transition = perform(case, action, request.user, reason=reason, unit=unit)
-    audit("case_" + action, target=case.ticket, actor=request.user, seq=transition.seq, bulk=True)
+    perform(case, action, request.user, reason=reason, unit=unit)  # audited by its transition row
 
 
 @desk_required(COMMAND_ROLES)
@@ -195,7 +193,6 @@ def merge(request):
             with transaction.atomic():
                 perform(duplicate, "merge", request.user, reason=request.POST.get("reason", ""),
                         data={"master": master.ticket})
-                audit("case_merge", target=duplicate.ticket, actor=request.user, master=master.ticket)
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect(f"{reverse('console:merge')}?a={duplicate.ticket}&b={master.ticket}")

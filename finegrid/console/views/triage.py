@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from finegrid.cases.models import Case, Category
 from finegrid.cases.workflow import Conflict, TransitionError, perform
-from finegrid.core.models import audit
 from finegrid.insight.learning import record_correction
 from finegrid.insight.taxonomy import TOPICS, category_code
 from finegrid.org.models import Unit
@@ -82,12 +81,10 @@ def accept_suggested(case: Case, user, data: dict) -> str:
     if corrected:
         record_correction(text=case.description or case.title, title=case.title, case=case, actor=user, topic=topic)
     # A category correction is part of 立案: the accept transition records the old and the new code.
-    step = perform(case, "accept", user, data={"category": category.code, "corrected": corrected})
-    audit("case_accept", target=case.ticket, actor=user, seq=step.seq, category=category.code, corrected=corrected)
+    perform(case, "accept", user, data={"category": category.code, "corrected": corrected})
     unit = Unit.objects.filter(code=data["unit"], active=True).first() if data["unit"] and not corrected else None
     if unit is not None and case.state == S.ACCEPTED:  # an unambiguous matrix has dispatched it already
-        step = perform(case, "dispatch", user, unit=unit, reason=_("suggested unit"))
-        audit("case_dispatch", target=case.ticket, actor=user, seq=step.seq)
+        perform(case, "dispatch", user, unit=unit, reason=_("suggested unit"))
     if case.state == S.DISPATCHED:
         return _("%(ticket)s accepted as %(category)s and sent to %(unit)s.") % {
             "ticket": case.ticket, "category": category.name, "unit": case.unit.name}
@@ -104,9 +101,7 @@ def dispatch_to(request, ticket):
         messages.error(request, _("choose the unit to send the case to"))
     elif data is not None:
         try:
-            with transaction.atomic():
-                step = perform(case, "dispatch", request.user, unit=unit, reason=_("suggested unit"))
-                audit("case_dispatch", target=case.ticket, actor=request.user, seq=step.seq)
+            perform(case, "dispatch", request.user, unit=unit, reason=_("suggested unit"))
         except (TransitionError, Conflict) as error:
             messages.error(request, f"{case.ticket}: {error}")
         else:

@@ -1,0 +1,37 @@
+"""The auditor's log reads case actions from the transition rows: the console, the API, a batch
+and the worker are audited alike, and nothing writes an audit entry for a case action twice."""
+
+from django.urls import reverse
+
+from finegrid.cases.bulk import Report, open_many
+from finegrid.cases.workflow import perform
+from finegrid.core.models import AuditEntry, audit
+
+
+def test_case_actions_from_every_path_are_in_the_audit_log_once(client, world, case_a):
+    perform(case_a, "accept", world["operator"])  # as the API or the console takes it
+    [batch] = open_many([Report(title="路灯不亮", channel="hotline", category_code="C0101", lon=119.405, lat=32.415)],
+                        accept=True)
+    audit("unlock", target="operator", actor=world["secadmin"])
+    assert not AuditEntry.objects.filter(action__startswith="case_").exists()
+    client.force_login(world["auditor"])
+    page = client.get(reverse("console:audit")).content.decode()
+    assert page.count(case_a.ticket) == 2 and "case_report" in page and "case_accept" in page
+    assert batch.ticket in page and "<td>unlock</td>" in page
+    only = client.get(reverse("console:audit"), {"action": "case_accept"}).content.decode()
+    assert case_a.ticket in only and batch.ticket in only and "<td>unlock</td>" not in only
+    mine = client.get(reverse("console:audit"), {"actor": "operator"}).content.decode()
+    assert case_a.ticket in mine and batch.ticket not in mine
+    answer = client.get(reverse("console:audit"), {"export": "csv", "q": case_a.ticket})
+    sheet = b"".join(answer.streaming_content).decode("utf-8-sig")
+    assert sheet.count(case_a.ticket) == 2
+
+
+def test_the_log_is_newest_first_across_both_sources(world, case_a):
+    from finegrid.console import audit_log
+
+    perform(case_a, "accept", world["operator"])
+    audit("grid.import", target="grids.geojson", actor=world["admin"])
+    lines = list(audit_log.lines({}))
+    assert [line.at for line in lines] == sorted((line.at for line in lines), reverse=True)
+    assert lines[0].action == "grid.import" and {"case_report", "case_accept"} <= {line.action for line in lines}
