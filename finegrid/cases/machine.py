@@ -151,7 +151,7 @@ class Machine:
         """Take `action` on `obj` as `actor` (None = the system). Raises TransitionError with the
         reason when it may not be taken; `obj` is updated in memory on success."""
         act = self.actions.get(action)
-        if act is None or action == "report":  # a case is opened by intake, never by an action
+        if act is None or "" in act.sources:  # an opening (a case's report) is never taken on an object
             raise TransitionError(_("unknown action %(action)s") % {"action": action})
         data = dict(data or {})
         unknown = sorted(data.keys() - act.input_names())
