@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -179,8 +180,8 @@ def speed(model: LabelModel, lines: list[str], repeats: int, places: bool = True
         "analyze_per_s": round(len(lines) / statistics.median(ours)),
         "baseline_sklearn_labels_only_per_s": round(len(lines) / statistics.median(theirs)),
         "model_load_s": round(load_seconds, 2),
-        "analyze_process_peak_mb": _process_peak_mb(model, lines, places),
-        "analyze_process_peak_mb_with_embeddings": _process_peak_mb(embedded, lines, places),
+        **dict(zip(("analyze_process_peak_mb", "analyze_process_peak_mb_with_embeddings"),
+                   _process_peaks_mb([model, embedded], lines, places))),
     }
 
 
@@ -224,20 +225,31 @@ _REPORT_PEAK = ("import atexit, sys\n"
                 "main()")
 
 
-def _process_peak_mb(model: LabelModel, lines: list[str], places: bool) -> int:
-    """Peak memory of a real `finegrid analyze --model FILE` process reading `lines`: this process
-    has trained and measured too much to say what analyze alone needs."""
+def _process_peaks_mb(models: list[LabelModel], lines: list[str], places: bool) -> list[int]:
+    """Peak memory of a real `finegrid analyze --model FILE` process reading `lines`, for each
+    model: this process has trained and measured too much to say what analyze alone needs. The
+    processes run side by side (each reports its own high-water mark, so they do not mix)."""
     import joblib
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.joblib"
-        joblib.dump(model, path)
-        command = [sys.executable, "-c", _REPORT_PEAK, "analyze", "--model", str(path)]
-        done = subprocess.run(command + ([] if places else ["--no-places"]), input="\n".join(lines).encode(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    report = done.stderr.decode(errors="replace").strip().splitlines()
-    if done.returncode or not report or not report[-1].startswith("VmHWM:"):
-        raise RuntimeError(f"finegrid analyze failed ({done.returncode}): {' '.join(report[-3:])}")
+        running = []
+        for number, model in enumerate(models):
+            path = Path(folder) / f"model-{number}.joblib"
+            joblib.dump(model, path)
+            command = [sys.executable, "-c", _REPORT_PEAK, "analyze", "--model", str(path)]
+            process = subprocess.Popen(command + ([] if places else ["--no-places"]), stdin=subprocess.PIPE,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            running.append(process)
+        text = "\n".join(lines).encode()
+        with ThreadPoolExecutor(len(running)) as pool:  # each pipe fed as its process reads
+            return list(pool.map(lambda process: _peak_mb(process, text), running))
+
+
+def _peak_mb(process: subprocess.Popen, text: bytes) -> int:
+    stderr = process.communicate(text)[1]
+    report = stderr.decode(errors="replace").strip().splitlines()
+    if process.returncode or not report or not report[-1].startswith("VmHWM:"):
+        raise RuntimeError(f"finegrid analyze failed ({process.returncode}): {' '.join(report[-3:])}")
     return round(int(report[-1].split()[1]) / 1024)  # kB
 
 
