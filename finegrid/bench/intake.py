@@ -26,13 +26,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from finegrid.bench import timed_rolled_back
 from finegrid.cases.models import Category
-from finegrid.core.benchmarks import timed_rolled_back
 from finegrid.grid.models import MicroGrid, Place
 
-from .hotline import import_file
-from .keys import key_hash
-from .sheets import rows_of
+from finegrid.intake.hotline import import_file
+from finegrid.intake.keys import key_hash
+from finegrid.intake.sheets import rows_of
 
 HEADER = ["工单编号", "来电时间", "来电人", "电话", "诉求内容", "地址", "分类", "经度", "纬度"]
 
@@ -144,7 +144,7 @@ def open311_load(seconds: int, say) -> dict:
 
 
 def _realtime_service() -> str | None:
-    from .open311.queries import public_categories
+    from finegrid.intake.open311.queries import public_categories
 
     return (public_categories().filter(rules__verify_required=False).values_list("code", flat=True).first())
 

@@ -19,18 +19,13 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-from . import embedding, learning, store
-from .corpus import generate
-from .model import LabelModel, model_text
-from .places import current_gazetteer
-from .stream import analyze
-from .taxonomy import URGENT
+from finegrid.insight import embedding, learning, store
+from finegrid.insight.corpus import generate
+from finegrid.insight.model import LabelModel, model_text
+from finegrid.insight.places import current_gazetteer
+from finegrid.insight.stream import analyze
+from finegrid.insight.taxonomy import URGENCY_SETS, URGENT
 
-# finegrid's own urgency sets, 40 紧急 + 40 一般 each, written by hand: "dev" tuned the lexicon;
-# "holdout" was measured once blind (recall 0.85) and then used for tuning too; "final" was written
-# after the last change and measured once, so its figure is the honest one.
-URGENCY_SETS = {name: Path(__file__).resolve().parent / "data" / f"urgency-{name}.jsonl"
-                for name in ("dev", "holdout", "final")}
 DEFAULT_DATA = Path(settings.BASE_DIR).parent.parent / "shared" / "data" / "appeals-tipdm"
 
 
@@ -65,8 +60,8 @@ def real_emerging_terms(rows: list[dict]) -> dict:
     from collections import Counter
     from datetime import timedelta
 
-    from .trends import emerging_terms
-    from .words import words
+    from finegrid.insight.trends import emerging_terms
+    from finegrid.insight.words import words
 
     dated = [(at, f"{r['title']}。{r['text']}") for r in rows if (at := _when(r.get("time", "")))]
     months = Counter(at.replace(day=1, hour=0, minute=0, second=0) for at, _ in dated)
