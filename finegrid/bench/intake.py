@@ -232,13 +232,15 @@ def _count_cases(folder: Path) -> int:
 
 
 def _drain(folder: Path, say) -> dict:
-    """What the worker then does with the queue: one `finegrid worker --once` on the server's copy."""
-    say("draining the queue: finegrid worker --once")
+    """What the worker then does with the queue: one `finegrid worker --once --only inbox` on the
+    server's copy. Only the inbox step: the others (insight's labelling, which on this copy would
+    first build the day-one model) are not the queue's work and would swamp its time."""
+    say("draining the queue: finegrid worker --once --only inbox")
     env = {**os.environ, "FINEGRID_DATA_DIR": str(folder), "FINEGRID_DEMO": "1", "FINEGRID_LOG_LEVEL": "WARNING"}
     env.pop("FINEGRID_DATABASE_URL", None)
     before = _count_cases(folder)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "finegrid.cli", "worker", "--once"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "finegrid.cli", "worker", "--once", "--only", "inbox"], env=env, check=True,
                    stdout=subprocess.DEVNULL, timeout=3600)
     elapsed = time.perf_counter() - started
     opened = _count_cases(folder) - before
