@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "finegrid.intake",
     "finegrid.console",
     "finegrid.demo",  # the demo district and its history (`finegrid seed-demo`), above every app
+    "finegrid.bench",  # `finegrid bench`: above every app, imported by none
 ]
 if TESTING:
     # The shapes of the apps to come (a petition's clocks, a key task's planned curve), run by the

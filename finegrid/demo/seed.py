@@ -23,13 +23,13 @@ class SeedError(Exception):
     pass
 
 
-def seed_demo(progress=None, cases: int = 0) -> dict:
+def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
     """Build whatever part of the demo district is missing, with history until the database
-    holds `cases` cases; returns what was created."""
+    holds `cases` cases; returns what was created. `layout` is a build_layout() already made
+    (the tests share one), built here when needed otherwise."""
     created = {}
-    layout = None
     if not Grid.objects.exists():
-        layout = _layout(progress)
+        layout = layout or _layout(progress)
         _step(progress, "check+store", 0)
         created["features"] = _import_layout(layout)
         _step(progress, "check+store", 1)

@@ -17,7 +17,7 @@ a hole in the tiling. Everything else — gaps, outside, NaN, inf — is -1. Ove
 a tiling should not have) still gets exact answers: the lowest index containing the point.
 
 Only numpy and shapely are used, single-threaded: ~15,000 micro-grids build in under a second
-and a million points take under 0.1 s (`python -m finegrid.grid.bench_locate`).
+and a million points take under 0.1 s (`python -m finegrid.bench.locate`).
 Coordinates are lon/lat degrees: the tolerances below are tuned for them.
 """
 

@@ -167,10 +167,16 @@ def _overlaps_among(mine, others) -> list[Problem]:
     keep = np.array([mine[a].code != others[b].code for a, b in zip(i, j)], dtype=bool)
     i, j = i[keep], j[keep]
     shared = areas_m2(shapely.intersection(mine_geoms[i], other_geoms[j]))
-    problems, reported = [], set()
+    problems, reported, tolerances = [], set(), {}
+
+    def tolerance(record) -> float:  # each record touches several others: project its outline once
+        if id(record) not in tolerances:
+            tolerances[id(record)] = _tolerance(record)
+        return tolerances[id(record)]
+
     for a, b, area in zip(i, j, shared):
         first, second = mine[a], others[b]
-        if area <= min(_tolerance(first), _tolerance(second)) or (second.code, first.code) in reported:
+        if area <= min(tolerance(first), tolerance(second)) or (second.code, first.code) in reported:
             continue
         reported.add((first.code, second.code))
         message = _("it overlaps %(other)s by %(area).0f m²") % {"other": second.code, "area": area}

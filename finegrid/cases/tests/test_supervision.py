@@ -443,9 +443,32 @@ def test_the_worker_once_runs_one_tick_and_logs_what_it_did(world, caplog):
     case = _dispatched(world)
     tick(TUESDAY)
     with time_machine.travel(YELLOW, tick=False), caplog.at_level(logging.INFO, logger="finegrid.worker"):
-        call_command("worker", "--once")
+        call_command("worker", "--once", "--only", "tick")
     assert _fresh(case).alarm == "yellow"
     assert "claimed=1" in caplog.text and "yellow=1" in caplog.text
+
+
+def test_the_worker_only_runs_the_steps_it_is_given(world, monkeypatch):
+    ran = []
+    for name, path in [("sensing", "finegrid.sensing.tick.tick"), ("insight", "finegrid.insight.schedule.step"),
+                       ("inbox", "finegrid.intake.inbox.drain")]:
+        module, function = path.rsplit(".", 1)
+        monkeypatch.setattr(__import__(module, fromlist=[function]), function, lambda name=name: ran.append(name) or {})
+    call_command("worker", "--once", "--only", "inbox,sensing")
+    assert sorted(ran) == ["inbox", "sensing"]
+    ran.clear()
+    call_command("worker", "--once", "--only", "insight", "--only", "tick")
+    assert ran == ["insight"]
+    ran.clear()
+    call_command("worker", "--once")  # no --only: every step
+    assert sorted(ran) == ["inbox", "insight", "sensing"]
+
+
+def test_an_unknown_worker_step_is_refused_with_the_known_ones(world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="unknown worker step nope; the steps are tick, .*insight"):
+        call_command("worker", "--once", "--only", "tick,nope")
 
 
 def test_the_worker_logs_nothing_when_nothing_happened(world, caplog):

@@ -23,14 +23,6 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def built():
-    """The layout and the progress calls made while building it (built once for the module)."""
-    calls = []
-    layout = build_layout(progress=lambda step, done, total: calls.append((step, done, total)))
-    return layout, calls
-
-
-@pytest.fixture(scope="module")
 def layout(built):
     return built[0]
 

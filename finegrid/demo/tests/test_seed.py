@@ -20,9 +20,9 @@ LANDMARK_STREETS = {  # the landmarks with real coordinates, and the street each
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, built):
     with django_db_blocker.unblock():
-        created = seed_demo()
+        created = seed_demo(layout=built[0])  # the layout tests' build (demo/tests/conftest.py)
         yield created
         call_command("flush", interactive=False, verbosity=0)
 

@@ -8,7 +8,7 @@ import shapely
 import shapely.affinity
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from finegrid.grid.bench_locate import DISTRICT_BBOX, run, synthetic_tiling
+from finegrid.grid.synthetic import DISTRICT_BBOX, synthetic_tiling
 from finegrid.grid.locator import EDGE_TOL, Locator
 
 LON, LAT = 119.5, 32.3  # small test layouts sit inside the district
@@ -265,14 +265,3 @@ def test_locate_many_accepts_lists_and_keeps_the_input_shape():
 def test_a_non_polygon_is_refused():
     with pytest.raises(TypeError):
         Locator([shapely.Point(LON, LAT)])
-
-
-# ---------------------------------------------------------------- the benchmark
-
-
-def test_benchmark_reports_agreement_and_speeds_on_a_small_tiling():
-    figures = run(synthetic_tiling(300, seed=19), n_points=20_000, repeats=1)
-    assert figures["agree"] and figures["mismatches"] == 0
-    assert figures["points"] == 20_000 and figures["polygons"] == 300
-    assert figures["locate_many_pps"] > 0 and figures["strtree_pps"] > 0 and figures["build_s"] > 0
-    assert figures["ratio"] == figures["locate_many_pps"] / figures["strtree_pps"]

@@ -72,7 +72,7 @@ def test_suggested_unit_comes_from_the_responsibility_matrix(small_model, tiny):
 def test_the_urgency_sets_are_balanced_and_labelled():
     import json
 
-    from finegrid.insight.bench import URGENCY_SETS
+    from finegrid.insight.taxonomy import URGENCY_SETS
 
     for path in URGENCY_SETS.values():
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -82,7 +82,7 @@ def test_the_urgency_sets_are_balanced_and_labelled():
 def test_the_lexicon_finds_every_urgent_appeal_of_the_dev_set():
     import json
 
-    from finegrid.insight.bench import URGENCY_SETS
+    from finegrid.insight.taxonomy import URGENCY_SETS
     from finegrid.insight.urgency import danger_signs
 
     rows = [json.loads(line) for line in URGENCY_SETS["dev"].read_text(encoding="utf-8").splitlines()]

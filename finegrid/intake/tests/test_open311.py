@@ -379,12 +379,12 @@ def test_queued_reports_wait_in_the_database_until_the_worker_step_opens_them_on
 
     tokens = [_json(_post(client, **_report(o311, description=f"第{i}个井盖")))[0]["token"] for i in range(3)]
     assert Queued.objects.filter(done_at__isnull=True).count() == 3 and not Case.objects.exists()
-    call_command("worker", "--once")
+    call_command("worker", "--once", "--only", "inbox")
     assert Case.objects.count() == 3 and not Queued.objects.filter(done_at__isnull=True).exists()
     for token in tokens:
         ticket = _json(client.get(f"{V2}/tokens/{token}.json"))[0]["service_request_id"]
         assert _json(client.get(f"{V2}/requests/{ticket}.json"))[0]["status"] == "open"
-    call_command("worker", "--once")
+    call_command("worker", "--once", "--only", "inbox")
     assert Case.objects.count() == 3  # a second step opens nothing twice
 
 

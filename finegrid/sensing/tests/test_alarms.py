@@ -130,10 +130,10 @@ def test_the_worker_finds_silent_devices_allowing_for_the_ingest_lag(engine, sta
     """`finegrid worker` ticks without the ingest's engine: its last-seen times may be FLUSH_S late."""
     Device.objects.update(last_seen_at=at(0))
     with time_machine.travel(at(181), tick=False):
-        call_command("worker", "--once")
+        call_command("worker", "--once", "--only", "sensing")
     assert not Alarm.objects.exists()
     with time_machine.travel(at(183), tick=False):
-        call_command("worker", "--once")
+        call_command("worker", "--once", "--only", "sensing")
     assert Alarm.objects.get(rule="offline").device == station["device"]
 
 

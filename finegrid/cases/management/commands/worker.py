@@ -2,7 +2,8 @@
 and escalations); every 2 s the notice step (new transitions of every app → inbox notices and
 their webhook, e-mail and SMS copies) and the outbound sender; besides, every periodic step another app declares on its
 AppConfig as `worker_steps = [(name, seconds, "dotted.path.to.function")]` (the sensing tick every
-10 s, for one), so the case engine need not know the apps built on it. SIGTERM or SIGINT lets the
+10 s, for one), so the case engine need not know the apps built on it. `--only tick,sensing` runs
+just those steps (a test of one step need not run insight's labelling). SIGTERM or SIGINT lets the
 current step finish, then exits 0."""
 
 import logging
@@ -29,21 +30,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=30, help="seconds between steps (default 30)")
         parser.add_argument("--once", action="store_true", help="run one step and exit")
+        parser.add_argument("--only", action="append", default=[], metavar="STEP",
+                            help="run only these steps (comma-separated or repeated); default: every step")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args, interval, once, only, **options):
         if interval <= 0:
             raise CommandError("--interval must be a positive number of seconds")
         try:
             outbound.sms_sender()  # a wrong FINEGRID_SMS_SENDER fails now, not at the first red case
         except ImportError as error:
             raise CommandError(f"FINEGRID_SMS_SENDER: {error}")
+        schedule = chosen(jobs(interval), only)
         if once:
-            for job in jobs(interval):
+            for job in schedule:
                 job.work()  # a failure here is the command's failure: nothing loops to retry it
             return
         self.stopping = threading.Event()
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        schedule = jobs(interval)
         logger.info("worker started: %s", ", ".join(f"{job.name} every {job.period:g} s" for job in schedule))
         try:
             self.loop(schedule)
@@ -87,6 +90,16 @@ class Job:
 def jobs(interval: float) -> list[Job]:
     steps = [Job(name, seconds, logged(name, import_string(path))) for name, seconds, path in declared("worker_steps")]
     return [Job("tick", interval, step), Job("notices", NOTICE_PERIOD, tell), *steps]
+
+
+def chosen(schedule: list[Job], only: list[str]) -> list[Job]:
+    """The jobs named in `--only` (each value may list several, comma-separated), in schedule order."""
+    names = {name.strip() for value in only for name in value.split(",") if name.strip()}
+    known = [job.name for job in schedule]
+    unknown = sorted(names.difference(known))
+    if unknown or (only and not names):
+        raise CommandError(f"unknown worker step {', '.join(unknown) or repr('')}; the steps are {', '.join(known)}")
+    return [job for job in schedule if job.name in names] if names else schedule
 
 
 def step() -> dict:

@@ -1,8 +1,10 @@
 import sys
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from finegrid.core.database import pending_migrations
 from finegrid.demo.seed import seed_demo
 from finegrid.demo.staff import DEMO_PASSWORD
 
@@ -30,6 +32,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cases=0, **options):
+        if pending_migrations():  # safe to do unasked: migrating only adds what the demo needs
+            self.stderr.write("the database is not migrated yet: migrating it first")
+            call_command("migrate", interactive=False, verbosity=0)
         progress = StepBars()
         try:
             created = seed_demo(progress=progress, cases=cases)

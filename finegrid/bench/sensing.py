@@ -34,7 +34,7 @@ def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_messa
     say = (lambda message: out.write(f"{message}\n")) if out else (lambda message: None)
     with throwaway_database() as env:
         say(f"benchmark database: {env.get('FINEGRID_DATABASE_URL') or env['FINEGRID_DATA_DIR']}")
-        args = [sys.executable, "-m", "finegrid.sensing.bench", str(duration), broker, str(rate), str(per_message)]
+        args = [sys.executable, "-m", "finegrid.bench.sensing", str(duration), broker, str(rate), str(per_message)]
         child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 4 + 300)
     if child.returncode != 0:
         raise RuntimeError(f"the benchmark failed:\n{child.stderr[-3000:]}")
@@ -127,7 +127,7 @@ def _register() -> list[tuple[str, str]]:
     from finegrid.cases.catalogue import load_catalogue
     from finegrid.org.models import Unit
 
-    from .models import Device, Sensor, Site
+    from finegrid.sensing.models import Device, Sensor, Site
 
     load_catalogue()
     unit = Unit.objects.create(code="gas", name="燃气服务中心", kind=Unit.Kind.PROPERTY)
@@ -174,7 +174,7 @@ def _free_port() -> int:
 
 
 def _publisher(url: str):
-    from .mqtt import broker_address, make_client
+    from finegrid.sensing.mqtt import broker_address, make_client
 
     client, properties = make_client(receive_maximum=65_535)
     client.max_inflight_messages_set(1000)
@@ -188,7 +188,7 @@ class _Events:
     """Receives the consumer's alarm and case events and notes when each arrived."""
 
     def __init__(self, url: str):
-        from .mqtt import broker_address, make_client
+        from finegrid.sensing.mqtt import broker_address, make_client
 
         self.alarms, self.cases = [], []
         self.client, properties = make_client()
@@ -207,8 +207,8 @@ class _Events:
 
 
 def _wait_until_consuming(url: str, device) -> None:
-    from .codec import encode, telemetry_topic
-    from .models import Reading
+    from finegrid.sensing.codec import encode, telemetry_topic
+    from finegrid.sensing.models import Reading
 
     client = _publisher(url)
     for _ in range(600):
@@ -230,8 +230,8 @@ def _payload(ts: int, ch4: float, per_message: int) -> bytes:
 
 
 def _sustained(url: str, devices, duration: float, rate: float, events: _Events, per_message: int = 1) -> dict:
-    from .codec import telemetry_topic
-    from .models import Reading
+    from finegrid.sensing.codec import telemetry_topic
+    from finegrid.sensing.models import Reading
 
     client = _publisher(url)
     topics = [telemetry_topic(*device) for device in devices]
@@ -329,7 +329,7 @@ print(len(seen), seen[-1] - seen[0] if len(seen) > 1 else 0, flush=True)
 def _baseline(url: str, seconds: float) -> dict:
     """A bare paho subscriber (QoS 1, counts and nothing else) fed the same payloads, as fast as
     the publisher goes, in a process of its own."""
-    from .mqtt import broker_address
+    from finegrid.sensing.mqtt import broker_address
 
     host, port = broker_address(url)
     count = int(seconds * 3000)

@@ -2,7 +2,7 @@ from json import dumps
 
 from django.core.management.base import BaseCommand, CommandError
 
-from finegrid.core.benchmarks import BENCHMARKS, run
+from finegrid.bench import BENCHMARKS, run
 
 
 DJANGO_OPTIONS = {"verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}

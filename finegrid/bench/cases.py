@@ -15,11 +15,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from finegrid.core.benchmarks import rolled_back, timed_rolled_back
+from finegrid.bench import rolled_back, timed_rolled_back
+from finegrid.cases.bulk import Report, open_many
+from finegrid.cases.models import Case, Category, Transition
 from finegrid.grid.models import MicroGrid
-
-from .bulk import Report, open_many
-from .models import Case, Category, Transition
 
 BATCH = 2000
 
@@ -92,7 +91,7 @@ def _raw_insert(cases) -> None:
 
 def _tick(say) -> dict:
     try:
-        from .supervision import tick
+        from finegrid.cases.supervision import tick
     except ImportError:
         return {"tick_nothing_due_ms": "supervision not installed"}
     say("timing the deadline tick when nothing is due")
@@ -109,7 +108,7 @@ def _tick(say) -> dict:
 
 def _evaluation(say) -> dict:
     try:
-        from .evaluation import evaluate
+        from finegrid.cases.evaluation import evaluate
     except ImportError:
         return {"month_evaluation_s": "evaluation not installed"}
     say("timing the month's evaluation of every unit")

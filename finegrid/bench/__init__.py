@@ -1,4 +1,6 @@
-"""The registry of `finegrid bench NAME`: each entry runs one benchmark and returns its figures.
+"""finegrid's benchmarks, one module per kind, and the registry of `finegrid bench NAME`: each
+entry runs one benchmark and returns its figures. They sit above every app and import the engine;
+no app imports them (bench/tests/test_command.py checks it).
 
 Benchmarks report medians and a baseline measured in the same run (these machines are shared
 and noisy, so a lone absolute time means little)."""
@@ -10,12 +12,12 @@ from importlib import import_module
 from django.db import transaction
 
 BENCHMARKS = {
-    "locate": ("finegrid.grid.bench", "Exact point → micro-grid location vs an STRtree baseline"),
-    "cases": ("finegrid.cases.bench", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
-    "sensing": ("finegrid.sensing.bench", "Sensor readings through Mosquitto: sustained rate, p99 alarm and case latency"),
-    "insight": ("finegrid.insight.bench", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
-    "intake": ("finegrid.intake.bench", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
-    "console": ("finegrid.console.bench", "Server-side time and queries of the console's main pages vs the health check"),
+    "locate": ("finegrid.bench.locate", "Exact point → micro-grid location vs an STRtree baseline"),
+    "cases": ("finegrid.bench.cases", "Case throughput vs raw INSERT, deadline tick, evaluation, API page"),
+    "sensing": ("finegrid.bench.sensing", "Sensor readings through Mosquitto: sustained rate, p99 alarm and case latency"),
+    "insight": ("finegrid.bench.insight", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
+    "intake": ("finegrid.bench.intake", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
+    "console": ("finegrid.bench.console", "Server-side time and queries of the console's main pages vs the health check"),
 }
 
 

@@ -1,6 +1,7 @@
 import json
 
-from finegrid.insight import bench, store
+from finegrid.bench import insight as bench
+from finegrid.insight import store
 from finegrid.insight.corpus import generate
 
 

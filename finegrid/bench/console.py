@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from finegrid.cases.models import Case
 
-from . import panels
-from .models import PanelSnapshot
+from finegrid.console import panels
+from finegrid.console.models import PanelSnapshot
 
 # (figure name, demo user, page); the case page uses the newest overdue case the operator sees.
 PAGES = [

@@ -26,13 +26,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from finegrid.bench import timed_rolled_back
 from finegrid.cases.models import Category
-from finegrid.core.benchmarks import timed_rolled_back
 from finegrid.grid.models import MicroGrid, Place
 
-from .hotline import import_file
-from .keys import key_hash
-from .sheets import rows_of
+from finegrid.intake.hotline import import_file
+from finegrid.intake.keys import key_hash
+from finegrid.intake.sheets import rows_of
 
 HEADER = ["工单编号", "来电时间", "来电人", "电话", "诉求内容", "地址", "分类", "经度", "纬度"]
 
@@ -144,7 +144,7 @@ def open311_load(seconds: int, say) -> dict:
 
 
 def _realtime_service() -> str | None:
-    from .open311.queries import public_categories
+    from finegrid.intake.open311.queries import public_categories
 
     return (public_categories().filter(rules__verify_required=False).values_list("code", flat=True).first())
 
@@ -232,13 +232,15 @@ def _count_cases(folder: Path) -> int:
 
 
 def _drain(folder: Path, say) -> dict:
-    """What the worker then does with the queue: one `finegrid worker --once` on the server's copy."""
-    say("draining the queue: finegrid worker --once")
+    """What the worker then does with the queue: one `finegrid worker --once --only inbox` on the
+    server's copy. Only the inbox step: the others (insight's labelling, which on this copy would
+    first build the day-one model) are not the queue's work and would swamp its time."""
+    say("draining the queue: finegrid worker --once --only inbox")
     env = {**os.environ, "FINEGRID_DATA_DIR": str(folder), "FINEGRID_DEMO": "1", "FINEGRID_LOG_LEVEL": "WARNING"}
     env.pop("FINEGRID_DATABASE_URL", None)
     before = _count_cases(folder)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "finegrid.cli", "worker", "--once"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "finegrid.cli", "worker", "--once", "--only", "inbox"], env=env, check=True,
                    stdout=subprocess.DEVNULL, timeout=3600)
     elapsed = time.perf_counter() - started
     opened = _count_cases(folder) - before

@@ -1,9 +1,11 @@
-"""Benchmark of `Locator.locate_many` against shapely's STRtree (and h3 as a rough reference).
+"""`finegrid bench locate`: exact point → micro-grid location (`Locator.locate_many`) against
+shapely's STRtree, and h3 as a rough reference, on the database's micro-grids (the demo layout's
+when it has none) and a million random points.
 
-    python -m finegrid.grid.bench_locate [n_polygons] [n_points]
+    python -m finegrid.bench.locate [n_polygons] [n_points]
 
-runs it on a synthetic Voronoi tiling of the district's bounding box; `finegrid bench locate` runs
-it on the real micro-grids. Everything is single-threaded; timings are medians of interleaved runs.
+runs it on a synthetic Voronoi tiling of the district's bounding box instead. Everything is
+single-threaded; timings are medians of interleaved runs.
 """
 
 import json
@@ -15,21 +17,31 @@ import time
 import numpy as np
 import shapely
 
-from .locator import EDGE_TOL, Locator
+from finegrid.grid.locator import EDGE_TOL, Locator
+from finegrid.grid.synthetic import synthetic_tiling, uniform_points
 
-DISTRICT_BBOX = (119.42, 32.22, 119.72, 32.52)  # lon/lat degrees
 H3_RESOLUTION = 10
 H3_SAMPLE = 100_000  # h3 answers one point per Python call: time a sample, not the million
 
 
-def synthetic_tiling(n_polygons: int, seed: int = 0, bbox=DISTRICT_BBOX) -> list:
-    """Voronoi polygons of n random sites, clipped to the box: a tiling with shared edges."""
-    rng = np.random.default_rng(seed)
-    box = shapely.box(*bbox)
-    sites = shapely.multipoints(np.column_stack(_uniform(rng, bbox, n_polygons)))
-    cells = shapely.get_parts(shapely.voronoi_polygons(sites, extend_to=box, ordered=True))
-    cells = shapely.intersection(cells, box)
-    return [cell for cell in cells if not cell.is_empty]
+def main(points: int = 1_000_000, repeats: int = 5, out=None, **_) -> dict:
+    polygons, source = micro_polygons(out)
+    progress = (lambda message: out.write(f"{message}\n")) if out else None
+    figures = run(polygons, n_points=points, repeats=repeats, progress=progress)
+    return {"source": source, **figures}
+
+
+def micro_polygons(out) -> tuple[list, str]:
+    """The database's micro-grids, or the demo layout's when the database has none yet."""
+    from finegrid.grid.models import MicroGrid
+
+    polygons = [m.geometry for m in MicroGrid.objects.only("geometry").iterator(chunk_size=5000)]
+    if polygons:
+        return polygons, "database"
+    from finegrid.demo.layout import build_layout
+
+    out.write("no micro-grids in the database: building the demo layout in memory\n")
+    return [m.polygon for m in build_layout().microgrids], "demo layout"
 
 
 def run(polygons, n_points=1_000_000, repeats=5, seed=0, progress=None, inside=True) -> dict:
@@ -44,7 +56,7 @@ def run(polygons, n_points=1_000_000, repeats=5, seed=0, progress=None, inside=T
     rss_after = _rss_mb()
     tree = shapely.STRtree(polygons)
     rng = np.random.default_rng(seed)
-    lons, lats = _inside(rng, polygons, n_points) if inside else _uniform(rng, _total_bounds(polygons), n_points)
+    lons, lats = _inside(rng, polygons, n_points) if inside else uniform_points(rng, _total_bounds(polygons), n_points)
     say(f"timing {repeats} × {n_points} points, locate_many and STRtree interleaved")
     ours, theirs, (got, expected) = _time_both(locator, tree, lons, lats, repeats)
     say("checking that they agree")
@@ -116,10 +128,6 @@ def _h3_pps(lons, lats) -> float | None:
     for lon, lat in zip(lons, lats):
         cell(lat, lon, H3_RESOLUTION)
     return len(lons) / max(time.perf_counter() - started, 1e-9)
-
-
-def _uniform(rng, bbox, n):
-    return rng.uniform(bbox[0], bbox[2], n), rng.uniform(bbox[1], bbox[3], n)
 
 
 def _inside(rng, polygons, n):
