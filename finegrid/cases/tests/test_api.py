@@ -406,9 +406,11 @@ def test_a_report_outside_the_schema_is_422(client, world):
     assert not Case.objects.filter(title=REPORT["title"]).exists()
 
 
-def test_an_unknown_category_is_400(client, world):
+def test_an_unknown_category_is_422_naming_the_field(client, world):
     response = _post(_as(client, world["operator"]), CASES, {**REPORT, "category": "Z9999"})
-    assert response.status_code == 400 and "Z9999" in response.json()["detail"]
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert problem["loc"][-1] == "category" and "Z9999" in problem["msg"]
 
 
 # ── Schema, docs and speed ────────────────────────────────────────────────────────────────────
