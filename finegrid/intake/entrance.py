@@ -10,6 +10,7 @@ fails to write leaves nothing behind."""
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,7 +183,13 @@ def _report(r: Ready, now) -> Report:
 
 
 def _receipt(r: Ready, case: Case, now) -> Receipt:
+    """The receipt as written (its id is not read back). Filled in directly, as bulk fills its
+    cases: Model.__init__ with a related case was a sixth of a batch's time."""
     sub = r.sub
     api_key = getattr(sub.api_key, "pk", sub.api_key)  # an ApiToken, or its id (the Open311 queue keeps the id)
-    return Receipt(case=case, channel=sub.channel, key=sub.key, token=sub.token or new_token(), answers=r.answers,
-                   media_urls=sub.media_urls, api_key_id=api_key, created_at=now)
+    receipt = Receipt.__new__(Receipt)
+    receipt.__dict__.update(id=None, case_id=case.pk, channel=sub.channel, key=sub.key, token=sub.token or new_token(),
+                            answers=r.answers, media_urls=sub.media_urls, api_key_id=api_key, created_at=now)
+    receipt._state = ModelState()
+    Receipt.case.field.set_cached_value(receipt, case)
+    return receipt
