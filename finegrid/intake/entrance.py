@@ -53,13 +53,15 @@ def take_in(subs: list[Submission], *, now=None, units: dict | None = None) -> l
     ready = _prepared(_fresh(ready, results), results)
     for attempt in range(2):
         try:
-            with transaction.atomic():
-                _write(ready, results, now, units)
-            return results
+            if ready:
+                with transaction.atomic():
+                    _write(ready, results, now, units)
+            break
         except IntegrityError:
             if attempt:
                 raise
             ready = _fresh(ready, results)  # another writer took some keys a moment ago: answer with its cases
+    _answer_copies(results)
     return results
 
 
@@ -165,8 +167,12 @@ def _write(ready: list[Ready], results: list, now, units) -> None:
         if r.sub.photos:
             attach(case, Transition.objects.get(case=case, seq=1), r.sub.photos, r.sub.actor)
         results[r.at] = Intake(case, receipt, created=True)
+
+
+def _answer_copies(results: list) -> None:
+    """A second copy of a key in the batch answers with the first's case, as a replay does."""
     for at, result in enumerate(results):
-        if isinstance(result, int):  # a copy of a key written just now
+        if isinstance(result, int):
             first = results[result]
             results[at] = Intake(first.case, first.receipt, created=False)
 

@@ -52,6 +52,9 @@ def place_all(subs: list, index) -> list:
         grids, micros = index.locate_many([subs[i].lon for i in pointed], [subs[i].lat for i in pointed])
         for i, g, m in zip(pointed, grids, micros):
             found[i] = _spot_of_point(subs[i], index, int(g), int(m))
+            if subs[i].area_code and isinstance(found[i], Spot):  # the point decides, yet a bad code is no less bad
+                code = _spot_of_code(subs[i].area_code, areas)
+                found[i] = code if isinstance(code, dict) else found[i]
     texts = Texts(index)
     for i, sub in enumerate(subs):
         if found[i] is None:

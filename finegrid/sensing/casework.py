@@ -55,6 +55,8 @@ def open_cases(alarms: list[Alarm], now: datetime) -> list[Alarm]:
                 opened.append(alarm)
         except Taken:
             continue
+        except IntakeError as error:  # a site the district cannot take (outside it, at 0,0): said, not a traceback
+            logger.warning("alarm %s opens no case: %s", alarm.pk, error)
         except Exception:  # the alarm stands on its own; the tick tries again at its next check
             logger.exception("could not open a case for alarm %s", alarm.pk)
     return opened

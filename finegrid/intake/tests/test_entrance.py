@@ -169,3 +169,14 @@ def test_only_administrative_names_of_elsewhere_count_as_another_district(text, 
     from finegrid.intake.elsewhere import foreign_place
 
     assert foreign_place(text, "321002", "广陵区") == found
+
+
+def test_a_bad_area_code_is_refused_even_beside_a_good_point(catalogue):
+    (refused,) = take_in([_sub(area_code=EIGHTEEN_NINES)])
+    assert EIGHTEEN_NINES in refused.problems["area_code"] and not Case.objects.exists()
+
+
+def test_a_batch_of_replays_only_writes_nothing(catalogue):
+    take_in([_sub(key="a")])
+    again, copy = take_in([_sub(key="a"), _sub(key="a")])
+    assert not again.created and not copy.created and copy.case.pk == again.case.pk and Case.objects.count() == 1
