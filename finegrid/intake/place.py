@@ -62,18 +62,27 @@ def place_all(subs: list, index) -> list:
     return found
 
 
-class Texts(dict):
-    """Text → area code; a batch names the same places again and again, so each text is resolved
-    once, and the gazetteer is read only when a text needs it."""
+class Texts:
+    """Text → area code. A hotline file names the same places again and again, in every batch:
+    each text is resolved once for as long as the grid index and the gazetteer stand (the memo
+    lives on the index, and starts again when the gazetteer is rebuilt); the gazetteer is read
+    only when a batch has a text to resolve."""
+
+    LIMIT = 100_000  # texts remembered per index before the memo starts again
 
     def __init__(self, index):
-        super().__init__()
-        self.index, self.names = index, None
+        self.index, self.names, self.memo = index, None, None
 
-    def __missing__(self, text: str) -> str:
-        self.names = self.names or gazetteer()
-        self[text] = place_of_text(text, self.index, self.names)
-        return self[text]
+    def __getitem__(self, text: str) -> str:
+        if self.memo is None:
+            names = gazetteer()
+            kept = getattr(self.index, "_intake_texts", None)
+            if kept is None or kept[0] is not names or len(kept[1]) > self.LIMIT:
+                kept = self.index._intake_texts = (names, {})
+            self.names, self.memo = kept
+        if text not in self.memo:
+            self.memo[text] = place_of_text(text, self.index, self.names)
+        return self.memo[text]
 
 
 def check_point_and_code(sub, index) -> dict:
