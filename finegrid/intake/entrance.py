@@ -31,6 +31,7 @@ from .place import Spot, place_all
 # on the API) is told the code is wrong.
 LENIENT = frozenset({Case.Channel.HOTLINE, Case.Channel.SENSOR})
 RECEIPT_COLUMNS = ["case", "channel", "key", "token", "answers", "media_urls", "api_key", "created_at"]
+NO_ANSWERS, NO_MEDIA = {}, []  # one object each for the many empty ones: the row writer encodes each object once
 
 
 @dataclass
@@ -195,7 +196,8 @@ def _receipt(r: Ready, case: Case, now) -> Receipt:
     api_key = getattr(sub.api_key, "pk", sub.api_key)  # an ApiToken, or its id (the Open311 queue keeps the id)
     receipt = Receipt.__new__(Receipt)
     receipt.__dict__.update(id=None, case_id=case.pk, channel=sub.channel, key=sub.key, token=sub.token or new_token(),
-                            answers=r.answers, media_urls=sub.media_urls, api_key_id=api_key, created_at=now)
+                            answers=r.answers or NO_ANSWERS, media_urls=sub.media_urls or NO_MEDIA, api_key_id=api_key,
+                            created_at=now)
     receipt._state = ModelState()
     Receipt.case.field.set_cached_value(receipt, case)
     return receipt
