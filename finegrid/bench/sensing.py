@@ -130,6 +130,7 @@ def _register() -> list[tuple[str, str]]:
     from finegrid.sensing.models import Device, Sensor, Site
 
     load_catalogue()
+    _one_grid_around(119.44, 32.40)
     unit = Unit.objects.create(code="gas", name="燃气服务中心", kind=Unit.Kind.PROPERTY)
     sites = Site.objects.bulk_create([
         Site(code=f"bench-{i:04d}", name=f"基准站点{i}", kind=Site.Kind.RESTAURANT, lon=119.44, lat=32.40, unit=unit,
@@ -138,6 +139,20 @@ def _register() -> list[tuple[str, str]]:
                                           for i, site in enumerate(sites)])
     Sensor.objects.bulk_create([Sensor(device=d, code=k, kind=k) for d in devices for k in SENSORS])
     return [(site.code, device.code) for site, device in zip(sites, devices)]
+
+
+def _one_grid_around(lon: float, lat: float) -> None:
+    """A district of one grid around the sites: cases open through the intake entrance, which
+    takes only points inside a grid of the district."""
+    from shapely.geometry import box
+
+    from finegrid.grid.models import Grid, Region
+
+    district = Region.objects.create(code="321002", name="广陵区", level=Region.Level.DISTRICT)
+    street = Region.objects.create(code="321002001", name="基准街道", level=Region.Level.STREET, parent=district)
+    community = Region.objects.create(code="321002001001", name="基准社区", level=Region.Level.COMMUNITY, parent=street)
+    Grid.objects.create(code="321002001001001", name="基准网格", community=community,
+                        geometry=box(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01))
 
 
 @contextmanager

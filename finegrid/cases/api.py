@@ -1,8 +1,10 @@
 """The JSON REST API for cases (/api/v1/), with its OpenAPI schema and docs page.
 
 Each handler keeps one order: authenticate (session + CSRF, or a bearer token) → validate a
-strict schema → call the domain (`reporting.open_case`, `workflow.perform`) → serialise. What a
-user may see is `visible_cases`; what they may do is the workflow's own `allowed_actions`."""
+strict schema → call the domain (`workflow.perform`) → serialise. What a
+user may see is `visible_cases`; what they may do is the workflow's own `allowed_actions`.
+`POST /cases` opens a case through the intake entrance: it lives in `intake/api.py` and joins this
+API at start-up, so that cases never imports the app above it."""
 
 import hashlib
 import json
@@ -21,16 +23,15 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict, StrictBool, StrictInt, model_validator
+from pydantic import ConfigDict, StrictInt
 
 from finegrid.core.models import ApiToken
 from finegrid.org.models import Unit
 
 from .actions import ACTIONS, SYSTEM, Action
 from .listing import COUNT_CAP, CaseFilters, filtered, page_of
-from .models import Case, Category, Transition
-from .reporting import open_case
-from .visibility import OPENER_ROLES, Viewer, visible_cases
+from .models import Case, Transition
+from .visibility import Viewer, visible_cases
 from .workflow import Conflict, TransitionError, allowed_actions, perform
 
 # ── Authentication ────────────────────────────────────────────────────────────────────────────
@@ -228,30 +229,6 @@ class TransitionIn(Schema):
     version: StrictInt | None = Field(None, description="the version the client saw; another one → 409")
 
 
-class CaseIn(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=5000)
-    category: str = Field("", max_length=16, description="category code (empty: the operator classifies)")
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False, description="WGS-84")
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False, description="WGS-84")
-    area_code: str = Field("", pattern=r"^(\d{6,18})?$", description="when there is no point")
-    address: str = Field("", max_length=200)
-    reporter_name: str = Field("", max_length=64)
-    reporter_phone: str = Field("", max_length=32, pattern=r"^[0-9+\- ]*$")
-    anonymous: StrictBool = False
-    urgency: Literal["", "2h", "24h", "7d", "15d"] = Field("", description="hotline tier")
-    channel: Case.Channel
-
-    @model_validator(mode="after")
-    def _located(self):
-        if (self.lon is None) != (self.lat is None):
-            raise ValueError("give both lon and lat, or neither")
-        if self.lon is None and not self.area_code:
-            raise ValueError("give lon/lat or an area_code")
-        return self
-
-
 # ── Serialising ───────────────────────────────────────────────────────────────────────────────
 
 
@@ -355,20 +332,3 @@ def take_action(request: HttpRequest, ticket: str, body: TransitionIn):
     # have left the caller's scope (回退 by a handler), yet the caller sees what they did.
     case = Case.objects.select_related("category", "unit", "master").get(pk=case.pk)
     return Status(201, {"transition": _transition(transition), "case": _detail(case, viewer)})
-
-
-@api.post("/cases", response={201: CaseDetail, 400: Error, 401: Error, 403: Error}, summary="Open a case")
-def create_case(request: HttpRequest, body: CaseIn):
-    viewer = Viewer.of(request.auth)
-    if not viewer.roles & OPENER_ROLES:
-        raise HttpError(403, _("only operators, dispatchers, grid workers and administrators open cases here"))
-    if body.category and not Category.objects.filter(code=body.category, active=True).exists():
-        raise HttpError(400, _("no active category has the code %(code)s") % {"code": body.category})
-    case = open_case(
-        channel=body.channel, title=body.title, description=body.description, category_code=body.category,
-        lon=body.lon, lat=body.lat, area_code=body.area_code, address=body.address,
-        reporter_name=body.reporter_name, reporter_phone=body.reporter_phone, anonymous=body.anonymous,
-        urgency=body.urgency, actor=viewer.user,
-    )
-    case = Case.objects.select_related("category", "unit", "master").get(pk=case.pk)
-    return Status(201, _detail(case, viewer))

@@ -43,6 +43,11 @@ class Report:
     external_id: str = ""
     reported_at: datetime | None = None
     extra: dict = field(default_factory=dict)
+    grid_code: str = ""  # set by a caller that located the report already (intake): not located again
+    reporter_id: int | None = None
+    anonymous: bool = False
+    actor: object = None  # who reported (the report row's actor); the batch's `actor` when None
+    accept: bool = True  # False: stays 信息采集 even when the batch accepts (an operator's API report)
 
 
 @dataclass
@@ -89,9 +94,12 @@ def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=No
     if units is not None:
         batch.units = units
     cases = [_case_of(report, batch, now) for report in reports]
-    _locate(cases, batch)
+    _locate([case for case, report in zip(cases, reports) if not report.grid_code], batch)
     # Every field is decided before the INSERT, so each row is written once.
-    steps = [_steps(case, batch, accept, actor, now) for case in cases]
+    steps = [_steps(case, batch, accept and report.accept, actor, now) for case, report in zip(cases, reports)]
+    for case_steps, report in zip(steps, reports):
+        if report.actor is not None:
+            case_steps[0] = _reported_by(case_steps[0], report.actor)
     with transaction.atomic():
         rows.insert_cases(cases, now)
         rows.insert_transitions(cases, steps)  # the units hear of their new cases from these rows (notices.fan_out)
@@ -116,6 +124,8 @@ def _case_of(report: Report, batch: Batch, now) -> Case:
         ("reporter_name", report.reporter_name), ("reporter_phone", report.reporter_phone), ("urgency", report.urgency),
         ("external_id", report.external_id), ("reported_at", report.reported_at or now), ("state", Case.State.COLLECTED),
         ("version", 1), ("category_id", category.pk if category else None),
+        ("grid_id", batch.grids.get(report.grid_code)), ("reporter_id", report.reporter_id),
+        ("anonymous", report.anonymous),
     ):
         values[_CASE_COLUMN[name]] = value
     # Filled in directly, as a row read from the database is: Model.__init__'s per-field work
@@ -152,6 +162,10 @@ def _locate(cases: list[Case], batch: Batch) -> None:
             micro = index.micro_codes[m] if m >= 0 else ""
             case.area_code = micro if micro.startswith(grid_code) else grid_code
             case.grid_id = batch.grids.get(grid_code)
+
+
+def _reported_by(step: Step, actor) -> Step:
+    return step._replace(actor_id=actor.pk, actor_label=actor.username)
 
 
 def _steps(case: Case, batch: Batch, accept: bool, actor, now) -> list[Step]:

@@ -13,6 +13,7 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from finegrid.cases.models import Category, CategoryRule
 
+        from . import api  # noqa: F401 — POST /api/v1/cases joins the cases API
         from .models import Question
         from .open311.catalogue import forget
 

@@ -18,12 +18,11 @@ import time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from finegrid.cases.bulk import Report, open_many
-from finegrid.cases.bulk_insert import insert
+from finegrid.cases.models import Case
 from finegrid.grid.locate import current_index
 
-from .models import Queued, Receipt
-from .where import place_of_text
+from .intake import IntakeError, Submission
+from .models import Queued
 
 logger = logging.getLogger("finegrid.intake.inbox")
 
@@ -149,24 +148,31 @@ def _open_or_set_aside(rows: list[Queued], now) -> int:
 
 
 def _open(rows: list[Queued], now) -> int:
-    """Cases for the rows whose key has no receipt yet; every row is marked done with its case."""
-    taken = dict(Receipt.objects.filter(channel="open311", key__in=[r.key for r in rows]).values_list("key", "case_id"))
-    fresh = [row for row in rows if row.key not in taken]
-    cases = open_many([_report(row) for row in fresh], accept=True, now=now)
-    insert(Receipt, ["case", "channel", "key", "token", "answers", "media_urls", "api_key", "created_at"], (
-        (case.pk, "open311", row.key, row.token, row.payload["answers"], row.payload["media_urls"], row.api_key_id,
-         row.received_at) for case, row in zip(cases, fresh)))
-    taken.update({row.key: case.pk for case, row in zip(cases, fresh)})
-    for row in rows:
-        row.case_id, row.done_at = taken[row.key], now
-    Queued.objects.bulk_update(rows, ["case", "done_at"], batch_size=1000)
-    return len(fresh)
+    """The rows through the one entrance; each is marked done with its case, or with the reason
+    it was refused (a check only the worker can make: the category left the public catalogue, an
+    address naming another district), which the client reads from its token."""
+    from .entrance import take_in  # the entrance classifies through the inbox's Fresh caches
+
+    results = take_in([_submission(row) for row in rows], now=now)
+    opened = 0
+    for row, result in zip(rows, results):
+        if isinstance(result, IntakeError):
+            row.error = str(result)[:500]
+        else:
+            row.case_id = result.case.pk
+            opened += result.created
+        row.done_at = now
+    Queued.objects.bulk_update(rows, ["case", "done_at", "error"], batch_size=1000)
+    return opened
 
 
-def _report(row: Queued) -> Report:
+def _submission(row: Queued) -> Submission:
+    """The queued report as it was checked at the POST; the key and token are the row's own."""
     p = row.payload
-    area = p["area_code"] or ("" if p["lon"] is not None else place_of_text(p["address"]))
-    return Report(title=p["title"], channel="open311", category_code=p["category_code"], description=p["description"],
-                  lon=p["lon"], lat=p["lat"], address=p["address"], area_code=area, reporter_name=p["reporter_name"],
-                  reporter_phone=p["reporter_phone"], urgency=p["urgency"], external_id=row.key[:64],
-                  reported_at=row.received_at)
+    return Submission(
+        channel=Case.Channel.OPEN311, title=p["title"], description=p["description"],
+        category_code=p["category_code"], lon=p["lon"], lat=p["lat"], address=p["address"], area_code=p["area_code"],
+        reporter_name=p["reporter_name"], reporter_phone=p["reporter_phone"], urgency=p["urgency"],
+        answers=p["answers"], media_urls=p["media_urls"], key=row.key, token=row.token, api_key=row.api_key_id,
+        reported_at=row.received_at,
+    )

@@ -1,9 +1,5 @@
-"""The one intake function every channel calls (Open311, resident pages, hotline import, patrol).
-
-validate → duplicate check by (channel, key) → classify → locate to a grid (a point outside the
-district is refused) → `reporting.open_case` → 立案 with its deadline when the category needs no
-on-site 核实 (and 派遣 when the matrix names one unit) → receipt; all in one transaction, so a
-refused or failed submission leaves nothing behind."""
+"""What every channel hands in: the one submission shape, its cleaning and the error that names
+each bad field. Cases are opened from submissions by `entrance.take_in`, the one entrance."""
 
 import math
 import re
@@ -11,19 +7,12 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finegrid.cases.evidence import EvidenceError, attach, check_file
-from finegrid.cases.models import Case, Category, CategoryRule
-from finegrid.cases.reporting import open_case
-from finegrid.cases.workflow import perform
+from finegrid.cases.evidence import EvidenceError, check_file
+from finegrid.cases.models import Case
 
-from .answers import check_answers
-from .classify import classify, suggested
 from .models import Receipt
-from .where import district_name, place_of_text, point_location
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000  # a report is a few sentences; 10 MB of text is refused, not stored
@@ -71,6 +60,9 @@ class Submission:
     actor: object = None
     reported_at: datetime | None = None
     public_only: bool = True  # residents and apps choose among the public catalogue only
+    accept: bool = True  # 立案 at once when the category allows; False: an operator or the channel does it
+    token: str = ""  # the receipt's token when the channel gave one already (the Open311 queue)
+    problems: dict = field(default_factory=dict)  # what the channel found wrong itself (an unreadable call time)
 
 
 @dataclass
@@ -81,23 +73,10 @@ class Intake:
 
 
 def intake(sub: Submission, *, now=None) -> Intake:
-    """Take one submission in, or raise IntakeError naming every problem."""
-    now = now or timezone.now()
-    clean(sub)
-    found = _existing(sub)
-    if found:
-        return found
-    category = _category(sub)
-    answers = check_answers(category, sub.answers, required=sub.public_only)
-    area_code = _locate(sub)
-    try:
-        with transaction.atomic():
-            return _open(sub, category, answers, area_code, now)
-    except IntegrityError:
-        found = _existing(sub)  # the same key won a race a moment ago: answer with its case
-        if found:
-            return found
-        raise
+    """Take one submission in (a batch of one of `entrance.take_in`), or raise IntakeError."""
+    from .entrance import intake as one
+
+    return one(sub, now=now)
 
 
 # ── validation ────────────────────────────────────────────────────────────────────────────────
@@ -111,7 +90,7 @@ def text(value, limit: int | None = None) -> str:
 
 def clean(sub: Submission) -> None:
     """Normalise the submission in place; raise IntakeError with every problem found."""
-    problems = {}
+    problems = dict(sub.problems)
     if sub.channel not in CHANNELS:
         problems["channel"] = _("unknown channel %(channel)s") % {"channel": sub.channel}
     if len(str(sub.description or "")) > DESCRIPTION_MAX:
@@ -160,6 +139,9 @@ def _check_photos(photos, problems: dict) -> None:
 
 
 def _check_point(sub: Submission, problems: dict) -> None:
+    if isinstance(sub.lon, bool) or isinstance(sub.lat, bool):  # float(False) is 0.0: a JSON false is no degree
+        problems["location"] = _("longitude and latitude are numbers in degrees")
+        return
     try:
         lon = None if sub.lon in (None, "") else float(sub.lon)
         lat = None if sub.lat in (None, "") else float(sub.lat)
@@ -173,69 +155,6 @@ def _check_point(sub: Submission, problems: dict) -> None:
     sub.lon, sub.lat = lon, lat
     if lon is None and not sub.address and not sub.area_code and "location" not in problems:
         problems["location"] = _("mark the place on the map or give an address")
-
-
-# ── the steps ─────────────────────────────────────────────────────────────────────────────────
-
-
-def _existing(sub: Submission) -> Intake | None:
-    if not sub.key:
-        return None
-    receipt = Receipt.objects.select_related("case").filter(channel=sub.channel, key=sub.key).first()
-    return Intake(receipt.case, receipt, created=False) if receipt else None
-
-
-def _category(sub: Submission) -> Category | None:
-    code = classify(sub)
-    if not code:
-        return None
-    found = Category.objects.filter(code=code, active=True, level=2)
-    if sub.public_only and not suggested(sub, code):
-        found = found.filter(public=True)
-    category = found.first()
-    if category is None and sub.channel != Case.Channel.HOTLINE and not suggested(sub, code):
-        raise IntakeError({"category": _("no category has the code %(code)s") % {"code": code}})
-    return category  # a topic we do not know: the case waits for an operator to classify it
-
-
-def _locate(sub: Submission) -> str:
-    """The area code the case belongs to; a point outside the district is refused."""
-    if sub.lon is not None:
-        location = point_location(sub.lon, sub.lat)
-        if not location.grid_code:
-            raise IntakeError({"location": outside_message(sub.lon, sub.lat)})
-        return location.microgrid_code or location.grid_code
-    if sub.area_code:
-        return sub.area_code
-    return place_of_text(sub.address)
-
-
-def outside_message(lon: float, lat: float) -> str:
-    return _("the point %(lon).5f, %(lat).5f is outside %(district)s: this service takes reports "
-             "from inside the district only") % {"lon": lon, "lat": lat, "district": district_name()}
-
-
-def _open(sub: Submission, category, answers: dict, area_code: str, now) -> Intake:
-    case = open_case(
-        channel=sub.channel, title=sub.title, description=sub.description,
-        category_code=category.code if category else "", lon=sub.lon, lat=sub.lat, address=sub.address,
-        area_code=area_code, reporter_name=sub.reporter_name, reporter_phone=sub.reporter_phone,
-        reporter=sub.reporter, anonymous=sub.anonymous, urgency=sub.urgency, actor=sub.actor,
-        external_id=sub.key[:64], now=sub.reported_at or now,
-    )
-    receipt = Receipt.objects.create(case=case, channel=sub.channel, key=sub.key, token=new_token(),
-                                     answers=answers, media_urls=sub.media_urls, api_key=sub.api_key)
-    if sub.photos:
-        attach(case, case.transitions.get(seq=1), sub.photos, sub.actor)
-    if category is not None and _accepts_at_once(category):
-        perform(case, "accept", None, now=now)  # 立案: the deadline starts; 派遣 follows when the matrix is clear
-    return Intake(case, receipt, created=True)
-
-
-def _accepts_at_once(category: Category) -> bool:
-    """立案 at intake unless the category's rule asks for on-site verification (核实) first."""
-    rule = CategoryRule.objects.filter(category=category).order_by("-version").first()
-    return rule is not None and not rule.verify_required
 
 
 def new_token() -> str:

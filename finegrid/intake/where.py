@@ -5,15 +5,11 @@ import threading
 from django.db.models import Count, Max
 
 from finegrid.grid.gazetteer import Gazetteer
-from finegrid.grid.locate import Location, current_index
+from finegrid.grid.locate import current_index
 from finegrid.grid.models import Place, Region
 
 _lock = threading.Lock()
 _gazetteer: tuple | None = None  # (fingerprint, Gazetteer)
-
-
-def point_location(lon: float, lat: float) -> Location:
-    return current_index().locate(lon, lat)
 
 
 def district_name() -> str:

@@ -1,6 +1,7 @@
 """Alarm → case: an alarm at or above the case level (FINEGRID_SENSING_CASE_LEVEL) opens a case
-through the one intake function every channel uses (`cases.reporting.open_case`), accepted at
-once under the category's 紧急工作时 limit and dispatched: by the responsibility matrix when it
+through the one entrance every channel uses (`intake.entrance.take_in`: the district's checks, the
+alarm as the duplicate key), then is accepted under the category's 紧急工作时 limit for its level
+and dispatched: by the responsibility matrix when it
 names one unit, else to the site's responsible unit. The grid's workers are told to go there.
 
 A red alarm at a gas, hazardous-chemical, tunnel or flood site is a 突发事件 (emergency domain);
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case
 from finegrid.cases.notices import notify
-from finegrid.cases.reporting import open_case
 from finegrid.cases.workflow import TransitionError, perform
+from finegrid.intake.entrance import take_in
+from finegrid.intake.intake import TITLE_MAX, IntakeError, Submission
 from finegrid.org.models import Role, RoleAssignment
 
 from .kinds import RED
@@ -53,6 +55,8 @@ def open_cases(alarms: list[Alarm], now: datetime) -> list[Alarm]:
                 opened.append(alarm)
         except Taken:
             continue
+        except IntakeError as error:  # a site the district cannot take (outside it, at 0,0): said, not a traceback
+            logger.warning("alarm %s opens no case: %s", alarm.pk, error)
         except Exception:  # the alarm stands on its own; the tick tries again at its next check
             logger.exception("could not open a case for alarm %s", alarm.pk)
     return opened
@@ -66,11 +70,7 @@ def open_case_for(alarm: Alarm, now: datetime) -> Case | None:
     if _join_open_case(alarm, now):
         return None
     with transaction.atomic():
-        case = open_case(
-            channel=Case.Channel.SENSOR, title=f"{site.name}：{alarm.message}", description=_description(alarm),
-            category_code=category_for(alarm), lon=site.lon, lat=site.lat, address=site.address or site.name,
-            area_code=site.area_code, external_id=f"alarm:{alarm.pk}", now=now,
-        )
+        case = _open(alarm, now)
         if not Alarm.objects.filter(pk=alarm.pk, case__isnull=True).update(case=case):
             raise Taken  # rolls the case back
         AlarmEvent.objects.create(alarm=alarm, at=now, action="case", from_state=alarm.state, to_state=alarm.state,
@@ -79,6 +79,22 @@ def open_case_for(alarm: Alarm, now: datetime) -> Case | None:
         _tell_grid_workers(case, site)
     alarm.case = case
     return case
+
+
+def _open(alarm: Alarm, now: datetime) -> Case:
+    """The alarm's case, opened not yet accepted: the alarm's level chooses the 立案 condition."""
+    site = alarm.site
+    sub = Submission(
+        channel=Case.Channel.SENSOR, title=f"{site.name}：{alarm.message}"[:TITLE_MAX], description=_description(alarm),
+        category_code=category_for(alarm), lon=site.lon, lat=site.lat, address=site.address or site.name,
+        area_code=site.area_code, key=f"alarm:{alarm.pk}", reported_at=now, public_only=False, accept=False,
+    )
+    (result,) = take_in([sub], now=now)
+    if isinstance(result, IntakeError):
+        raise result  # a site outside the district: logged, and the alarm stands on its own
+    if not result.created:
+        raise Taken  # another process's case for this alarm (its receipt holds the key)
+    return Case.objects.get(pk=result.case.pk)
 
 
 def _join_open_case(alarm: Alarm, now: datetime) -> bool:

@@ -405,9 +405,34 @@ def test_a_report_outside_the_schema_is_422(client, world):
     assert not Case.objects.filter(title=REPORT["title"]).exists()
 
 
-def test_an_unknown_category_is_400(client, world):
+def test_an_unknown_category_is_422_naming_the_field(client, world):
     response = _post(_as(client, world["operator"]), CASES, {**REPORT, "category": "Z9999"})
-    assert response.status_code == 400 and "Z9999" in response.json()["detail"]
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert problem["loc"][-1] == "category" and "Z9999" in problem["msg"]
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"lon": 116.4, "lat": 39.9}, "lon"),  # Beijing: accepted with an empty area before the one entrance
+    ({"lon": 0, "lat": 0}, "lon"),
+    ({"lat": False}, "lat"),
+    ({"lon": None, "lat": None, "area_code": "9" * 18}, "area_code"),
+    ({"lon": None, "lat": None, "area_code": "321099"}, "area_code"),
+])
+def test_a_report_the_district_cannot_take_is_422_naming_the_field(client, world, change, field):
+    response = _post(_as(client, world["operator"]), CASES, {**REPORT, **change})
+    assert response.status_code == 422, response.content
+    assert field in {problem["loc"][-1] for problem in response.json()["detail"]}
+    assert not Case.objects.filter(title=REPORT["title"]).exists()
+
+
+def test_an_idempotency_key_makes_a_retried_post_one_case(client, world):
+    _as(client, world["operator"])
+    first = _post(client, CASES, REPORT, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = _post(client, CASES, REPORT, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["ticket"] == again.json()["ticket"]
+    assert Case.objects.filter(title=REPORT["title"]).count() == 1
 
 
 # ── Schema, docs and speed ────────────────────────────────────────────────────────────────────

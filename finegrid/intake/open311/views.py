@@ -19,9 +19,10 @@ from django.views.decorators.csrf import csrf_exempt
 from finegrid.cases.models import Case
 from finegrid.intake import inbox
 from finegrid.intake.answers import check_answers
-from finegrid.intake.intake import IntakeError, Submission, clean, outside_message, text
+from finegrid.intake.intake import IntakeError, Submission, clean, text
 from finegrid.intake.keys import valid_key
 from finegrid.intake.models import Queued, Receipt, Update
+from finegrid.intake.place import check_point_and_code
 
 from . import queries
 from .catalogue import services_now
@@ -175,18 +176,23 @@ def _post_request(request, fmt, params):
         sub.answers = check_answers(service.category, sub.answers, questions=service.questions)
         _inside(sub)
     except IntakeError as error:
-        raise Refused(400, *[f"{name}: {problem}" for name, problem in error.problems.items()])
+        raise Refused(400, *[f"{OPEN311_NAMES.get(name, name)}: {problem}" for name, problem in error.problems.items()])
     queued, _created = inbox.queue(sub)
     return document(fmt, "service_requests", [{"token": queued.token, "service_notice": ""}])
 
 
+# The submission's fields by the names an Open311 client sent them under.
+OPEN311_NAMES = {"area_code": "address_id", "address": "address_string", "category": "service_code",
+                 "phone": "phone", "reporter_name": "first_name"}
+
+
 def _inside(sub: Submission) -> None:
-    """A point outside the district is refused now, so the client hears it (the worker cannot tell it)."""
-    if sub.lon is None:
-        return
-    location = inbox.grid_index.get().locate(sub.lon, sub.lat)
-    if not location.grid_code:
-        raise IntakeError({"location": outside_message(sub.lon, sub.lat)})
+    """The district's checks the POST can make from the cached grid index (a point in no grid of the
+    district, 0,0, an address_id that is no region or grid of ours), so the client hears them now;
+    the worker's `take_in` makes them again, with the gazetteer's check of the address."""
+    problems = check_point_and_code(sub, inbox.grid_index.get()) if sub.lon is not None or sub.area_code else {}
+    if problems:
+        raise IntakeError(problems)
 
 
 def _submission(request, params: Params, api_key, code: str) -> Submission:

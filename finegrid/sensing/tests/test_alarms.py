@@ -7,10 +7,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from finegrid.cases.catalogue import load_catalogue
 from finegrid.cases.models import Case, Notice
 from finegrid.core.models import AuditEntry
-from finegrid.org.models import Role, RoleAssignment, Unit
+from finegrid.org.models import Role, RoleAssignment
 from finegrid.sensing.alarms import AlarmError, acknowledge
 from finegrid.sensing.engine import Incoming
 from finegrid.sensing.kinds import BLUE, ORANGE, RED, YELLOW
@@ -135,15 +134,6 @@ def test_the_worker_finds_silent_devices_allowing_for_the_ingest_lag(engine, sta
     with time_machine.travel(at(183), tick=False):
         call_command("worker", "--once", "--only", "sensing")
     assert Alarm.objects.get(rule="offline").device == station["device"]
-
-
-@pytest.fixture
-def district(station, people):
-    """The catalogue, the site's responsible unit (the gas utility) and the grid's worker."""
-    load_catalogue()
-    gas = Unit.objects.create(code="gas", name="燃气服务中心", kind=Unit.Kind.PROPERTY)
-    Site.objects.filter(pk=station["site"].pk).update(unit=gas)
-    return {**station, **people, "gas": gas}
 
 
 def test_an_orange_alarm_becomes_a_dispatched_case(engine, district):
