@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from finegrid.cases import channels
 from finegrid.cases.evidence import EvidenceError, check_file
 from finegrid.cases.models import Case
 
@@ -22,7 +23,6 @@ KEY_MAX = 128
 PHOTOS_MAX = 6
 URGENCIES = ("", "2h", "24h", "7d", "15d")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
-CHANNELS = frozenset(Case.Channel.values)  # read once: the enum builds the list anew on every access
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none belongs in a report.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -91,7 +91,7 @@ def text(value, limit: int | None = None) -> str:
 def clean(sub: Submission) -> None:
     """Normalise the submission in place; raise IntakeError with every problem found."""
     problems = dict(sub.problems)
-    if sub.channel not in CHANNELS:
+    if sub.channel not in channels.known():  # the engine's own and those the apps declare
         problems["channel"] = _("unknown channel %(channel)s") % {"channel": sub.channel}
     if len(str(sub.description or "")) > DESCRIPTION_MAX:
         problems["description"] = _("the description is longer than %(n)d characters") % {"n": DESCRIPTION_MAX}
