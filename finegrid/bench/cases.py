@@ -1,7 +1,10 @@
 """`finegrid bench cases`: the case engine with a large history in the database.
 
-- create + accept + dispatch throughput in process (`bulk.open_many`), against a raw batched
-  INSERT of the same rows measured in the same run;
+- create + accept + dispatch throughput in process through the one entrance (`intake.take_in`:
+  validation, location, duplicate keys, receipts) and through its writer alone (`bulk.open_many`),
+  against Django's `bulk_create` of the same finished rows measured in the same run;
+- the notice step (`notices.fan_out`): transition rows turned into inbox notices and their
+  deliveries per second;
 - a deadline tick when nothing is due; the month's evaluation of every unit; the case-list API
   page (p95).
 Every write is rolled back, so the benchmark leaves the database as it found it."""
@@ -17,6 +20,9 @@ from django.utils import timezone
 
 from finegrid.bench import rolled_back, timed_rolled_back
 from finegrid.cases.bulk import Report, open_many
+from finegrid.cases.notices import fan_out
+from finegrid.intake.intake import Submission
+from finegrid.intake.entrance import take_in
 from finegrid.cases.models import Case, Category, Transition
 from finegrid.grid.models import MicroGrid
 
@@ -29,6 +35,7 @@ def main(points: int = 0, repeats: int = 5, out=None, size: int = 1_000_000, **_
     _ensure_history(size, say)
     figures = {"cases_in_database": Case.objects.count()}
     figures.update(_throughput(repeats, say))
+    figures.update(_fan_out(repeats, say))
     figures.update(_tick(say))
     figures.update(_evaluation(say))
     figures.update(_api_page(say))
@@ -55,14 +62,41 @@ def _reports(n: int, rng: random.Random) -> list[Report]:
 
 def _throughput(repeats: int, say) -> dict:
     rng = random.Random(0)
-    ours, raw = [], []
-    say(f"timing {repeats} × {BATCH} cases: open + accept + dispatch, and a raw INSERT of the same rows")
+    entrance, writer, raw = [], [], []
+    say(f"timing {repeats} × {BATCH} cases: open + accept + dispatch through take_in and through open_many, "
+        "and Django's bulk_create of the same rows")
     for _ in range(max(1, repeats)):
         reports = _reports(BATCH, rng)
-        ours.append(BATCH / timed_rolled_back(lambda: _keep(open_many(reports, accept=True))))
+        subs = [_submission(r) for r in reports]
+        entrance.append(BATCH / timed_rolled_back(lambda: take_in(subs)))
+        writer.append(BATCH / timed_rolled_back(lambda: _keep(open_many(reports, accept=True))))
         raw.append(BATCH / timed_rolled_back(lambda: _raw_insert(_last_rows)))
-    return {"create_accept_dispatch_cps": statistics.median(ours), "raw_insert_cps": statistics.median(raw),
-            "throughput_ratio": statistics.median(ours) / statistics.median(raw)}
+    ours, base = statistics.median(entrance), statistics.median(raw)
+    return {"take_in_cps": ours, "open_many_cps": statistics.median(writer), "raw_insert_cps": base,
+            "throughput_ratio": ours / base, "writer_ratio": statistics.median(writer) / base}
+
+
+def _submission(report: Report) -> Submission:
+    """The report as a channel hands it to the entrance (an operator's hotline row: any category)."""
+    return Submission(channel=report.channel, title=report.title, category_code=report.category_code,
+                      lon=report.lon, lat=report.lat, public_only=False)
+
+
+def _fan_out(repeats: int, say) -> dict:
+    """Transition rows turned into notices per second: each sample opens, accepts and dispatches a
+    batch (not timed), then times the notice step over its rows; all of it is rolled back."""
+    rng, rates, told = random.Random(1), [], 0
+    say(f"timing the notice step over {repeats} × the rows of {BATCH} dispatched cases")
+    for _ in range(max(1, repeats)):
+        reports = _reports(BATCH, rng)
+        with rolled_back():
+            open_many(reports, accept=True)
+            rows = Transition.objects.filter(notified=False).count()
+            started = time.perf_counter()
+            while (counts := fan_out())["transitions"]:
+                told += counts["notices"]
+            rates.append(rows / max(time.perf_counter() - started, 1e-9))
+    return {"fan_out_transitions_per_s": statistics.median(rates), "fan_out_notices": told // max(1, repeats)}
 
 
 _last_rows: list = []
