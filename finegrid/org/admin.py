@@ -4,10 +4,9 @@ alone — not by a superuser, who is the system administrator — and nobody rea
 administrator's password."""
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .models import Person, Responsibility, Role, RoleAssignment, Unit
@@ -84,13 +83,22 @@ admin.site.unregister(get_user_model())
 
 @admin.register(get_user_model())
 class AccountAdmin(UserAdmin):
-    """Django's user admin, except that another administrator's password is out of reach."""
+    """Django's user admin for the system administrator's accounts work, except that another
+    administrator's account is read-only (no password, no deactivation, no deletion) and nobody
+    is given Django's superuser flag, groups or permissions here: rights come from roles."""
 
-    def user_change_password(self, request, id, form_url=""):
-        user = self.get_object(request, unquote(id))
-        if user is not None and user.pk != request.user.pk and is_administrator(user):
-            raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "is_superuser", "groups", "user_permissions"]
+
+    def _another_administrator(self, request, obj) -> bool:
+        return obj is not None and obj.pk != request.user.pk and is_administrator(obj)
+
+    def has_change_permission(self, request, obj=None):
+        # UserAdmin's password form asks this too, so another administrator's password is closed.
+        return super().has_change_permission(request, obj) and not self._another_administrator(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._another_administrator(request, obj)
 
 
 @admin.register(Responsibility)

@@ -181,6 +181,13 @@ TABLE.update({
                                         Row(NOBODY, {"id": "{auditor_id}"}, post=NOBODY,
                                             data={"password1": "Another-pass-9", "password2": "Another-pass-9"}),
                                         Row(NOBODY, {"id": "{secadmin_id}"})],
+    # Another administrator's account is read-only to the system administrator: seen, not changed.
+    "admin:auth_user_change": [Row(SUPERUSERS, {"object_id": "{resident_id}"}),
+                               Row(SUPERUSERS, {"object_id": "{auditor_id}"}, post=NOBODY,
+                                   data={"username": "auditor", "date_joined_0": "2026-01-01",
+                                         "date_joined_1": "08:00:00"})],  # no is_active: switched off
+    "admin:auth_user_delete": [Row(SUPERUSERS, {"object_id": "{resident_id}"}),
+                               Row(NOBODY, {"object_id": "{auditor_id}"}, post=NOBODY, data={"post": "yes"})],
     "admin:org_roleassignment_add": Row({"secadmin"}, post={"secadmin"},
                                         data={"user": "{admin_id}", "role": "auditor"}),
 })
@@ -354,7 +361,9 @@ def post(client, path, row, refs):
 
 def fingerprint() -> tuple:
     """What a refused POST must leave as it was."""
-    return (Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
+    from django.contrib.auth import get_user_model
+
+    return (tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
             AlarmEvent.objects.count(), AuditEntry.objects.exclude(action__startswith="auth.").count(),
             tuple(Alarm.objects.order_by("pk").values_list("state", flat=True)))
 

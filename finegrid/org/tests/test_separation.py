@@ -113,3 +113,25 @@ def test_a_superuser_is_offered_only_the_administrators_actions(world, cases):
     assert offered and not offered & {"start", "report_done", "extend_request", "own"}  # a handler's, a leader's
     assert {act.name for act in allowed_actions(cases[1], world["superuser"])} >= {"accept"}
     assert "verify" not in {act.name for act in allowed_actions(cases[1], world["superuser"])}  # a grid worker's
+
+
+def test_another_administrators_account_is_read_only_to_the_system_administrator(client, world):
+    client.force_login(world["admin"])
+    auditor = world["auditor"]
+    assert client.get(reverse("admin:auth_user_change", args=[auditor.pk])).status_code == 200  # seen
+    switched_off = {"username": "auditor", "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"}  # no is_active
+    assert client.post(reverse("admin:auth_user_change", args=[auditor.pk]), switched_off).status_code == 403
+    assert client.post(reverse("admin:auth_user_delete", args=[auditor.pk]), {"post": "yes"}).status_code == 403
+    auditor.refresh_from_db()
+    assert auditor.is_active
+
+
+def test_nobody_is_given_the_superuser_flag_in_the_admin(client, world):
+    client.force_login(world["admin"])
+    operator = world["operator"]
+    page = client.get(reverse("admin:auth_user_change", args=[operator.pk])).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    client.post(reverse("admin:auth_user_change", args=[operator.pk]),
+                {"username": "operator", "is_active": "on", "is_superuser": "on"})
+    operator.refresh_from_db()
+    assert not operator.is_superuser
