@@ -1,11 +1,18 @@
-"""Shared fixtures: a tiny district and named users with different rights (STYLE.md §9)."""
+"""Shared fixtures: a tiny district and one world of named users with different rights (STYLE.md §9).
+
+`world` is the one cast every app's tests share; `build_world()` makes the same cast outside a
+fixture, so a module can build it once (the role matrix in `core/tests/test_role_matrix.py`)."""
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from finegrid.grid.models import Grid, Region
 from finegrid.grid.tests.factories import load_tiny_district
-from finegrid.org.models import Role, RoleAssignment
+from finegrid.org.models import Role, RoleAssignment, Unit
+
+PASSWORD = "Test-password-1"
+GRID_A, GRID_B = "321002001001001", "321002002001001"  # in street 001 (东关街道) and street 002 (汶河街道)
+STREET_A, STREET_B = "321002001", "321002002"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -23,26 +30,67 @@ def tiny(db):
     return Region.objects.get(code="321002")
 
 
-def _user(username, role=None, region=None, grids=(), superuser=False):
-    user = get_user_model().objects.create_user(username, password="Test-password-1", is_superuser=superuser)
+def make_user(username, role=None, region=None, unit=None, grids=(), **flags):
+    user = get_user_model().objects.create_user(username, password=PASSWORD, **flags)
     if role:
-        assignment = RoleAssignment.objects.create(user=user, role=role, region=region)
+        assignment = RoleAssignment.objects.create(user=user, role=role, region=region, unit=unit)
         assignment.grids.set(grids)
     return user
 
 
-@pytest.fixture
-def people(tiny):
+def build_people() -> dict:
     """leader (whole district), street_a (street 001's handler), worker_a (grid A only),
-    worker_b (grid B, in the other street), resident (no staff role)."""
-    grid_a = Grid.objects.get(code="321002001001001")
-    grid_b = Grid.objects.get(code="321002002001001")
+    worker_b (grid B, in the other street), resident (no staff role). Needs the tiny district."""
+    grid_a, grid_b = Grid.objects.get(code=GRID_A), Grid.objects.get(code=GRID_B)
     return {
-        "leader": _user("leader", Role.LEADER),
-        "street_a": _user("street_a", Role.HANDLER, Region.objects.get(code="321002001")),
-        "worker_a": _user("worker_a", Role.GRID_WORKER, grids=[grid_a]),
-        "worker_b": _user("worker_b", Role.GRID_WORKER, grids=[grid_b]),
-        "resident": _user("resident", Role.RESIDENT),
+        "leader": make_user("leader", Role.LEADER),
+        "street_a": make_user("street_a", Role.HANDLER, Region.objects.get(code=STREET_A)),
+        "worker_a": make_user("worker_a", Role.GRID_WORKER, grids=[grid_a]),
+        "worker_b": make_user("worker_b", Role.GRID_WORKER, grids=[grid_b]),
+        "resident": make_user("resident", Role.RESIDENT),
         "grid_a": grid_a,
         "grid_b": grid_b,
     }
+
+
+def build_office(people: dict) -> dict:
+    """The command centre (operator, dispatcher, supervisor), two units with a handler each, a
+    street supervisor of street 001, the 三员 (system administrator, security administrator,
+    auditor) and a superuser made as `createsuperuser` makes one (no role)."""
+    from finegrid.cases.tests.factories import make_category
+
+    district = Region.objects.get(code="321002")
+    cgj = Unit.objects.create(code="cgj", name="区城市管理局", kind=Unit.Kind.DEPARTMENT, region=district)
+    zjj = Unit.objects.create(code="zjj", name="区住房和城乡建设局", kind=Unit.Kind.DEPARTMENT, region=district)
+    return {
+        **people,
+        "cgj": cgj, "zjj": zjj,
+        "category": make_category(),
+        "operator": make_user("operator", Role.OPERATOR),
+        "dispatcher": make_user("dispatcher", Role.DISPATCHER),
+        "supervisor": make_user("supervisor", Role.SUPERVISOR),
+        "street_sup": make_user("street_sup", Role.SUPERVISOR, region=Region.objects.get(code=STREET_A)),
+        "handler_cgj": make_user("handler_cgj", Role.HANDLER, unit=cgj),
+        "handler_zjj": make_user("handler_zjj", Role.HANDLER, unit=zjj),
+        # The Django admin (is_staff) is the system and security administrators', not the auditor's.
+        "admin": make_user("sysadmin", Role.ADMIN, is_staff=True, is_superuser=True),  # as the demo's admin
+        "secadmin": make_user("secadmin", Role.SECURITY_ADMIN, is_staff=True),
+        "auditor": make_user("auditor", Role.AUDITOR),
+        "superuser": make_user("root", is_staff=True, is_superuser=True),
+    }
+
+
+def build_world() -> dict:
+    load_tiny_district()
+    return build_office(build_people())
+
+
+@pytest.fixture
+def people(tiny):
+    return build_people()
+
+
+@pytest.fixture
+def world(people):
+    """Everyone: `people`, the office staff, two units (cgj, zjj), a category (C0101), the 三员 and a superuser."""
+    return build_office(people)

@@ -3,26 +3,21 @@ for a handler, for the case's unit). Assignments are read once per user object."
 
 from finegrid.org.models import Role, RoleAssignment
 
-from .actions import SYSTEM, Action
+from .actions import Action
 
 
 def role_for(user, act: Action, case) -> str | None:
     """The role under which `user` may take `act` on `case`, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    if user.is_superuser:
-        return Role.ADMIN if Role.ADMIN in act.roles else _any_person_role(act)
+    if user.is_superuser and Role.ADMIN in act.roles:
+        return Role.ADMIN  # a system administrator (三员); a handler, worker or leader only by a role held
     for role, region_code, unit_id, grid_codes in _assignments(user):
         if role in act.roles and _covers(role, region_code, unit_id, grid_codes, case):
             return role
     if Role.RESIDENT in act.roles and case.reporter_id and case.reporter_id == user.pk:
         return Role.RESIDENT
     return None
-
-
-def _any_person_role(act: Action) -> str | None:
-    roles = sorted(act.roles - {SYSTEM})
-    return roles[0] if roles else None
 
 
 def _covers(role, region_code, unit_id, grid_codes, case) -> bool:

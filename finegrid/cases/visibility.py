@@ -10,11 +10,11 @@ from django.db.models.lookups import Exact
 from finegrid.grid.codes import STREET_LEN
 from finegrid.org.models import Role, RoleAssignment
 from finegrid.org.privacy import mask_phone
-from finegrid.org.scopes import STAFF_ROLES, scope_of, within
+from finegrid.org.scopes import BUSINESS_ROLES, OVERSIGHT_ROLES, scope_of, within
 
 from .models import Case
 
-AREA_ROLES = STAFF_ROLES - {Role.HANDLER}  # a handler sees its unit's cases, not an area
+AREA_ROLES = BUSINESS_ROLES - {Role.HANDLER}  # a handler sees its unit's cases, not an area
 FULL_PHONE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})  # call the reporter back
 OPENER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.GRID_WORKER, Role.ADMIN})
 
@@ -37,9 +37,11 @@ class Viewer:
 
 
 def visible_cases(viewer: Viewer) -> QuerySet:
-    """Staff see the cases in their area scope and those now with a unit they handle for; anyone
-    else (a resident) sees the cases they reported."""
-    if not viewer.roles & STAFF_ROLES:
+    """Staff see the cases in their area scope and those now with a unit they handle for; a
+    resident sees the cases they reported; the security administrator and the auditor none (三员分立)."""
+    if not viewer.roles & BUSINESS_ROLES:
+        if viewer.roles & OVERSIGHT_ROLES:
+            return Case.objects.none()
         return Case.objects.filter(reporter=viewer.user)
     scope = scope_of(viewer.user, roles=AREA_ROLES)
     if scope.whole_district:

@@ -12,6 +12,10 @@ from finegrid.grid.models import Grid
 from .models import Role, RoleAssignment
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+# 三员分立 (GB/T 22239-2019): the security administrator and the auditor oversee the system; they
+# hold no area, see no case, personal or sensor data and take no business action.
+OVERSIGHT_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
+BUSINESS_ROLES = STAFF_ROLES - OVERSIGHT_ROLES
 CODE_LENGTH = 18  # a micro-grid's code, the longest
 
 
@@ -53,12 +57,14 @@ class Scope:
         return self.filter(Grid.objects.all())
 
 
-def scope_of(user, roles=STAFF_ROLES) -> Scope:
-    """The union of the areas of the user's assignments to any of `roles`."""
+def scope_of(user, roles=BUSINESS_ROLES) -> Scope:
+    """The union of the areas of the user's assignments to any of `roles`. An assignment with no
+    area covers the whole district, so the oversight roles are never among `roles`."""
     if not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
         return Scope(whole_district=True)
+    roles = frozenset(roles) - OVERSIGHT_ROLES
     assignments = RoleAssignment.objects.filter(user=user, role__in=list(roles)).select_related("region")
     prefixes, grid_codes = set(), set()
     for assignment in assignments.prefetch_related("grids"):

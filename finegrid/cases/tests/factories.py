@@ -1,10 +1,7 @@
-"""Small builders for case tests: a category with one rule, and people in every office role."""
-
-from django.contrib.auth import get_user_model
+"""Small builders for case tests: a category with one rule, and a person in a role (the shared
+world of named users is `finegrid/conftest.py`'s)."""
 
 from finegrid.cases.models import AcceptanceCondition, Category, CategoryRule
-from finegrid.grid.models import Region
-from finegrid.org.models import Role, RoleAssignment, Unit
 
 
 def make_category(code="C0101", name="上水井盖", verify=False, check=False, limit=(4, "work_hours"), domain="component"):
@@ -19,23 +16,6 @@ def make_category(code="C0101", name="上水井盖", verify=False, check=False, 
 
 
 def make_user(username, role, region=None, unit=None, grids=()):
-    user = get_user_model().objects.create_user(username, password="Test-password-1")
-    assignment = RoleAssignment.objects.create(user=user, role=role, region=region, unit=unit)
-    assignment.grids.set(grids)
-    return user
+    from finegrid.conftest import make_user as make
 
-
-def office(people) -> dict:
-    """Adds an operator, a dispatcher, a supervisor and two units with a handler each."""
-    district = Region.objects.get(code="321002")
-    cgj = Unit.objects.create(code="cgj", name="区城市管理局", kind=Unit.Kind.DEPARTMENT, region=district)
-    zjj = Unit.objects.create(code="zjj", name="区住房和城乡建设局", kind=Unit.Kind.DEPARTMENT, region=district)
-    return {
-        **people,
-        "cgj": cgj, "zjj": zjj,
-        "operator": make_user("operator", Role.OPERATOR),
-        "dispatcher": make_user("dispatcher", Role.DISPATCHER),
-        "supervisor": make_user("supervisor", Role.SUPERVISOR),
-        "handler_cgj": make_user("handler_cgj", Role.HANDLER, unit=cgj),
-        "handler_zjj": make_user("handler_zjj", Role.HANDLER, unit=zjj),
-    }
+    return make(username, role, region=region, unit=unit, grids=grids)

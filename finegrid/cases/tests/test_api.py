@@ -12,7 +12,6 @@ from django.test import Client
 
 from finegrid.cases.models import Case
 from finegrid.cases.reporting import open_case
-from finegrid.cases.tests.factories import make_category, office
 from finegrid.cases.workflow import perform
 from finegrid.core.models import ApiToken
 
@@ -29,11 +28,9 @@ def _open(point=GRID_A, when=TUESDAY, **kwargs):
 
 
 @pytest.fixture
-def world(people):
+def world(world):
     """Three cases: `a` in grid A, reported by the resident and dispatched to 城管局; `b` in grid B,
     anonymous; `c` in grid A, just reported."""
-    world = {**office(people), "category": make_category()}
-    world["superuser"] = get_user_model().objects.create_user("root", is_superuser=True)
     a = _open(title="东关街井盖缺失", reporter=world["resident"], reporter_name="王芳", reporter_phone="13800005678",
               when=TUESDAY - timedelta(hours=2))
     perform(a, "accept", world["operator"], now=TUESDAY)

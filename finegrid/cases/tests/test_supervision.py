@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -115,26 +114,26 @@ def test_a_case_turns_red_at_its_deadline_once_and_its_unit_hears_of_both(world)
 
 
 def test_an_overdue_case_goes_to_its_areas_supervisors_then_to_the_leaders(world):
-    supervisor_a = make_user("supervisor_a", Role.SUPERVISOR, region=Region.objects.get(code="321002001"))
+    supervisor_a = world["street_sup"]  # street 001's
     supervisor_b = make_user("supervisor_b", Role.SUPERVISOR, region=Region.objects.get(code="321002002"))
     leader_b = make_user("leader_b", Role.LEADER, region=Region.objects.get(code="321002002"))
     case = _dispatched(world)
     for now in (TUESDAY, YELLOW, DUE):
         tick(now)
     escalated = Notice.objects.filter(case=case, kind="escalate")
-    assert set(escalated.values_list("recipient__username", flat=True)) == {"supervisor", "supervisor_a"}
+    assert set(escalated.values_list("recipient__username", flat=True)) == {"supervisor", "street_sup"}
     assert _fresh(case).escalation == 1 and _fresh(case).next_check_at == LEADERS
 
     assert tick(LEADERS - MINUTE)["escalated"] == 0
     assert tick(LEADERS)["escalated"] == 1
-    assert set(escalated.values_list("recipient__username", flat=True)) == {"supervisor", "supervisor_a", "leader"}
+    assert set(escalated.values_list("recipient__username", flat=True)) == {"supervisor", "street_sup", "leader"}
     assert not escalated.filter(recipient__in=[supervisor_b, leader_b]).exists()
     assert _actions(case, "escalate") == [{"level": 1}, {"level": 2}]
     assert _fresh(case).next_check_at is None  # nothing more can happen
 
 
 def test_the_leader_in_charge_hears_of_a_level_2_escalation(world):
-    owner = get_user_model().objects.create_user("owner", is_superuser=True)  # a leader by no area role
+    owner = make_user("owner", Role.LEADER, region=Region.objects.get(code="321002001"))  # street 001's leader
     case = _dispatched(world)
     perform(case, "own", owner, now=TUESDAY)
     tick(TUESDAY)

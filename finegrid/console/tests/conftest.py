@@ -1,20 +1,6 @@
 import pytest
 
 from finegrid.cases.reporting import open_case
-from finegrid.cases.tests.factories import make_category, make_user, office
-from finegrid.grid.models import Region
-from finegrid.org.models import Role
-
-
-@pytest.fixture
-def world(people):
-    """The tiny district, office staff, two units, a category (C0101) and the 三员."""
-    w = {**office(people), "category": make_category()}
-    w["admin"] = make_user("sysadmin", Role.ADMIN)
-    w["secadmin"] = make_user("secadmin", Role.SECURITY_ADMIN)
-    w["auditor"] = make_user("auditor", Role.AUDITOR)
-    w["street_sup"] = make_user("street_sup", Role.SUPERVISOR, region=Region.objects.get(code="321002001"))
-    return w
 
 
 @pytest.fixture

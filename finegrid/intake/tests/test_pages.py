@@ -139,6 +139,9 @@ def _close(case, root):
     unit = Unit.objects.create(code="u1", name="区城管局", kind="department", region=Region.objects.get(code="321002"))
     if case.state == "accepted":
         perform(case, "dispatch", root, unit=unit)
-    handler = root
+    from finegrid.conftest import make_user
+    from finegrid.org.models import Role
+
+    handler = make_user("handler_u1", Role.HANDLER, unit=unit)  # a superuser is no handler (三员分立)
     perform(case, "report_done", handler, reason="")
     perform(case, "close", root)

@@ -1,0 +1,438 @@
+"""The role matrix: every URL of the URLconf against every named user of the shared world.
+
+`TABLE` is the one statement of who may open what. Each URL name (or, for the admin's unnamed
+patterns, its route) maps to a `Row` — or a list of them, one per object that fills the path
+(a case of grid A, one of grid B) — saying who gets through on GET, who may POST, and whose
+answer shows which case. A URL with no row fails `test_every_url_has_a_row`: a new endpoint is
+covered by being added here. Outcomes are classes, not exact codes: *through* is 2xx or a
+redirect that is not a refusal; *refused* is a redirect to a sign-in page, 401, 403, 404 or 405.
+A 5xx fails for everyone.
+
+Adding a URL: give its name a `Row(readers, args, post=…)` in TABLE; `args` fills the path with
+the world's objects by name ("{case_a}" is case A's ticket: see `_fill`); readers are sets of the
+names in `USERS`, best built from the groups below. A new admin model goes in ADMIN_MODELS.
+The world is built once per module (about 1 s); the walk is about 230 GETs per user."""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from finegrid.cases.models import Case, Transition
+from finegrid.cases.reporting import open_case
+from finegrid.cases.workflow import perform
+from finegrid.conftest import GRID_A, GRID_B, STREET_A, STREET_B, build_world
+from finegrid.core.models import AuditEntry
+from finegrid.org.models import RoleAssignment
+from finegrid.sensing.models import Alarm, AlarmEvent
+from finegrid.sensing.tests.factories import make_device, make_site
+
+USERS = ["anonymous", "resident", "worker_a", "worker_b", "operator", "dispatcher", "supervisor", "street_sup",
+         "leader", "handler_cgj", "handler_zjj", "street_a", "admin", "secadmin", "auditor", "superuser"]
+
+# ── Who is who ────────────────────────────────────────────────────────────────────────────────
+EVERYONE = frozenset(USERS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+NOBODY = frozenset()
+SUPERUSERS = frozenset({"admin", "superuser"})  # the system administrator (as the demo makes it) and createsuperuser's
+DISTRICT = frozenset({"operator", "dispatcher", "supervisor", "leader"}) | SUPERUSERS  # the whole district's cases
+COMMAND = DISTRICT | {"street_sup"}  # console.access.COMMAND_ROLES
+OVERVIEW = frozenset({"supervisor", "street_sup", "leader"}) | SUPERUSERS
+# 三员分立: the security administrator and the auditor are in no row of business data.
+# Case A: grid A, reported by the resident, now with 城管局; case B: grid B, just reported.
+CASE_A = DISTRICT | {"resident", "worker_a", "street_sup", "handler_cgj"}
+CASE_B = DISTRICT | {"worker_b"}
+AREA_A = DISTRICT | {"worker_a", "street_sup", "street_a"}  # whose area scope covers grid A
+AREA_B = DISTRICT | {"worker_b"}
+STREET_A_PAGE = AREA_A  # a street's page: its area, or a grid in it
+
+
+@dataclass
+class Row:
+    read: frozenset  # who gets through on GET
+    args: dict = field(default_factory=dict)  # path parameters, formatted with REFS
+    query: str = ""
+    post: frozenset | None = None  # state-changing POST: who may; every other user must be refused
+    data: dict = field(default_factory=dict)  # the POST body
+    json: bool = False  # sent as JSON rather than a form
+    changes: bool = True  # an allowed POST leaves a row (a transition, a role, an audit entry …)
+    shows: dict = field(default_factory=dict)  # an object ("case_a") → the users whose answer names it
+    refusal: str = ""  # a redirect to this path counts as a refusal
+
+
+CASE_SHOWS = {"case_a": CASE_A, "case_b": CASE_B}
+A, B = {"ticket": "{case_a}"}, {"ticket": "{case_b}"}
+OPEN311 = {"fmt": "json"}
+
+TABLE = {
+    # The grid pages (grid/views.py): the user's area scope.
+    "home": Row(SIGNED_IN),
+    "region": [Row(STREET_A_PAGE, {"code": STREET_A}), Row(AREA_B, {"code": STREET_B})],
+    "grid": [Row(AREA_A, {"code": GRID_A}), Row(AREA_B, {"code": GRID_B})],
+    "health": Row(EVERYONE),
+    "login": Row(EVERYONE),
+    "logout": Row(NOBODY),  # POST only
+    "set_language": Row(EVERYONE),  # GET redirects back; POST sets the language
+    # The JSON API: a case is the caller's when visible_cases says so.
+    "api:openapi-json": Row(EVERYONE),  # the API's documentation is public, its data is not
+    "api:openapi-view": Row(EVERYONE),
+    "api:docs_asset": Row(EVERYONE, {"name": "swagger-ui.css"}),
+    "api:api-root": Row(NOBODY),
+    "api:list_cases": Row(SIGNED_IN, shows=CASE_SHOWS),
+    "api:create_case": Row(SIGNED_IN, shows=CASE_SHOWS),  # the same path as the list; POST is the intake's
+    "api:case_detail": [Row(CASE_A, A), Row(CASE_B, B)],
+    # 核实 of case B: its grid worker and the operators; not a superuser (a system administrator).
+    "api:take_action": Row(NOBODY, B, post={"worker_b", "operator"}, data={"action": "verify"}, json=True),
+    # Sensing: sites and alarms of the user's area.
+    "sensing:sites": Row(SIGNED_IN, shows={"site": AREA_A}),
+    "sensing:site": Row(AREA_A, {"code": "{site}"}),
+    "sensing:ack": Row(NOBODY, {"pk": "{alarm}"}, post=AREA_A, data={"comment": "已到场"}),
+    "sensing:ingest": Row(NOBODY, post=NOBODY),  # a device token, never a person's session
+    "insight:hot-issues": Row(DISTRICT),  # the whole district's month: its leaders and command centre
+    # Open311 GeoReport v2: public by design (a client app's api_key for POST).
+    "open311-openapi": Row(EVERYONE),
+    "open311-discovery": Row(EVERYONE, OPEN311),
+    "open311-services": Row(EVERYONE, OPEN311),
+    "open311-service": Row(EVERYONE, {"code": "C0101", **OPEN311}),
+    "open311-requests": Row(EVERYONE, OPEN311, post=NOBODY),  # no api_key: refused
+    "open311-request": Row(EVERYONE, {"ticket": "{case_a}", **OPEN311}),
+    "open311-token": Row(NOBODY, {"token": "no-such-token", **OPEN311}),
+    "open311-updates": Row(EVERYONE, OPEN311),
+    # The residents' pages and the patrol page.
+    "intake-report": Row(EVERYONE),
+    "intake-reported": Row(NOBODY, A, refusal="/track/"),  # only in the session that reported it
+    "intake-track": Row(EVERYONE),
+    "intake-case": Row(NOBODY, A, refusal="/track/"),  # only once tracked with ticket and phone
+    "intake-patrol": Row({"worker_a", "worker_b"}),
+    "intake-patrol-report": Row(NOBODY, post=NOBODY),  # an empty report is refused by everyone
+    "intake-patrol-task": Row(NOBODY, A, post=NOBODY),
+    # The console.
+    "console:home": Row(SIGNED_IN),
+    "console:cases": [Row(SIGNED_IN, shows=CASE_SHOWS), Row(SIGNED_IN, query="export=csv", shows=CASE_SHOWS),
+                      Row(SIGNED_IN, query="export=xlsx")],
+    "console:case": [Row(CASE_A, A), Row(CASE_B, B)],
+    "console:act": Row(NOBODY, {"ticket": "{case_b}", "action": "accept"}, post=DISTRICT - {"leader", "supervisor"},
+                       data={"version": "{case_b_version}"}),
+    "console:photo": Row(NOBODY, {"ticket": "{case_a}", "pk": 0}),
+    "console:command": Row(COMMAND),
+    "console:map": Row(COMMAND),
+    "console:feed": Row(SIGNED_IN, shows=CASE_SHOWS),
+    "console:queue": Row(COMMAND),
+    "console:queue_bulk": Row(NOBODY, post=NOBODY),  # no tickets chosen: nothing to do for anyone
+    "console:queue_named": Row(COMMAND, {"name": "dispatch"}),
+    "console:queue_hint": [Row(COMMAND - {"street_sup"}, B), Row(COMMAND, A)],
+    "console:triage_accept": Row(NOBODY, B, post=DISTRICT - {"leader", "supervisor"},
+                                 data={"version": "{case_b_version}"}),
+    "console:triage_dispatch": Row(NOBODY, A, post=NOBODY),  # no unit chosen
+    "console:merge": Row(COMMAND),
+    "console:unit_desk": Row({"handler_cgj", "handler_zjj", "street_a"} | SUPERUSERS),
+    "console:worker": Row({"worker_a", "worker_b"} | SUPERUSERS),
+    "console:overview": Row(OVERVIEW),
+    "console:ranking": Row(OVERVIEW, {"by": "unit"}),
+    "console:trend": Row(OVERVIEW),
+    "console:hot_topics": Row(OVERVIEW),
+    "console:administration": Row(SUPERUSERS),
+    "console:admin_export": Row(SUPERUSERS, {"name": "units"}),
+    "console:admin_import": Row(NOBODY, {"name": "units"}, post=SUPERUSERS, changes=False),  # no file: nothing
+    "console:password": Row(SIGNED_IN),
+    "console:audit": [Row({"auditor"}), Row({"auditor"}, query="export=csv")],
+    "console:security": Row({"secadmin"}),
+    "console:unlock": Row(NOBODY, post={"secadmin"}, data={"username": "operator"}),
+}
+
+STAFF_SITE = SUPERUSERS | {"secadmin"}  # is_staff: the admin site's own pages
+# The Django admin, model by model: who reads it, who adds, who changes, who deletes. The audit log
+# is nobody's here, the alarms and the transitions' evidence are read-only, nothing in the
+# catalogue is deleted (a case keeps its category), roles are the security administrator's.
+SYS = (SUPERUSERS, SUPERUSERS, SUPERUSERS, SUPERUSERS)
+ADMIN_MODELS = {
+    "auth.group": SYS, "auth.user": SYS,
+    "core.auditentry": (NOBODY, NOBODY, NOBODY, NOBODY),
+    "org.roleassignment": (SUPERUSERS | {"secadmin"}, {"secadmin"}, {"secadmin"}, {"secadmin"}),
+    "cases.category": (SUPERUSERS, SUPERUSERS, SUPERUSERS, NOBODY),
+    "cases.categoryrule": (SUPERUSERS, SUPERUSERS, SUPERUSERS, NOBODY),
+    "sensing.alarm": (SUPERUSERS, NOBODY, SUPERUSERS, NOBODY),  # change: the read-only form
+    "intake.receipt": (SUPERUSERS, NOBODY, SUPERUSERS, SUPERUSERS),
+    "intake.update": (SUPERUSERS, NOBODY, SUPERUSERS, SUPERUSERS),
+    **{label: SYS for label in [
+        "grid.region", "grid.grid", "grid.microgrid", "grid.place", "org.unit", "org.person", "org.responsibility",
+        "cases.calendarday", "cases.calendaryear", "cases.workingperiod", "cases.indicatorweight", "sensing.site",
+        "sensing.device", "sensing.ingestcounter", "intake.question"]},
+}
+TABLE.update({
+    "admin:index": Row(STAFF_SITE),
+    "admin:login": Row(EVERYONE - STAFF_SITE),  # staff already signed in are sent on to the index
+    "admin:app_list": [Row(SUPERUSERS, {"app_label": "grid"}), Row(STAFF_SITE, {"app_label": "org"}),
+                       Row(NOBODY, {"app_label": "core"})],
+    "admin:logout": Row(NOBODY),  # POST only; a stranger is sent to the admin's index
+    "admin:password_change": Row(STAFF_SITE),
+    "admin:password_change_done": Row(STAFF_SITE),
+    "admin:autocomplete": Row(NOBODY),  # needs its model and field
+    "admin:jsi18n": Row(STAFF_SITE),
+    "admin:view_on_site": Row(NOBODY, {"content_type_id": "{unit_type}", "object_id": "{unit}"}),
+    "admin/(?P<url>.*)$": Row(NOBODY, {"url": "nowhere/"}),
+    # 三员: nobody reaches another administrator's password, not even a superuser.
+    "admin:auth_user_password_change": [Row(SUPERUSERS, {"id": "{resident_id}"}),
+                                        Row(NOBODY, {"id": "{auditor_id}"}, post=NOBODY,
+                                            data={"password1": "Another-pass-9", "password2": "Another-pass-9"}),
+                                        Row(NOBODY, {"id": "{secadmin_id}"})],
+    # Another administrator's account is read-only to the system administrator: seen, not changed.
+    "admin:auth_user_change": [Row(SUPERUSERS, {"object_id": "{resident_id}"}),
+                               Row(SUPERUSERS, {"object_id": "{auditor_id}"}, post=NOBODY,
+                                   data={"username": "auditor", "date_joined_0": "2026-01-01",
+                                         "date_joined_1": "08:00:00"})],  # no is_active: switched off
+    "admin:auth_user_delete": [Row(SUPERUSERS, {"object_id": "{resident_id}"}),
+                               Row(NOBODY, {"object_id": "{auditor_id}"}, post=NOBODY, data={"post": "yes"})],
+    "admin:org_roleassignment_add": Row({"secadmin"}, post={"secadmin"},
+                                        data={"user": "{admin_id}", "role": "auditor"}),
+})
+for label, (readers, adders, changers, deleters) in ADMIN_MODELS.items():
+    app, model = label.split(".")
+    obj = {"object_id": "{%s}" % label.replace(".", "_")}
+    TABLE.setdefault(f"admin:{app}_{model}_changelist", Row(readers))
+    TABLE.setdefault(f"admin:{app}_{model}_add", Row(adders))
+    TABLE.setdefault(f"admin:{app}_{model}_history", Row(readers, obj))
+    TABLE.setdefault(f"admin:{app}_{model}_delete", Row(deleters, obj))
+    TABLE.setdefault(f"admin:{app}_{model}_change", Row(changers | readers, obj))  # a reader sees the form read-only
+    TABLE.setdefault(f"admin/{app}/{model}/<path:object_id>/", Row(STAFF_SITE, obj))  # a redirect to the change page
+
+
+# ── The URLconf ───────────────────────────────────────────────────────────────────────────────
+
+
+def url_patterns(resolver=None, prefix="", namespace=None):
+    """(key, route, pattern) of every URL: the key is the name with its namespace, or the route."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from url_patterns(pattern, route, inner)
+        elif isinstance(pattern, URLPattern):
+            key = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name or route
+            yield key, route, pattern
+
+
+def rows_of(key):
+    row = TABLE.get(key, [])  # test_every_url_has_a_row names the missing ones
+    return row if isinstance(row, list) else [row]
+
+
+def test_every_url_has_a_row():
+    keys = {key for key, _, _ in url_patterns()}
+    assert sorted(keys - set(TABLE)) == [], "add these URLs to TABLE with who may open them"
+    assert sorted(set(TABLE) - keys) == [], "these rows name no URL any more"
+
+
+def path_of(key, route, row, refs) -> str:
+    args = {name: str(value).format(**refs) for name, value in row.args.items()}
+    if key != route:
+        path = reverse(key, kwargs=args)
+    else:  # an unnamed pattern: fill its route by hand
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", lambda m: args[m.group(1) or m.group(2)],
+                            route.replace("^", "").replace("$", ""))
+    return path + (f"?{row.query}" if row.query else "")
+
+
+# ── The world, built once for the module ──────────────────────────────────────────────────────
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The shared world with what fills the paths: case A (grid A, the resident's, accepted and
+    dispatched to 城管局), case B (grid B, just reported), a gas station in grid A with an alarm.
+    Built once in a transaction rolled back at the end; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            _forget_caches()
+            world = build_world()
+            yield world, _fill(world)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            _forget_caches()
+
+
+def _fill(w) -> dict:
+    case_a = open_case(channel="web", title="井盖缺失", category_code="C0101", lon=119.405, lat=32.415,
+                       reporter=w["resident"], reporter_name="王五", reporter_phone="13800001234")
+    perform(case_a, "accept", w["operator"])
+    perform(case_a, "dispatch", w["dispatcher"], unit=w["cgj"])
+    case_b = open_case(channel="hotline", title="路灯不亮", category_code="C0101", lon=119.425, lat=32.415)
+    site = make_site()
+    device = make_device(site, sensors=("ch4",))
+    now = timezone.now()
+    alarm = Alarm.objects.create(site=site, device=device, sensor=device.sensors.first(), rule="threshold",
+                                 area_code=site.area_code, severity=3, value=30, message="CH4 30 %LEL",
+                                 raised_at=now, updated_at=now)
+    _one_of_each(w, case_a, now)
+    refs = {"case_a": case_a.ticket, "case_b": case_b.ticket, "case_b_version": case_b.version, "site": site.code,
+            "alarm": alarm.pk, "unit": w["cgj"].pk, "unit_type": _content_type(w["cgj"]),
+            **{f"{name}_id": w[name].pk for name in ("resident", "auditor", "secadmin", "admin")}}
+    for label in ADMIN_MODELS:
+        pk = apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True).first()
+        refs[label.replace(".", "_")] = pk if pk is not None else 0
+    return refs
+
+
+def _one_of_each(w, case, now):
+    """A row of every model the admin shows, so its change, history and delete pages are real."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from shapely.geometry import Point
+
+    from finegrid.cases.models import CalendarDay, CalendarYear, IndicatorWeight, WorkingPeriod
+    from finegrid.core.models import ApiToken
+    from finegrid.grid.models import Place
+    from finegrid.intake.models import Question, Receipt, Update
+    from finegrid.org.models import Person, Responsibility
+    from finegrid.sensing.models import IngestCounter
+
+    Group.objects.create(name="值班")
+    Place.objects.create(name="个园", kind="landmark", geometry=Point(119.405, 32.415), lon=119.405, lat=32.415,
+                         street_codes=[STREET_A])
+    Person.objects.create(user=w["auditor"], full_name="审计员", phone="13800009999")
+    Responsibility.objects.create(category_code="C0101", region=w["grid_a"].community.parent, unit=w["cgj"])
+    CalendarDay.objects.create(date=datetime.date(2026, 10, 1), kind="holiday", name="国庆节")
+    CalendarYear.objects.create(year=2026)
+    WorkingPeriod.objects.create(start=datetime.time(8, 30), end=datetime.time(12))
+    IndicatorWeight.objects.create(indicator="closure_rate", weight=1)
+    IngestCounter.objects.create(name="accepted", value=1)
+    Question.objects.create(category=w["category"], code="depth", datatype="number", description="深度", order=1)
+    key = ApiToken.objects.create(name="app", key_hash="0" * 64, prefix="o311", purpose=ApiToken.Purpose.OPEN311)
+    Receipt.objects.create(case=case, channel="web", token="t" * 32)
+    Update.objects.create(case=case, api_key=key, updated_at=now)
+
+
+def _content_type(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def _forget_caches():
+    from finegrid.intake import inbox, keys
+    from finegrid.intake.open311 import catalogue
+
+    catalogue.forget()
+    keys.forget()
+    inbox.grid_index.forget()
+
+
+# ── The walk ──────────────────────────────────────────────────────────────────────────────────
+
+
+def outcome(response, row) -> str:
+    status = response.status_code
+    assert status < 500, f"{status} {response.content[:300]!r}"
+    if 300 <= status < 400:
+        location = response["Location"].split("?")[0]
+        # The admin answers a missing object, or a stranger's sign-out, by sending them to its index.
+        refused = location in (reverse("login"), reverse("admin:login"), reverse("admin:index"), row.refusal)
+        return "refused" if refused else "through"
+    return "through" if status < 300 else "refused"
+
+
+def body_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
+def _client(world, who) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if who != "anonymous":
+        client.force_login(world[who])
+    return client
+
+
+def post(client, path, row, refs):
+    data = {name: str(value).format(**refs) for name, value in row.data.items()}
+    if row.json:
+        return client.post(path, data, content_type="application/json")
+    return client.post(path, data)
+
+
+def fingerprint() -> tuple:
+    """What a refused POST must leave as it was."""
+    from django.contrib.auth import get_user_model
+
+    return (tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
+            AlarmEvent.objects.count(), AuditEntry.objects.exclude(action__startswith="auth.").count(),
+            tuple(Alarm.objects.order_by("pk").values_list("state", flat=True)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", USERS)
+def test_each_user_opens_exactly_what_the_table_says(matrix_world, who):
+    world, refs = matrix_world
+    client, wrong = _client(world, who), []
+    for key, route, _ in url_patterns():
+        for row in rows_of(key):
+            path = path_of(key, route, row, refs)
+            response = client.get(path)
+            expected = "through" if who in row.read else "refused"
+            got = outcome(response, row)
+            if got != expected:
+                answer = f"{response.status_code} {response.get('Location', '')}".strip()
+                wrong.append(f"GET {path}: {got}, expected {expected} ({answer})")
+            elif got == "through" and row.shows:
+                body = body_of(response)
+                for name, readers in row.shows.items():
+                    shown = str(refs[name]) in body
+                    if shown != (who in readers):
+                        wrong.append(f"GET {path}: {'shows' if shown else 'hides'} {name}")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", USERS)
+def test_refused_posts_change_nothing(matrix_world, who):
+    world, refs = matrix_world
+    wrong = []
+    for key, route, _ in url_patterns():
+        for row in rows_of(key):
+            if row.post is None or who in row.post:
+                continue
+            path = path_of(key, route, row, refs)
+            # A fresh sign-in for each POST, outside its savepoint: a POST may change the session
+            # row (a password change does), and rolling that back would sign the client out.
+            client = _client(world, who)
+            with transaction.atomic():  # each POST in a savepoint of its own, rolled back
+                before = fingerprint()
+                response = post(client, path, row, refs)
+                if 200 <= response.status_code < 300:  # a refusal may redirect back with its reason
+                    wrong.append(f"POST {path}: {response.status_code}")
+                if fingerprint() != before:
+                    wrong.append(f"POST {path} changed something")
+                transaction.set_rollback(True)
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", USERS)
+def test_allowed_posts_go_through(matrix_world, who):
+    """The other half: a POST row's own users are not refused (their rows' side effects roll back)."""
+    world, refs = matrix_world
+    wrong = []
+    for key, route, _ in url_patterns():
+        for row in rows_of(key):
+            if row.post is None or who not in row.post:
+                continue
+            path = path_of(key, route, row, refs)
+            client = _client(world, who)
+            with transaction.atomic():
+                before = fingerprint()
+                response = post(client, path, row, refs)
+                if outcome(response, row) != "through":
+                    wrong.append(f"POST {path}: {response.status_code}")
+                elif row.changes and fingerprint() == before:
+                    wrong.append(f"POST {path} changed nothing ({response.status_code} {response.get('Location', '')})")
+                transaction.set_rollback(True)
+    assert wrong == [], "\n".join(wrong)
