@@ -136,6 +136,7 @@ TABLE = {
     "console:ranking": Row(OVERVIEW, {"by": "unit"}),
     "console:trend": Row(OVERVIEW),
     "console:hot_topics": Row(OVERVIEW),
+    "console:app_panel": Row(OVERVIEW, {"name": "matters"}),  # the test-only shapes app declares one
     "console:administration": Row(SUPERUSERS),
     "console:admin_export": Row(SUPERUSERS, {"name": "units"}),
     "console:admin_import": Row(NOBODY, {"name": "units"}, post=SUPERUSERS, changes=False),  # no file: nothing

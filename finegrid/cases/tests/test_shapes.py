@@ -11,11 +11,8 @@ from finegrid.cases import supervision
 from finegrid.cases.machine import TransitionError
 from finegrid.cases.models import Notice
 from finegrid.cases.notices import fan_out
-from finegrid.cases.tests.factories import make_user
 from finegrid.cases.tests.shapes.engine import MATTERS, TASKS, register
 from finegrid.cases.tests.shapes.models import Matter, Task
-from finegrid.grid.models import Region
-from finegrid.org.models import Role
 
 DAY = timedelta(days=1)
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
@@ -50,7 +47,7 @@ def test_a_petitions_clocks_follow_one_another(world):
 
 
 def test_the_handling_clock_warns_escalates_and_tells_the_unit_and_the_supervisors(world, handling):
-    area_supervisor = make_user("street_sup", Role.SUPERVISOR, region=Region.objects.get(code="321002001"))
+    area_supervisor = world["street_sup"]  # a supervisor of street 001 only
     assert _tick(T0 + 48 * DAY)["yellow"] == 1  # 80 % of 60 days
     counts = _tick(T0 + 60 * DAY)
     assert (counts["red"], counts["escalated"]) == (1, 1)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from finegrid.cases.api import issue_token
+from finegrid.core.models import ApiToken
 from finegrid.cases.reporting import open_case
 from finegrid.cases.workflow import allowed_actions, perform
 from finegrid.org.models import Role, RoleAssignment
@@ -30,7 +30,7 @@ def cases(world):
 
 @pytest.mark.parametrize("who", OVERSIGHT)
 def test_oversight_roles_list_no_case_with_their_tokens(client, world, cases, who):
-    _, token = issue_token(world[who], "probe")
+    _, token = ApiToken.issue(ApiToken.Purpose.API, "probe", user=world[who])
     response = client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and response.json()["count"] == 0
     detail = client.get(f"/api/v1/cases/{cases[0].ticket}", HTTP_AUTHORIZATION=f"Bearer {token}")
