@@ -1,8 +1,9 @@
 """`finegrid worker`: the district's clock. Every --interval seconds the deadline step (督办 warnings
-and escalations); every 2 s the notice step (new transitions of every app → inbox notices and
-their webhook, e-mail and SMS copies) and the outbound sender; besides, every periodic step another app declares on its
-AppConfig as `worker_steps = [(name, seconds, "dotted.path.to.function")]` (the sensing tick every
-10 s, for one), so the case engine need not know the apps built on it. `--only tick,sensing` runs
+and escalations of every watched model); every 2 s the notice step (new transitions of every app →
+inbox notices and their webhook, e-mail and SMS copies) and the outbound sender; besides, every
+periodic step another app declares on its AppConfig as `worker_steps = [(name, seconds,
+"dotted.path.to.function")]` (the sensing tick every 10 s, for one), so the case engine need not
+know the apps built on it. `--only tick,sensing` runs
 just those steps (a test of one step need not run insight's labelling). SIGTERM or SIGINT lets the
 current step finish, then exits 0."""
 
@@ -25,7 +26,8 @@ NOTICE_PERIOD = 2.0  # seconds: an assignment reaches the unit's inbox (and its 
 
 
 class Command(BaseCommand):
-    help = "Run the worker: supervision ticks and outbound deliveries every --interval seconds, the sensing tick every 10 s."
+    help = ("Run the worker: deadline ticks every --interval seconds, notices and outbound deliveries every 2 s, "
+            "and the steps the apps declare (the sensing tick every 10 s, insight's labels every minute).")
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=30, help="seconds between steps (default 30)")
