@@ -2,7 +2,6 @@
 
 import pytest
 
-from finegrid.cases.tests.conftest import world  # noqa: F401
 from finegrid.insight.tests.conftest import models_folder, places  # noqa: F401
 from finegrid.intake.tests.conftest import catalogue, fresh_caches  # noqa: F401
 
