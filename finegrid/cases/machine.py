@@ -70,6 +70,7 @@ class Action:
     counts: str = ""
     then: Callable | None = None
     notices: Callable | None = None  # (transition row, subject) → the notices.Draft list it tells
+    public: Callable | None = None  # (transition row) → how it reads to the reporter; None: never shown
 
     def target_from(self, state: str) -> str:
         if isinstance(self.target, dict):
