@@ -99,9 +99,8 @@ INSTALLED_APPS = [
 ]
 if TESTING:
     # The shapes of the apps to come (a petition's clocks, a key task's planned curve), run by the
-    # case engine in its tests; tables made straight from the models, with no migrations.
+    # case engine in its tests.
     INSTALLED_APPS.append("finegrid.cases.tests.shapes")
-    MIGRATION_MODULES = {"shapes": None}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
