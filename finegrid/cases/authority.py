@@ -1,7 +1,8 @@
 """Who may take an action on a case: a role the action allows, held for the case's area (or,
 for a handler, for the case's unit). Assignments are read once per user object."""
 
-from finegrid.org.models import Role, RoleAssignment
+from finegrid.org.models import Role
+from finegrid.org.principal import principal_of
 
 from .actions import Action
 
@@ -31,10 +32,4 @@ def _covers(role, region_code, unit_id, grid_codes, case) -> bool:
 
 
 def _assignments(user) -> list[tuple]:
-    cached = getattr(user, "_finegrid_assignments", None)
-    if cached is None:
-        rows = RoleAssignment.objects.filter(user=user).select_related("region").prefetch_related("grids")
-        cached = [(a.role, a.region.code if a.region else None, a.unit_id, [g.code for g in a.grids.all()])
-                  for a in rows]
-        user._finegrid_assignments = cached
-    return cached
+    return [(g.role, g.region_code, g.unit_id, g.grid_codes) for g in principal_of(user).grants]

@@ -8,7 +8,8 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 
 from finegrid.grid.codes import STREET_LEN
-from finegrid.org.models import Role, RoleAssignment
+from finegrid.org.models import Role
+from finegrid.org.principal import principal_of
 from finegrid.org.privacy import mask_phone
 from finegrid.org.scopes import BUSINESS_ROLES, OVERSIGHT_ROLES, scope_of, within
 
@@ -27,10 +28,9 @@ class Viewer:
 
     @classmethod
     def of(cls, user) -> "Viewer":
-        rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
-        roles = {role for role, unit in rows} | ({Role.ADMIN} if user.is_superuser else set())
-        units = {unit for role, unit in rows if role == Role.HANDLER and unit}
-        return cls(user, frozenset(roles), frozenset(units))
+        principal = principal_of(user)
+        roles = principal.roles | ({Role.ADMIN} if user.is_superuser else set())
+        return cls(user, frozenset(roles), principal.handler_units)
 
     def phone(self, case: Case) -> str:
         return case.reporter_phone if self.roles & FULL_PHONE_ROLES else mask_phone(case.reporter_phone)

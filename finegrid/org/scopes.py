@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 
 from finegrid.grid.models import Grid
 
-from .models import Role, RoleAssignment
+from .models import Role
+from .principal import principal_of
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 # 三员分立 (GB/T 22239-2019): the security administrator and the auditor oversee the system; they
@@ -65,20 +66,19 @@ def scope_of(user, roles=BUSINESS_ROLES) -> Scope:
     if user.is_superuser:
         return Scope(whole_district=True)
     roles = frozenset(roles) - OVERSIGHT_ROLES
-    assignments = RoleAssignment.objects.filter(user=user, role__in=list(roles)).select_related("region")
     prefixes, grid_codes = set(), set()
-    for assignment in assignments.prefetch_related("grids"):
-        if assignment.role == Role.GRID_WORKER:
-            grid_codes.update(grid.code for grid in assignment.grids.all())
-        elif assignment.region is not None:
-            prefixes.add(assignment.region.code)
-        elif not (assignment.role == Role.HANDLER and assignment.unit_id):
+    for grant in principal_of(user).grants:
+        if grant.role not in roles:
+            continue
+        if grant.role == Role.GRID_WORKER:
+            grid_codes.update(grant.grid_codes)
+        elif grant.region_code is not None:
+            prefixes.add(grant.region_code)
+        elif not (grant.role == Role.HANDLER and grant.unit_id):
             return Scope(whole_district=True)
         # a unit's handler without a region works on the unit's cases, which is no area at all
     return Scope(code_prefixes=frozenset(prefixes), grid_codes=frozenset(grid_codes))
 
 
 def roles_of(user) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    return set(principal_of(user).roles)
