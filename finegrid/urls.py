@@ -5,7 +5,7 @@ from django.urls import include, path
 from finegrid.cases.api import api
 from finegrid.console.forms import LockoutAuthenticationForm
 from finegrid.core import views as core_views
-from finegrid.grid import views as grid_views
+from finegrid.console.views import grid_pages as grid_views
 
 urlpatterns = [
     path("", grid_views.home, name="home"),

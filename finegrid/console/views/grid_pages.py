@@ -1,5 +1,6 @@
-"""Pages of the grid: the district map, a street or community, one grid with its micro-grids.
-Every page shows only what the signed-in user's scope covers."""
+"""The grid pages: the district map, a street or community, one grid with its micro-grids. They
+live in the console, above org, because every page shows only what the signed-in user's scope
+covers."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
@@ -7,11 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from finegrid.grid.models import Grid, Region
+from finegrid.grid.svg import PALETTE, Shape, map_paths
 from finegrid.org.models import RoleAssignment
 from finegrid.org.scopes import scope_of, within
-
-from .models import Grid, Region
-from .svg import PALETTE, Shape, map_paths
 
 
 @login_required
