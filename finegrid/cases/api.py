@@ -23,7 +23,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict, StrictInt
+from pydantic import ConfigDict, StrictBool, StrictInt, create_model
 
 from finegrid.core.models import ApiToken
 from finegrid.org.models import Unit
@@ -164,10 +164,18 @@ class TransitionOut(Schema):
     data: dict
 
 
+class InputOut(Schema):
+    name: str
+    kind: str
+    required: bool
+
+
 class ActionOut(Schema):
     name: str
     label: str
     needs_reason: bool
+    photos: bool
+    inputs: list[InputOut]  # what `data` may carry for it (the unit goes in `unit`)
 
 
 class CaseDetail(CaseItem):
@@ -207,17 +215,32 @@ class TransitionDone(Schema):
     case: CaseDetail
 
 
-class TransitionData(Schema):
-    """The inputs an action takes beside the reason; the workflow checks their values."""
-
-    model_config = ConfigDict(extra="forbid")
-    rating: StrictInt | None = Field(None, description="rate: 1–5")
-    limit: str | None = Field(None, max_length=16, description="extend_request: e.g. 3工作日")
-    master: str | None = Field(None, max_length=20, description="merge: the ticket to merge into")
-
-
 # The actions a person takes (the system alone warns and escalates; 上报 is POST /cases).
-PERSON_ACTIONS = tuple(name for name, act in ACTIONS.items() if name != "report" and act.roles - {SYSTEM})
+PERSON_ACTIONS = tuple(name for name, act in ACTIONS.items() if not act.automatic and act.roles - {SYSTEM})
+# The JSON type of each kind of input; the action's own check judges the value.
+INPUT_TYPES = {"int": StrictInt, "bool": StrictBool}
+INPUT_LENGTHS = {"limit": 16, "ticket": 20, "category": 16}
+
+
+def _transition_data() -> type[Schema]:
+    """The inputs an action takes beside the reason and the unit, read off the action table, so the
+    API takes exactly what the console form and the workflow take."""
+    fields = {}
+    for act in ACTIONS.values():
+        for given in act.inputs:
+            if given.name != "unit" and given.name not in fields and act.name in PERSON_ACTIONS:
+                kind = INPUT_TYPES.get(given.kind) or str
+                limit = {"max_length": INPUT_LENGTHS.get(given.kind, 200)} if kind is str else {}
+                users = ", ".join(a.name for a in ACTIONS.values() if given in a.inputs)
+                fields[given.name] = (kind | None, Field(None, description=users, **limit))
+    return create_model("TransitionData", __base__=StrictSchema, **fields)
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+TransitionData = _transition_data()
 
 
 class TransitionIn(Schema):
@@ -262,7 +285,8 @@ def _transition(t: Transition) -> dict:
 
 
 def _action(act: Action) -> dict:
-    return {"name": act.name, "label": str(act.label), "needs_reason": act.needs_reason}
+    return {"name": act.name, "label": str(act.label), "needs_reason": act.needs_reason, "photos": act.photos,
+            "inputs": [{"name": i.name, "kind": i.kind, "required": i.required} for i in act.inputs]}
 
 
 DETAIL_FIELDS = ["description", "lon", "lat", "anonymous", "accepted_at", "dispatched_at", "handled_at", "closed_at",

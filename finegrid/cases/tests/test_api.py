@@ -236,6 +236,22 @@ def test_a_dispatcher_sends_a_case_to_a_unit_by_its_code(client, world):
     assert response.status_code == 201 and response.json()["case"]["unit"]["code"] == "zjj"
 
 
+def test_an_operator_accepts_with_a_corrected_category_through_the_api(client, world):
+    from finegrid.cases.tests.factories import make_category
+
+    make_category("C0105", name="雨水井盖")
+    _as(client, world["operator"])
+    offered = {a["name"]: a for a in client.get(f"{CASES}/{world['c'].ticket}").json()["allowed_actions"]}
+    assert {i["name"] for i in offered["accept"]["inputs"]} == {"category", "condition", "corrected"}
+    assert offered["merge"]["inputs"] == [{"name": "master", "kind": "ticket", "required": True}]
+    response = _post(client, f"{CASES}/{world['c'].ticket}/transitions",
+                     {"action": "accept", "data": {"category": "C0105", "corrected": True}})
+    assert response.status_code == 201 and response.json()["case"]["category"]["code"] == "C0105"
+    assert response.json()["transition"]["data"]["category_before"] == "C0101"
+    refused = _post(client, f"{CASES}/{world['b'].ticket}/transitions", {"action": "accept", "data": {"colour": 1}})
+    assert refused.status_code == 422
+
+
 def test_the_resident_rates_a_closed_case_with_the_rating_in_data(client, world):
     case = world["a"]
     for action, user in [("start", "handler_cgj"), ("report_done", "handler_cgj"), ("close", "operator")]:
