@@ -5,8 +5,11 @@ building name wins over the community it contains. When several places share a n
 exists in two towns), a street or town named elsewhere in the text decides; else the answer
 stays at the level all candidates agree on and says it is ambiguous."""
 
+import threading
 from dataclasses import dataclass
 
+import ahocorasick
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from .locate import GridIndex, Location
@@ -32,6 +35,9 @@ class Mention:
 
 
 class Gazetteer:
+    """Every name and alias of the district's places, matched in one pass over a text (an
+    Aho-Corasick automaton): intake and insight both read places through this one."""
+
     def __init__(self, places=None):
         places = list(Place.objects.all()) if places is None else places
         self.by_name: dict[str, list[Place]] = {}
@@ -39,26 +45,20 @@ class Gazetteer:
             for name in {place.name, *place.aliases}:
                 if len(name) >= 2:  # one character names nothing reliably
                     self.by_name.setdefault(name, []).append(place)
-        self.longest = max(map(len, self.by_name), default=0)
+        self.automaton = ahocorasick.Automaton()
+        for name in self.by_name:
+            self.automaton.add_word(name, name)
+        if self.by_name:
+            self.automaton.make_automaton()
 
     def mentions(self, text: str) -> list[Mention]:
         """Every place named in `text`, scanning left to right, longest name first at each position."""
-        found, position = [], 0
-        while position < len(text):
-            length = self._longest_name_at(text, position)
-            if length:
-                name = text[position : position + length]
-                found += [Mention(p, position, position + length) for p in self.by_name[name]]
-                position += length
-            else:
-                position += 1
+        if not self.by_name:
+            return []
+        found = []
+        for end, name in self.automaton.iter_long(text):
+            found += [Mention(place, end - len(name) + 1, end + 1) for place in self.by_name[name]]
         return found
-
-    def _longest_name_at(self, text: str, position: int) -> int:
-        for length in range(min(self.longest, len(text) - position), 1, -1):
-            if text[position : position + length] in self.by_name:
-                return length
-        return 0
 
     def resolve(self, text: str, index: GridIndex) -> Location:
         mentions = self.mentions(text)
@@ -104,3 +104,18 @@ def _common(mentions: list[Mention], index: GridIndex) -> Location:
     }
     location.extra["candidates"] = sorted({code for m in mentions for code in m.place.street_codes})
     return location
+
+
+_lock = threading.Lock()
+_current: tuple | None = None  # (fingerprint, Gazetteer)
+
+
+def current_gazetteer() -> Gazetteer:
+    """The gazetteer over the places in the database now, rebuilt after a place is added, removed
+    or edited (the count and the newest change are its fingerprint)."""
+    global _current
+    now = tuple(Place.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+    with _lock:
+        if _current is None or _current[0] != now:
+            _current = (now, Gazetteer())
+        return _current[1]

@@ -1,20 +1,17 @@
 """Where an appeal is: place names in its text through the district gazetteer to street,
 community and grid.
 
-The matching rules are grid.gazetteer's (longest name first, a street named elsewhere in the text
-decides between namesakes, ambiguity reported); this module makes them fast enough for a stream
-of thousands of appeals a second: an Aho-Corasick automaton over every name and alias finds the
-mentions in one pass, and a resolution is computed once per set of places named, then reused."""
+The gazetteer is the district's one (grid.gazetteer: an automaton over every name and alias,
+longest name first, a street named elsewhere in the text deciding between namesakes, ambiguity
+reported); this module adds what a stream of thousands of appeals a second needs: a resolution is
+computed once per set of places named, then reused."""
 
 import threading
 from dataclasses import dataclass, field, replace
 
-import ahocorasick
-from django.db.models import Count, Max
-
 from finegrid.grid.gazetteer import Gazetteer, Mention
+from finegrid.grid.gazetteer import current_gazetteer as district_gazetteer
 from finegrid.grid.locate import GridIndex, Location, current_index
-from finegrid.grid.models import Place
 
 
 @dataclass
@@ -38,24 +35,15 @@ class Where:
         return self.grid_code or (self.place and f"{self.street_code}:{self.place}")
 
 
-class FastGazetteer(Gazetteer):
-    def __init__(self, places=None, index: GridIndex | None = None):
-        super().__init__(places)
-        self.index = index
-        self.automaton = ahocorasick.Automaton()
-        for name in self.by_name:
-            self.automaton.add_word(name, name)
-        if self.by_name:
-            self.automaton.make_automaton()
-        self._resolved: dict[tuple, Where] = {}
+class FastGazetteer:
+    """The district's gazetteer (grid.gazetteer: one automaton over every name and alias) with
+    insight's view of a place, each set of places named resolved once and then reused."""
 
-    def mentions(self, text: str) -> list[Mention]:
-        if not self.by_name:
-            return []
-        found = []
-        for end, name in self.automaton.iter_long(text):
-            found += [Mention(place, end - len(name) + 1, end + 1) for place in self.by_name[name]]
-        return found
+    def __init__(self, base: Gazetteer | None = None, index: GridIndex | None = None):
+        self.base, self.index = base or district_gazetteer(), index
+        base = self.base
+        self.by_name, self.mentions, self.resolve = base.by_name, base.mentions, base.resolve
+        self._resolved: dict[tuple, Where] = {}
 
     def where(self, text: str) -> Where:
         mentions = self.mentions(text)
@@ -83,22 +71,17 @@ class FastGazetteer(Gazetteer):
 
 
 _lock = threading.Lock()
-_current: tuple[tuple, FastGazetteer] | None = None
-
-
-def fingerprint() -> tuple:
-    places = Place.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return places["n"], places["at"]
+_current: FastGazetteer | None = None
 
 
 def current_gazetteer() -> FastGazetteer:
-    """The gazetteer of the places in the database now, rebuilt after a change."""
+    """The district's gazetteer as it stands, with its resolutions kept until it changes."""
     global _current
-    now = fingerprint()
+    base, index = district_gazetteer(), current_index()
     with _lock:
-        if _current is None or _current[0] != now:
-            _current = (now, FastGazetteer(index=current_index()))
-        return _current[1]
+        if _current is None or _current.base is not base or _current.index is not index:
+            _current = FastGazetteer(base, index)
+        return _current
 
 
 def where(text: str, title: str = "") -> Where:

@@ -1,30 +1,14 @@
-"""Where a submission is: a point through the grid locator, a text through the gazetteer."""
+"""Where a submission is: a point through the grid locator, a text through the district's one
+gazetteer (grid.gazetteer)."""
 
-import threading
-
-from django.db.models import Count, Max
-
-from finegrid.grid.gazetteer import Gazetteer
+from finegrid.grid.gazetteer import current_gazetteer as gazetteer  # noqa: F401 — intake's name for it
 from finegrid.grid.locate import current_index
-from finegrid.grid.models import Place, Region
-
-_lock = threading.Lock()
-_gazetteer: tuple | None = None  # (fingerprint, Gazetteer)
+from finegrid.grid.models import Region
 
 
 def district_name() -> str:
     district = Region.objects.filter(level=Region.Level.DISTRICT).values_list("name", flat=True).first()
     return district or "the district"
-
-
-def gazetteer() -> Gazetteer:
-    """The gazetteer over the places in the database now, rebuilt after a change."""
-    global _gazetteer
-    print_ = tuple(Place.objects.aggregate(n=Count("id"), last=Max("id")).values())
-    with _lock:
-        if _gazetteer is None or _gazetteer[0] != print_:
-            _gazetteer = (print_, Gazetteer())
-        return _gazetteer[1]
 
 
 def place_of_text(text: str, index=None, names=None) -> str:
