@@ -41,7 +41,10 @@ def prepare(command: str) -> None:
 
     from finegrid.core.database import describe, pending_migrations
 
-    django.setup()
+    from django.apps import apps
+
+    if not apps.ready:  # inside a running process (a test) set-up is done: doing it again resets logging
+        django.setup()
     where = describe(settings.DATABASES["default"])
     sys.stderr.write(f"finegrid: data folder {settings.DATA_DIR}, database {where}\n")
     if not needs_tables(command):
