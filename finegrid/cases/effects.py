@@ -56,6 +56,19 @@ def ready_accept(case, ctx) -> str | None:
     return None
 
 
+def accept_blocker(case, category: Category | None) -> str | None:
+    """Why 立案 under `category` cannot be taken now, whatever else the operator gives (None: it
+    can): what a page asks before it offers a one-click accept under a suggested category."""
+    if category is None:
+        return _("choose the case's category before accepting it")
+    rule = latest_rule(category.pk)
+    if rule is None:
+        return _("the category %(code)s has no rules to accept a case by") % {"code": category.code}
+    if rule.verify_required and case.state == S.COLLECTED:
+        return _("this category needs on-site verification (核实) before it is accepted")
+    return None
+
+
 def ready_close(case, ctx) -> str | None:
     if case.state == S.HANDLED and ctx.rule and ctx.rule.check_required:
         return _("this category needs an on-site check (核查) before it is closed")

@@ -152,3 +152,17 @@ def test_hint_keeps_its_query_count(client, world, hotline, case_a, case_b, djan
     _hint(client, case_a)
     with django_assert_max_num_queries(10):  # session, user, roles, case, labels, category, matrix, duplicates…
         _hint(client, case_a)
+
+
+def test_a_one_click_accept_is_offered_only_where_it_works_now(client, world, hotline, case_a):
+    """A category that needs 核实 first, or has no rule, gets its reason instead of a button."""
+    rule = CategoryRule.objects.get(category__code="H01")
+    rule.verify_required = True
+    rule.save()
+    _labelled(case_a)  # suggests H01
+    client.force_login(world["operator"])
+    page = _hint(client, case_a)
+    assert 'name="category" value="H01"' not in page and ("核实" in page)
+    perform(case_a, "verify", world["worker_a"])
+    page = _hint(client, Case.objects.get(pk=case_a.pk))
+    assert 'name="category" value="H01"' in page

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from finegrid.cases import dispatch
 from finegrid.cases.actions import OPEN
+from finegrid.cases.effects import accept_blocker
 from finegrid.cases.models import Case, Transition
 from finegrid.cases.visibility import in_area
 from finegrid.cases.workflow import TransitionError, perform
@@ -141,7 +142,11 @@ def queue_hint(request, ticket):
             .order_by("-pk").only("ticket", "title")[:3])
     context = {"case": case, "duplicates": duplicates, "next": request.GET.get("next", "")}
     if case.state in QUEUES["accept"]:
-        context.update(suggestion=suggest.for_case(case), topics=suggest.topic_choices(), reporting=True)
+        suggestion = suggest.for_case(case)
+        # A one-click accept is offered only where it would work now (核实 first, a rule to accept by).
+        blocked = {"suggested": accept_blocker(case, suggestion.category) if suggestion and suggestion.category else "",
+                   "current": accept_blocker(case, case.category) if case.category_id else ""}
+        context.update(suggestion=suggestion, topics=suggest.topic_choices(), reporting=True, blocked=blocked)
     else:
         context["suggestions"] = dispatch.suggestions(case, limit=3)
     return render(request, "console/_queue_hint.html", context)

@@ -54,6 +54,7 @@ def test_an_anonymous_report_keeps_no_name(client, catalogue):
     ({"description": ""}, "say what the problem is"),
     ({"category": "NOPE"}, "no category"),
     ({"lon": "", "lat": "", "address": ""}, "mark the place"),
+    ({"lon": "", "lat": "", "address": "北京市朝阳区三里屯"}, "is not in 广陵区"),  # shown beside the address field
     ({"phone": "<b>x</b>"}, "phone number"),
 ])
 def test_a_bad_report_is_shown_again_with_the_problem(client, catalogue, change, words):

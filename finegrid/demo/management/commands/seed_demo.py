@@ -17,6 +17,7 @@ DEMO_LOGINS = [
     ("handler_cgj", "城管局处置人员 unit handler"),
     ("street_321002001", "东关街道处置人员 street handler"),
     ("gw321002001001001", "网格员 grid worker (琼花观社区第1网格)"),
+    ("secadmin", "安全管理员 security administrator"),
     ("auditor", "审计管理员 auditor"),
 ]
 
