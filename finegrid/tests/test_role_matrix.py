@@ -133,7 +133,7 @@ TABLE = {
     "console:unit_desk": Row({"handler_cgj", "handler_zjj", "street_a"} | SUPERUSERS),
     "console:worker": Row({"worker_a", "worker_b"} | SUPERUSERS),
     "console:overview": Row(OVERVIEW),
-    "console:ranking": Row(OVERVIEW, {"by": "unit"}),
+    "console:ranking": Row(OVERVIEW | {"handler_cgj", "handler_zjj", "street_a"}, {"by": "unit"}),  # the unit desk's panel
     "console:trend": Row(OVERVIEW),
     "console:hot_topics": Row(OVERVIEW),
     "console:app_panel": Row(OVERVIEW, {"name": "matters"}),  # the test-only shapes app declares one

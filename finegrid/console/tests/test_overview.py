@@ -158,3 +158,13 @@ def test_the_live_feed_shows_active_sensor_alarms_in_scope(client, world, alarms
     client.force_login(world["street_sup"])
     page = client.get(reverse("console:feed")).content.decode()
     assert "东关加气站" in page and "汶河燃气站" not in page and "甲烷浓度超限 4" not in page
+
+
+def test_the_unit_desk_loads_its_ranking_panel_for_a_handler(client, world, case_a):
+    """The unit desk embeds the month's unit ranking; a handler may read it (seen: 404, "loading" forever)."""
+    client.force_login(world["handler_cgj"])
+    desk = client.get(reverse("console:unit_desk")).content.decode()
+    panel = reverse("console:ranking", args=["unit"])
+    assert panel in desk and client.get(panel).status_code == 200
+    client.force_login(world["resident"])
+    assert client.get(panel).status_code != 200

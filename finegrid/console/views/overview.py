@@ -15,7 +15,7 @@ from finegrid.cases import evaluation
 from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case
 from finegrid.core.declared import declared
-from finegrid.org.models import Unit
+from finegrid.org.models import Role, Unit
 
 from .. import caselist, charts, exports, panels
 from ..access import OVERVIEW_ROLES, desk_required
@@ -117,13 +117,16 @@ def _month(request) -> str:
     return month
 
 
-@desk_required(OVERVIEW_ROLES)
+@desk_required(OVERVIEW_ROLES | {Role.HANDLER})
 def ranking(request, by):
-    """The evaluation ranking (以实绩论英雄) of streets or units this month, loaded after the page;
+    """The evaluation ranking (以实绩论英雄) of streets or units this month, loaded after the page
+    (the leader's overview, and the unit desk, where a handler's own unit is marked);
     `?export=xlsx|csv` downloads the full table with every indicator, for any `?month=`."""
     by = by if by in ("street", "unit") else "street"
     month = _month(request)
     if request.GET.get("export") in exports.FORMATS:
+        if not request.desk.viewer.roles & OVERVIEW_ROLES:  # a handler sees the panel, not every unit's table
+            raise Http404
         return ranking_export(request, by, month)
     scope = request.desk.scope
     mine = set(Unit.objects.filter(pk__in=request.desk.viewer.units).values_list("code", flat=True))
