@@ -26,6 +26,7 @@ class Line:
     action: str
     target: str
     detail: dict
+    label: str = ""  # a case action's name in the reader's language (立案), beside its code
 
 
 def lines(query) -> "heapq.merge":
@@ -84,4 +85,6 @@ def _steps(machine, query):
     for row in rows.order_by("-at", "-pk").iterator(chunk_size=500):
         detail = {"seq": row.seq, "from": row.from_state, "to": row.to_state, "role": row.role,
                   **({"reason": row.reason} if row.reason else {}), **row.data}
-        yield Line(row.at, row.actor_label, prefix + row.action, str(getattr(getattr(row, subject), target)), detail)
+        act = machine.actions.get(row.action)
+        yield Line(row.at, row.actor_label, prefix + row.action, str(getattr(getattr(row, subject), target)), detail,
+                   str(act.label) if act else "")

@@ -42,8 +42,8 @@ def _what(t: Transition) -> str:
         parts.append(str(dict(Case.Alarm.choices).get(t.data["alarm"], t.data["alarm"])))
     if t.data.get("level"):
         parts.append(_("level %(n)s") % {"n": t.data["level"]})
-    if t.data.get("unit"):
-        parts.append(_("to unit %(unit)s") % {"unit": t.data["unit"]})
+    if t.data.get("unit"):  # the unit by its name, as people know it; its code where the row has none
+        parts.append(_("to unit %(unit)s") % {"unit": t.unit.name if t.unit_id else t.data["unit"]})
     if t.data.get("rating"):
         parts.append(_("rated %(n)s of 5") % {"n": t.data["rating"]})
     if t.data.get("master"):

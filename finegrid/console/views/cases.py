@@ -66,7 +66,7 @@ def visible_case(request, ticket: str) -> Case:
 def case_detail(request, ticket):
     case = visible_case(request, ticket)
     now = timezone.now()
-    transitions = list(case.transitions.order_by("seq"))
+    transitions = list(case.transitions.select_related("unit").order_by("seq"))
     photos = list(case.evidence.order_by("pk"))
     names = dict(Person.objects.filter(user_id__in={t.actor_id for t in transitions if t.actor_id})
                  .values_list("user_id", "full_name"))
