@@ -25,3 +25,15 @@ def test_a_site_at_zero_zero_opens_no_case(engine, district):
     Site.objects.filter(pk=district["site"].pk).update(lon=0, lat=0)
     feed(engine, 0, {"ch4": 30})
     assert Alarm.objects.get().case is None and not Case.objects.exists()
+
+
+def test_an_alarms_dispatched_case_reaches_the_sites_unit_through_the_notice_step(engine, district):
+    """The sensor channel is told as every other channel is (intake/tests/test_channel_notices.py)."""
+    from finegrid.cases.models import Notice
+    from finegrid.cases.notices import fan_out
+
+    feed(engine, 0, {"ch4": 30})
+    case = Alarm.objects.get().case
+    assert not Notice.objects.filter(kind="assigned", unit=case.unit).exists()  # (its grid worker is told at once)
+    fan_out()
+    assert Notice.objects.filter(kind="assigned", case=case, unit=case.unit).count() == 1
