@@ -70,14 +70,17 @@ def fan_out(limit: int = BATCH) -> dict:
 def _fan_out(machine, limit: int) -> Counter:
     rows_of = machine.transitions.objects.select_for_update(skip_locked=True, of=("self",))
     with transaction.atomic():
-        rows = list(rows_of.filter(notified=False).order_by("pk").select_related(*machine.notice_related)[:limit])
-        if not rows:
+        taken = list(rows_of.filter(notified=False).order_by("pk").values_list("pk", "action")[:limit])
+        if not taken:
             return Counter()
-        notices = [notice for row in rows for notice in _notices_of(machine, row)]
+        # Most steps tell nobody (a report, a 立案 before its 派遣): only the others are read whole.
+        telling = [pk for pk, action in taken if getattr(machine.actions.get(action), "notices", None)]
+        rows = machine.transitions.objects.filter(pk__in=telling).select_related(*machine.notice_related)
+        notices = [notice for row in rows.order_by("pk") for notice in _notices_of(machine, row)]
         Notice.objects.bulk_create(notices)
         _send(notices)
-        machine.transitions.objects.filter(pk__in=[row.pk for row in rows]).update(notified=True)
-    return Counter(transitions=len(rows), notices=len(notices))
+        machine.transitions.objects.filter(pk__in=[pk for pk, _ in taken]).update(notified=True)
+    return Counter(transitions=len(taken), notices=len(notices))
 
 
 def _notices_of(machine, row) -> list[Notice]:

@@ -24,7 +24,7 @@ def case_link(case: Case) -> str:
 
 CASES = Machine(model=Case, transitions=Transition, subject="case", actions=ACTIONS, authority=role_for,
                 context=Context, link=case_link, attach=attach, check_file=_check_file,
-                notice_related=("case", "case__unit", "case__category"), notice_subject="case")
+                notice_related=("case", "case__unit"), notice_subject="case")
 
 
 def perform(case: Case, action: str, actor=None, **options) -> Transition:
