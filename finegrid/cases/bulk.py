@@ -195,10 +195,24 @@ def _apply(case: Case, name: str, step: MachineStep, ctx: Context, batch: Batch)
     changes = act.change(case, step, ctx)
     recorded = act.record(case, step, ctx, changes) if act.record else {}
     for column, value in changes.items():
-        setattr(case, column, value)
+        _set(case, column, value)
     case.state = act.target_from(before)
     return _row(case, name, before, step.actor, "" if step.actor else SYSTEM, step.now,
                 _shared(batch, {**step.data, **recorded}), unit_id=step.unit.pk if step.unit else None)
+
+
+def _set(case: Case, name: str, value) -> None:
+    """A change on the unsaved case. A related row goes straight to its id column and the cache:
+    the relation's descriptor checks (its type, its database) were a tenth of a batch's time."""
+    field = _RELATED.get(name)
+    if field is None:
+        setattr(case, name, value)
+        return
+    setattr(case, field.attname, value.pk if value is not None else None)
+    field.set_cached_value(case, value)
+
+
+_RELATED = {f.name: f for f in Case._meta.concrete_fields if f.is_relation}
 
 
 def _unit_for(case: Case, category: Category, batch: Batch):
