@@ -129,16 +129,19 @@ class Machine:
     `authority(user, act, obj)` gives the role a person acts under, or None; `context(obj)`
     builds what the checks and changes read (loaded lazily, once per action); `attach` stores
     evidence files with the transition; `link(obj)` is where a notice's reader sees the object;
-    `notice_related` what the notice step reads with each row; `notice_subject` the Notice
-    foreign key filled with the subject, when there is one (a case's)."""
+    `notice_related` what the notice step reads with each row, `notice_fields` which of their
+    columns (the fewer, the faster); `notice_subject` the Notice foreign key filled with the
+    subject, when there is one (a case's)."""
 
     def __init__(self, *, model, transitions, subject: str, actions: dict, authority: Callable,
                  context: Callable, link: Callable, attach: Callable | None = None,
-                 check_file: Callable | None = None, notice_related: tuple = (), notice_subject: str = ""):
+                 check_file: Callable | None = None, notice_related: tuple = (), notice_subject: str = "",
+                 notice_fields: tuple = ()):
         self.model, self.transitions, self.subject = model, transitions, subject
         self.actions, self.authority, self.context, self.link = actions, authority, context, link
         self.attach, self.check_file = attach, check_file
         self.notice_related, self.notice_subject = notice_related or (subject,), notice_subject
+        self.notice_fields = notice_fields  # what the notice step reads of each row (empty: all)
         self.label = transitions._meta.label_lower
         self.subject_type = model._meta.label_lower
         self.counters = sorted({a.counts for a in actions.values() if a.counts})

@@ -76,6 +76,8 @@ def _fan_out(machine, limit: int) -> Counter:
         # Most steps tell nobody (a report, a 立案 before its 派遣): only the others are read whole.
         telling = [pk for pk, action in taken if getattr(machine.actions.get(action), "notices", None)]
         rows = machine.transitions.objects.filter(pk__in=telling).select_related(*machine.notice_related)
+        if machine.notice_fields:
+            rows = rows.only(*machine.notice_fields)
         notices = [notice for row in rows.order_by("pk") for notice in _notices_of(machine, row)]
         Notice.objects.bulk_create(notices)
         _send(notices)

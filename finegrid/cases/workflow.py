@@ -18,13 +18,18 @@ def _check_file(upload) -> None:
         raise TransitionError(str(error))
 
 
+# What `telling` reads of a row and its case: a case has some fifty columns, a notice needs these.
+NOTICE_FIELDS = ("action", "data", "reason", "unit_id", "case_id", "case__ticket", "case__title", "case__due_at",
+                 "case__area_code", "case__owner_id", "case__unit_id", "case__unit__name", "case__unit__short_name")
+
+
 def case_link(case: Case) -> str:
     return f"/console/cases/{case.ticket}/"
 
 
 CASES = Machine(model=Case, transitions=Transition, subject="case", actions=ACTIONS, authority=role_for,
                 context=Context, link=case_link, attach=attach, check_file=_check_file,
-                notice_related=("case", "case__unit"), notice_subject="case")
+                notice_related=("case", "case__unit"), notice_subject="case", notice_fields=NOTICE_FIELDS)
 
 
 def perform(case: Case, action: str, actor=None, **options) -> Transition:

@@ -123,3 +123,19 @@ def test_two_workers_at_once_never_write_an_inbox_notice_twice(world):
         thread.join(timeout=60)
     assert sum(results) == 30 == Notice.objects.count()
     assert Notice.objects.values("source").distinct().count() == 30
+
+
+def test_the_notice_step_reads_a_fixed_number_of_queries_whatever_the_number_of_rows(world, django_assert_max_num_queries):
+    for _ in range(12):
+        case = _dispatched(world)
+        perform(case, "supervise", world["supervisor"], reason="请加快", now=TUESDAY)
+        perform(case, "warn", None, data={"alarm": "yellow"}, now=TUESDAY)
+    from finegrid.cases.machine import MACHINES
+
+    # The cases' rows, those that tell whole, the notices, the endpoints, the addresses, the marks
+    # (and a savepoint around them); then one look at each other machine's table (the test shapes).
+    with django_assert_max_num_queries(8 + 3 * (len(MACHINES) - 1)):
+        counts = fan_out()
+    assert counts == {"transitions": 12 * 5, "notices": 12 * 3}  # report, accept, dispatch, 督办, warning
+    assert Notice.objects.filter(kind="yellow", body__contains="Beijing time").count() + Notice.objects.filter(
+        kind="yellow", body__contains="北京时间").count() == 12
