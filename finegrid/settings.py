@@ -212,6 +212,6 @@ if FINEGRID_MQTT_URL and not FINEGRID_MQTT_URL.startswith(("mqtt://", "tcp://"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "finegrid.core.logs.StderrHandler"}},  # see core/logs.py
     "root": {"handlers": ["console"], "level": env_str("FINEGRID_LOG_LEVEL", "INFO")},
 }
