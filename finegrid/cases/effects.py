@@ -47,21 +47,19 @@ def latest_rule(category_id) -> CategoryRule | None:
 
 
 def ready_accept(case, ctx) -> str | None:
+    if ctx.inputs.get("category"):
+        return None  # a corrected category: check_accept judges the one chosen
     if case.category_id is None:
         return None  # the operator chooses the category in the accept itself
-    if ctx.rule is None:
-        return _("the category %(code)s has no rules to accept a case by") % {"code": case.category.code}
-    if ctx.rule.verify_required and case.state == S.COLLECTED:
-        return _("this category needs on-site verification (核实) before it is accepted")
-    return None
+    return accept_blocker(case, case.category, ctx.rule)
 
 
-def accept_blocker(case, category: Category | None) -> str | None:
-    """Why 立案 under `category` cannot be taken now, whatever else the operator gives (None: it
-    can): what a page asks before it offers a one-click accept under a suggested category."""
+def accept_blocker(case, category: Category | None, rule: CategoryRule | None = None) -> str | None:
+    """Why 立案 under `category` cannot be taken now (None: it can): what a page asks before it
+    offers a one-click accept under a suggested category, and the accept's own readiness."""
     if category is None:
         return _("choose the case's category before accepting it")
-    rule = latest_rule(category.pk)
+    rule = rule or latest_rule(category.pk)
     if rule is None:
         return _("the category %(code)s has no rules to accept a case by") % {"code": category.code}
     if rule.verify_required and case.state == S.COLLECTED:

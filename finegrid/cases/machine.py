@@ -98,6 +98,8 @@ class Context:
     for the action: the calendar in force, the object's last step of a kind. Apps subclass it
     (a case's adds its category rule); a batch passes what it already knows as keywords."""
 
+    inputs: dict = {}  # the step's inputs while an action is taken; none while a page asks what to offer
+
     def __init__(self, obj, **known):
         self.obj = obj
         self.__dict__.update(known)
@@ -187,6 +189,7 @@ class Machine:
                 "action": act.label, "state": obj.get_state_display()})
         if act.needs_reason and not step.reason:
             raise TransitionError(_("%(action)s needs a reason") % {"action": act.label})
+        ctx.inputs = step.data  # readiness is judged on what the step gives (立案 under a corrected category)
         why_not = act.ready(obj, ctx) if act.ready else None
         if why_not:
             raise TransitionError(why_not)

@@ -202,3 +202,15 @@ def test_a_category_corrected_at_accept_is_part_of_the_accept_row(world):
     assert not disagreements(stored, list(stored.transitions.order_by("seq")))
     with pytest.raises(TransitionError, match="C9999"):
         perform(_case(world), "accept", world["operator"], data={"category": "C9999"}, now=TUESDAY)
+
+
+def test_a_correction_to_a_category_without_核实_is_accepted_at_once(world):
+    """The report's own category needs 核实 first; 立案 under a corrected one that does not is ready now."""
+    from finegrid.cases.tests.factories import make_category
+
+    make_category("C0102", name="污水井盖", verify=True)
+    make_category("C0105", name="雨水井盖")
+    case = _case(world, category_code="C0102")
+    assert "accept" not in [a.name for a in allowed_actions(case, world["operator"])]
+    perform(case, "accept", world["operator"], data={"category": "C0105"}, now=TUESDAY)
+    assert Case.objects.get(pk=case.pk).category.code == "C0105"
