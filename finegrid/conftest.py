@@ -76,6 +76,11 @@ def build_office(people: dict) -> dict:
         "admin": make_user("sysadmin", Role.ADMIN, is_staff=True, is_superuser=True),  # as the demo's admin
         "secadmin": make_user("secadmin", Role.SECURITY_ADMIN, is_staff=True),
         "auditor": make_user("auditor", Role.AUDITOR),
+        # The offices of the second half; each app's tests give them their own objects.
+        "supervision": make_user("supervision", Role.SUPERVISION_OFFICE),
+        "petition_office": make_user("petition_office", Role.PETITION_OFFICE),
+        "organisation": make_user("organisation", Role.ORGANISATION),
+        "callback": make_user("callback", Role.CALLBACK),
         "superuser": make_user("root", is_staff=True, is_superuser=True),
     }
 

@@ -11,7 +11,7 @@ from finegrid.grid.codes import STREET_LEN
 from finegrid.org.models import Role
 from finegrid.org.principal import principal_of
 from finegrid.org.privacy import mask_phone
-from finegrid.org.scopes import BUSINESS_ROLES, OVERSIGHT_ROLES, scope_of, within
+from finegrid.org.scopes import BUSINESS_ROLES, OFFICE_ROLES, OVERSIGHT_ROLES, scope_of, within
 
 from .models import Case
 
@@ -38,9 +38,10 @@ class Viewer:
 
 def visible_cases(viewer: Viewer) -> QuerySet:
     """Staff see the cases in their area scope and those now with a unit they handle for; a
-    resident sees the cases they reported; the security administrator and the auditor none (三员分立)."""
+    resident sees the cases they reported; the security administrator and the auditor none (三员分立),
+    nor the offices of the other apps."""
     if not viewer.roles & BUSINESS_ROLES:
-        if viewer.roles & OVERSIGHT_ROLES:
+        if viewer.roles & (OVERSIGHT_ROLES | OFFICE_ROLES):
             return Case.objects.none()
         return Case.objects.filter(reporter=viewer.user)
     scope = scope_of(viewer.user, roles=AREA_ROLES)

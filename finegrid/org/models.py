@@ -19,6 +19,7 @@ class Unit(models.Model):
         STREET = "street", _("Street or town office")
         COMMUNITY = "community", _("Community or village committee")
         PROPERTY = "property", _("Property owner or enterprise")
+        PARTY = "party", _("Party organ")  # 区委办, 组织部, 政法委 …: key tasks are led by them too
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
@@ -32,6 +33,8 @@ class Unit(models.Model):
         verbose_name=_("area governed"),
     )
     phone = models.CharField(_("duty phone"), max_length=32, blank=True)
+    # The unit's 三定 responsibilities in a few sentences: what a lead unit is suggested from.
+    duties = models.TextField(_("duties"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -77,6 +80,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     AUDITOR = "auditor", _("Auditor")
+    # The offices of the second half: key tasks (大督查), petitions (信访), cadres (组织部), and the
+    # hotline's call-back desk (回访), the one business role that reads a reporter's phone whole.
+    SUPERVISION_OFFICE = "supervision", _("Supervision office")
+    PETITION_OFFICE = "petition_office", _("Petition office")
+    ORGANISATION = "organisation", _("Organisation department")
+    CALLBACK = "callback", _("Call-back desk")
 
 
 class RoleAssignment(models.Model):

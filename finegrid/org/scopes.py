@@ -16,7 +16,10 @@ STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 # 三员分立 (GB/T 22239-2019): the security administrator and the auditor oversee the system; they
 # hold no area, see no case, personal or sensor data and take no business action.
 OVERSIGHT_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
-BUSINESS_ROLES = STAFF_ROLES - OVERSIGHT_ROLES
+# The offices of the second half (督查室, 信访, 组织部) work on their own apps' objects, each app
+# scoping them itself: they hold no area of cases, grids or sensors.
+OFFICE_ROLES = frozenset({Role.SUPERVISION_OFFICE, Role.PETITION_OFFICE, Role.ORGANISATION})
+BUSINESS_ROLES = STAFF_ROLES - OVERSIGHT_ROLES - OFFICE_ROLES  # the case, grid and sensor world
 CODE_LENGTH = 18  # a micro-grid's code, the longest
 
 

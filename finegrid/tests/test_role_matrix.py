@@ -33,7 +33,8 @@ from finegrid.sensing.models import Alarm, AlarmEvent
 from finegrid.sensing.tests.factories import make_device, make_site
 
 USERS = ["anonymous", "resident", "worker_a", "worker_b", "operator", "dispatcher", "supervisor", "street_sup",
-         "leader", "handler_cgj", "handler_zjj", "street_a", "admin", "secadmin", "auditor", "superuser"]
+         "leader", "handler_cgj", "handler_zjj", "street_a", "admin", "secadmin", "auditor", "superuser",
+         "supervision", "petition_office", "organisation"]
 
 # ── Who is who ────────────────────────────────────────────────────────────────────────────────
 EVERYONE = frozenset(USERS)
