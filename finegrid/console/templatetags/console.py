@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.core.declared import declared
 from finegrid.org.models import Role
 
 from finegrid.cases.visibility import Viewer
@@ -42,7 +43,8 @@ def console_nav(context):
         roles = frozenset(stored) if stored is not None else Viewer.of(user).roles
     path = request.path
     links = []
-    for label, name, allowed in LINKS:
+    # An app's desks (its AppConfig's `nav_links`) come before the password link, which closes the menu.
+    for label, name, allowed in LINKS[:-1] + declared("nav_links") + LINKS[-1:]:
         if allowed is None or roles & allowed:
             url = reverse(name)
             links.append({"label": label, "url": url, "current": path == url})
