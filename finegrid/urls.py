@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from finegrid.cases.api import api
 from finegrid.console.forms import LockoutAuthenticationForm
@@ -12,6 +14,8 @@ urlpatterns = [
     path("regions/<str:code>/", grid_views.region, name="region"),
     path("grids/<str:code>/", grid_views.grid, name="grid"),
     path("health", core_views.health, name="health"),
+    # Browsers ask for /favicon.ico whatever the page says (a JSON answer, a file): one icon for all.
+    path("favicon.ico", RedirectView.as_view(url=static("console/favicon.svg"), permanent=True), name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "finegrid.cases"
     verbose_name = _("Cases")
+    audit_words = (("catalogue.load", _("Category catalogue loaded")), ("catalogue.revise", _("Category catalogue revised")),
+                   ("calendar.import", _("Work calendar imported")))
 
     def ready(self):
         from . import outbound  # noqa: F401 — registers the webhook, e-mail and SMS channels in notices.SENDERS

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from finegrid.org.models import Unit
 
-from .actions import OPEN
+from .states import RUNNING
 from .models import Case, Category
 from .visibility import in_area
 
@@ -75,7 +75,7 @@ def filtered(cases: QuerySet, f: CaseFilters, now: datetime) -> QuerySet:
     if f.q:
         cases = cases.filter(Q(ticket__startswith=f.q) | Q(title__icontains=f.q))
     if f.overdue is not None:
-        overdue = Q(state__in=OPEN - {Case.State.PARKED}, due_at__lt=now)
+        overdue = Q(state__in=RUNNING, due_at__lt=now)
         cases = cases.filter(overdue) if f.overdue else cases.exclude(overdue)
     return cases
 

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import islice
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from finegrid.cases.machine import MACHINES
 from finegrid.core.models import AuditEntry
+
+from .audit_words import action_words, detail_text
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,8 @@ class Line:
     action: str
     target: str
     detail: dict
-    label: str = ""  # a case action's name in the reader's language (立案), beside its code
+    label: str = ""  # the action's name in the reader's language (立案, 登录), beside its code
+    detail_words: str = ""  # the detail as "label: value" pairs in the reader's language
 
 
 def lines(query) -> "heapq.merge":
@@ -40,10 +44,16 @@ def page(query, number: int, size: int) -> list[Line]:
     return list(islice(lines(query), (number - 1) * size, number * size + 1))
 
 
-def actions() -> list[str]:
+def actions() -> list[tuple[str, str]]:
+    """Every action the filter offers, as (code, label): each machine's whole action table, every
+    declared entry and whatever else has been recorded."""
+    words = action_words()
     recorded = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-    steps = [f"{machine.subject}_{name}" for machine in MACHINES for name in machine.actions]
-    return sorted({*recorded, *steps})
+    found = {code: str(words.get(code, "")) for code in (*recorded, *words)}
+    for machine in MACHINES:
+        for name, act in machine.actions.items():
+            found[f"{machine.subject}_{name}"] = f"{machine.model._meta.verbose_name}·{act.label}"
+    return sorted(found.items())
 
 
 def _window(query, field: str = "at") -> Q:
@@ -63,8 +73,10 @@ def _entries(query):
         rows = rows.filter(actor_label=query["actor"])
     if query.get("q"):
         rows = rows.filter(Q(target__icontains=query["q"]) | Q(action__icontains=query["q"]))
+    words = action_words()
     for entry in rows.order_by("-at", "-pk").iterator(chunk_size=500):
-        yield Line(entry.at, entry.actor_label, entry.action, entry.target, entry.detail)
+        yield Line(entry.at, entry.actor_label, entry.action, entry.target, entry.detail,
+                   str(words.get(entry.action, "")), detail_text(entry.detail))
 
 
 def _steps(machine, query):
@@ -82,9 +94,18 @@ def _steps(machine, query):
     if query.get("q"):
         text = query["q"]
         rows = rows.filter(Q(**{f"{subject}__{target}__icontains": text}) | Q(action__icontains=text))
+    states = _state_words(machine.model)
     for row in rows.order_by("-at", "-pk").iterator(chunk_size=500):
         detail = {"seq": row.seq, "from": row.from_state, "to": row.to_state, "role": row.role,
                   **({"reason": row.reason} if row.reason else {}), **row.data}
         act = machine.actions.get(row.action)
         yield Line(row.at, row.actor_label, prefix + row.action, str(getattr(getattr(row, subject), target)), detail,
-                   str(act.label) if act else "")
+                   str(act.label) if act else "", detail_text(detail, states))
+
+
+def _state_words(model) -> dict:
+    try:
+        field = model._meta.get_field("state")
+    except FieldDoesNotExist:  # a machine's model without a state field: its codes stay
+        return {}
+    return {value: str(label) for value, label in field.choices or ()}

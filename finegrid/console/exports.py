@@ -6,6 +6,7 @@ import io
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -23,7 +24,8 @@ def respond(fmt: str, name: str, header: list[str], rows) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+        lines = _in_language(translation.get_language(), _csv_lines(header, rows))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(_xlsx(header, rows),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -37,6 +39,13 @@ def _capped(rows):
             yield [_("… cut at %(n)d rows: narrow the filters") % {"n": MAX_ROWS}]
             return
         yield row
+
+
+def _in_language(language, lines):
+    """A streamed body is written after the view has returned and the request's language has been
+    put back: without this, its headers and labels came out in English for a Chinese reader."""
+    with translation.override(language):
+        yield from lines
 
 
 def _csv_lines(header, rows):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from finegrid.cases.actions import OPEN
+from finegrid.cases.states import RUNNING
 from finegrid.cases.models import Case
 from finegrid.grid.models import Grid, MicroGrid, Region
 from finegrid.grid.svg import Frame
@@ -136,9 +136,9 @@ def draw(code: str, cases, scope, measure: str = "open", now=None) -> dict:
 
 
 def _open(cases, code: str, measure: str, now):
-    rows = cases.filter(state__in=OPEN, area_code__gte=code, area_code__lte=code.ljust(18, "9"))
+    rows = cases.filter(state__in=RUNNING, area_code__gte=code, area_code__lte=code.ljust(18, "9"))
     if measure == "overdue":
-        rows = rows.filter(~Q(state=Case.State.PARKED), due_at__lt=now)
+        rows = rows.filter(due_at__lt=now)
     return rows
 
 
@@ -198,7 +198,7 @@ def list_query(area: str, measure: str) -> str:
     """The case list's query string for the cases a map counts in `area`."""
     if measure == "overdue":
         return urlencode({"area": area, "overdue": "true"})
-    return urlencode([("area", area), *(("state", state) for state in sorted(OPEN))])
+    return urlencode([("area", area), *(("state", state) for state in sorted(RUNNING))])
 
 
 def _common_prefix(codes: list[str]) -> str:

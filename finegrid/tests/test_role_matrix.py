@@ -76,6 +76,7 @@ TABLE = {
     "region": [Row(STREET_A_PAGE, {"code": STREET_A}), Row(AREA_B, {"code": STREET_B})],
     "grid": [Row(AREA_A, {"code": GRID_A}), Row(AREA_B, {"code": GRID_B})],
     "health": Row(EVERYONE),
+    "favicon": Row(EVERYONE),
     "login": Row(EVERYONE),
     "logout": Row(NOBODY),  # POST only
     "set_language": Row(EVERYONE),  # GET redirects back; POST sets the language

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.core.declared import declared
@@ -49,6 +50,18 @@ def console_nav(context):
             url = reverse(name)
             links.append({"label": label, "url": url, "current": path == url})
     return {"links": links}
+
+
+@register.filter
+def when(moment) -> str:
+    """A time as briefly as it is still unambiguous: 14:05 today, 11-28 14:05 this year,
+    2025-11-28 before — the feed showed only HH:MM for cases days old."""
+    if not moment:
+        return ""
+    local, today = timezone.localtime(moment), timezone.localdate()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    return local.strftime("%m-%d %H:%M" if local.year == today.year else "%Y-%m-%d")
 
 
 @register.filter

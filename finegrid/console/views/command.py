@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from finegrid.cases import dispatch
-from finegrid.cases.actions import OPEN
+from finegrid.cases.states import RUNNING
 from finegrid.cases.effects import accept_blocker
 from finegrid.cases.models import Case, Transition
 from finegrid.cases.visibility import in_area
@@ -137,7 +137,7 @@ def queue_hint(request, ticket):
     if case.category_id and case.area_code:
         grid = case.area_code[:15]
         duplicates = list(request.desk.cases().filter(
-            category_id=case.category_id, state__in=OPEN - {S.PARKED},
+            category_id=case.category_id, state__in=RUNNING,
             area_code__gte=grid, area_code__lte=grid.ljust(18, "9")).exclude(pk=case.pk)
             .order_by("-pk").only("ticket", "title")[:3])
     context = {"case": case, "duplicates": duplicates, "next": request.GET.get("next", "")}

@@ -3,7 +3,7 @@
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from finegrid.cases.actions import OPEN, WITH_UNIT
+from finegrid.cases.states import RUNNING, WITH_UNIT
 from finegrid.cases.models import Case, Notice
 from finegrid.grid.models import Grid
 from finegrid.org.models import Role, Unit
@@ -46,7 +46,7 @@ def _with_deadlines(cases, now):
 def supervisor(request):
     """值班长: what is overdue or due soon in my area, worst first."""
     now = timezone.now()
-    running = request.desk.cases().filter(state__in=OPEN - {S.PARKED})
+    running = request.desk.cases().filter(state__in=RUNNING)
     lists = {"overdue": running.filter(due_at__lt=now), "soon": running.filter(alarm=Case.Alarm.YELLOW, due_at__gte=now),
              "extensions": running.filter(extension_pending=True)}
     fmt, name = request.GET.get("export"), request.GET.get("list")

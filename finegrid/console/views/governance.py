@@ -23,8 +23,9 @@ AUDIT_PAGE = 100
 def audit_log(request):
     fmt = request.GET.get("export")
     if fmt in exports.FORMATS:
-        header = [_("Time"), _("Actor"), _("Action"), _("Target"), _("Detail")]
-        lines = ([e.at, e.actor_label, e.action, e.target, e.detail] for e in log.lines(request.GET))
+        header = [_("Time"), _("Actor"), _("Action"), _("Action code"), _("Target"), _("Detail")]
+        lines = ([e.at, e.actor_label, e.label or e.action, e.action, e.target, e.detail_words]
+                 for e in log.lines(request.GET))
         return exports.respond(fmt, "audit", header, lines)
     try:
         page = max(1, int(request.GET.get("page", 1)))

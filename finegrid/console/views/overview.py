@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from finegrid.cases import evaluation
-from finegrid.cases.actions import OPEN
+from finegrid.cases.states import RUNNING
 from finegrid.cases.models import Case
 from finegrid.core.declared import declared
 from finegrid.org.models import Role, Unit
@@ -30,7 +30,7 @@ def overview(request):
     now = timezone.now()
     today = panels.local_midnight(timezone.localdate(now))
     cases = request.desk.cases()
-    running = cases.filter(state__in=OPEN - {S.PARKED})
+    running = cases.filter(state__in=RUNNING)
     if request.GET.get("list") == "overdue" and request.GET.get("export") in exports.FORMATS:
         return caselist.export(request.GET["export"], running.filter(due_at__lt=now), request.desk.viewer,
                                name="overdue")
