@@ -112,6 +112,10 @@ def staff_plan(units: dict) -> list[tuple]:
         ("supervisor", Role.SUPERVISOR, "zhzx", None),
         ("operator", Role.OPERATOR, "zhzx", None),
         ("dispatcher", Role.DISPATCHER, "zhzx", None),
+        ("callback", Role.CALLBACK, "zhzx", None),
+        ("supervision", Role.SUPERVISION_OFFICE, None, None),
+        ("petition_office", Role.PETITION_OFFICE, "xfj", None),
+        ("organisation", Role.ORGANISATION, None, None),
     ]
     plan += [(f"handler_{code}", Role.HANDLER, code, None) for code, _, _ in DEPARTMENTS + UTILITIES]
     for unit in units.values():
