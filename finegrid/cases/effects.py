@@ -62,9 +62,15 @@ def accept_blocker(case, category: Category | None, rule: CategoryRule | None = 
     rule = rule or latest_rule(category.pk)
     if rule is None:
         return _("the category %(code)s has no rules to accept a case by") % {"code": category.code}
-    if rule.verify_required and case.state == S.COLLECTED:
+    if rule.verify_required and case.state == S.COLLECTED and not _seen_on_site(case):
         return _("this category needs on-site verification (核实) before it is accepted")
     return None
+
+
+def _seen_on_site(case) -> bool:
+    """A grid worker's own patrol report needs no 核实: its reporter stood at the place (数字城管's
+    监督员 reports go straight to 立案; 核实 is for what residents and the hotline report)."""
+    return case.channel == case.Channel.PATROL
 
 
 def ready_close(case, ctx) -> str | None:
@@ -92,13 +98,9 @@ def ready_extension_pending(case, ctx) -> str | None:
 
 def check_accept(case, step, ctx) -> None:
     category = _chosen_category(case, step)
-    if category is None:
-        raise TransitionError(_("choose the case's category before accepting it"))
-    rule = ctx.rule_for(category)
-    if rule is None:
-        raise TransitionError(_("the category %(code)s has no rules to accept a case by") % {"code": category.code})
-    if rule.verify_required and case.state == S.COLLECTED:
-        raise TransitionError(_("this category needs on-site verification (核实) before it is accepted"))
+    rule = ctx.rule_for(category) if category is not None else None
+    if blocker := accept_blocker(case, category, rule):
+        raise TransitionError(blocker)
     ctx.accepting = (category, rule, _condition(rule, step, ctx))
 
 

@@ -42,7 +42,8 @@ def tasks_of(grids) -> list[Case]:
     area = Q(pk__in=[])
     for grid in grids:
         area |= Q(area_code__startswith=grid.code)
-    verify = Q(state=Case.State.COLLECTED, category__rules__verify_required=True)
+    # A patrol report is verified by being made (cases.effects.accept_blocker): not a task again.
+    verify = Q(state=Case.State.COLLECTED, category__rules__verify_required=True) & ~Q(channel=Case.Channel.PATROL)
     return list(Case.objects.filter(area).filter(verify | Q(state=Case.State.HANDLED))
                 .select_related("category").distinct().order_by("reported_at")[:50])
 

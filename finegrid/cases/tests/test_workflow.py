@@ -173,7 +173,7 @@ def test_only_actions_whose_readiness_passes_are_offered(world):
     from finegrid.cases.tests.factories import make_category
 
     make_category("C0102", name="污水井盖", verify=True)
-    needs_visit = _case(world, category_code="C0102")
+    needs_visit = _case(world, category_code="C0102", channel="web")
     assert "accept" not in [a.name for a in allowed_actions(needs_visit, world["operator"])]
     with pytest.raises(TransitionError, match="核实"):
         perform(needs_visit, "accept", world["operator"], now=TUESDAY)
@@ -210,7 +210,22 @@ def test_a_correction_to_a_category_without_核实_is_accepted_at_once(world):
 
     make_category("C0102", name="污水井盖", verify=True)
     make_category("C0105", name="雨水井盖")
-    case = _case(world, category_code="C0102")
+    case = _case(world, category_code="C0102", channel="web")
     assert "accept" not in [a.name for a in allowed_actions(case, world["operator"])]
     perform(case, "accept", world["operator"], data={"category": "C0105"}, now=TUESDAY)
     assert Case.objects.get(pk=case.pk).category.code == "C0105"
+
+
+def test_a_grid_workers_own_patrol_report_needs_no_核实(world):
+    """The worker stood at the place: 立案 is ready at once, where a resident's report of the same
+    category waits for its 核实 (issue 15: a grid worker had to verify their own report)."""
+    from finegrid.cases.tests.factories import make_category
+    from finegrid.intake.patrol import tasks_of
+
+    make_category("C0102", name="污水井盖", verify=True)
+    patrol = _case(world, category_code="C0102", channel="patrol", reporter=world["worker_a"])
+    resident = _case(world, category_code="C0102", channel="web")
+    assert "accept" in [a.name for a in allowed_actions(patrol, world["operator"])]
+    assert "accept" not in [a.name for a in allowed_actions(resident, world["operator"])]
+    assert patrol not in tasks_of([world["grid_a"]]) and resident in tasks_of([world["grid_a"]])
+    perform(patrol, "accept", world["operator"], now=TUESDAY)
