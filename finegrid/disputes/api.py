@@ -7,7 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field as Described
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict
 
@@ -158,7 +158,7 @@ def register_dispute(request, payload: DisputeIn):
         dispute = register(given, request.auth, timezone.now())
     except DisputeError as error:
         raise ValidationError([{"type": "value_error", "loc": ["body", "payload", error.field], "msg": error.message}])
-    return 201, _detail(dispute, request.auth)
+    return Status(201, _detail(dispute, request.auth))
 
 
 api.add_router("/disputes", router)

@@ -149,7 +149,9 @@ def new(request):
         else:
             messages.success(request, _("Dispute %(number)s registered") % {"number": dispute.number})
             return redirect("disputes:detail", pk=dispute.pk)
-    return render(request, "disputes/new.html", {"form": form})
+    # A refused registration answers 422, so a client (and the role matrix) tells it from a page.
+    status = 422 if request.method == "POST" else 200
+    return render(request, "disputes/new.html", {"form": form}, status=status)
 
 
 @login_required
