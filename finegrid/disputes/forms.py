@@ -103,7 +103,7 @@ class NewDisputeForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
     grid_code = forms.ChoiceField(label=_("Grid"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    description = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Account of the dispute"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     applicant = forms.CharField(label=_("Applicant (申请方)"), max_length=64)
     applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=20, required=False)
     respondent = forms.CharField(label=_("Respondent (被申请方)"), max_length=64)

@@ -87,7 +87,7 @@ def register_list(request):
 
 
 def EXPORT_HEADER() -> list[str]:
-    return [_("Number"), _("Title"), _("Field"), _("Risk level"), _("Reason for the risk level"), _("State"),
+    return [_("Dispute number"), _("Title"), _("Field"), _("Risk level"), _("Reason for the risk level"), _("State"),
             _("Area code"), _("Mediation committee"), _("Mediator"), _("Registered"), _("Mediation due"),
             _("Referred to"), _("Agreement"), _("Closed")]
 

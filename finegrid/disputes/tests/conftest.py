@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
 from finegrid.conftest import GRID_A, STREET_A
 from finegrid.disputes.register import NewDispute, NewParty, register
@@ -8,6 +9,13 @@ from finegrid.grid.models import Region
 from finegrid.org.models import Unit
 
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals are read in English here (the Chinese catalogue is checked by msgfmt)."""
+    with translation.override("en"):
+        yield
 
 
 def new_dispute(**given) -> NewDispute:

@@ -60,7 +60,7 @@ def test_the_form_refuses_a_risk_level_without_its_reason(world):
     given = {"title": "欠薪", "field": "labour", "risk": "red", "risk_reason": "", "grid_code": "321002001001001",
              "applicant": "王五", "respondent": "某公司"}
     page = _client(world["worker_a"]).post("/disputes/new/", given)
-    assert page.status_code == 200 and "needs its reason" in page.content.decode()
+    assert page.status_code == 422 and "needs its reason" in page.content.decode()
     done = _client(world["worker_a"]).post("/disputes/new/", {**given, "risk_reason": "二十人欠薪"})
     assert done.status_code == 302 and Dispute.objects.get().risk_reason == "二十人欠薪"
 
