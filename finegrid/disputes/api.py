@@ -105,6 +105,7 @@ class Filters(Strict):
     risk: Risk | None = None
     state: Dispute.State | None = None
     street: str | None = Described(None, pattern=r"^\d{9}$")
+    project: str | None = Described(None, max_length=64, description="a 保交楼 project's disputes together")
     page: int = Described(1, ge=1)
 
 
@@ -130,6 +131,8 @@ def filtered(rows, given):
             rows = rows.filter(**{name: getattr(given, name)})
     if given.street:
         rows = rows.filter(area_code__startswith=given.street)
+    if given.project:
+        rows = rows.filter(project_ref=given.project)
     return rows
 
 

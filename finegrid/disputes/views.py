@@ -23,7 +23,7 @@ from .register import DisputeError, register
 D = Dispute.State
 DESK_ROWS = 50
 LIST_ROWS = 100
-FILTERS = ("field", "risk", "state", "street")
+FILTERS = ("field", "risk", "state", "street", "project")
 
 
 def _visible_or_404(request):
@@ -37,7 +37,7 @@ def _visible_or_404(request):
 def desk(request):
     """What waits for the user: the disputes they mediate, then the open ones of their area,
     the nearest deadline first."""
-    disputes = _visible_or_404(request).select_related("unit", "mediator")
+    disputes = _visible_or_404(request).select_related("unit", "mediator__person")
     running = disputes.filter(state__in=OPEN).order_by("due_at", "pk")
     mine = list(running.filter(mediator=request.user)[:DESK_ROWS])
     others = list(running.exclude(mediator=request.user)[:DESK_ROWS])
@@ -55,7 +55,7 @@ def _roles(user) -> set:
 
 
 def _filtered(disputes, query) -> tuple:
-    chosen = {name: (query.get(name) or "").strip()[:16] for name in FILTERS}
+    chosen = {name: (query.get(name) or "").strip()[:64] for name in FILTERS}
     if chosen["field"] in Field.values:
         disputes = disputes.filter(field=chosen["field"])
     if chosen["risk"] in Risk.values:
@@ -68,6 +68,8 @@ def _filtered(disputes, query) -> tuple:
         disputes = disputes.filter(state=chosen["state"])
     if chosen["street"].isdigit() and len(chosen["street"]) == 9:
         disputes = disputes.filter(area_code__startswith=chosen["street"])
+    if chosen["project"]:  # a 保交楼 project's disputes together
+        disputes = disputes.filter(project_ref=chosen["project"])
     return disputes, chosen
 
 

@@ -89,3 +89,31 @@ def test_the_api_refuses_bad_input_with_a_422_naming_the_field(world):
         assert answer.status_code == 422, (change, answer.content)
         assert field in json.dumps(answer.json()["detail"]), answer.json()
     assert "disputes" in json.dumps(client.get("/api/v1/openapi.json").json()["paths"])
+
+
+def test_a_projects_disputes_are_shown_together(world):
+    from finegrid.disputes.register import register as enter
+
+    from .conftest import new_dispute
+
+    for title, project in [("交房延期", "BJL-01"), ("墙体开裂", "BJL-01"), ("车位纠纷", "BJL-02")]:
+        enter(new_dispute(title=title, field="delivery", project_ref=project), world["worker_a"], T0)
+    page = _client(world["leader"]).get("/disputes/register/?project=BJL-01").content.decode()
+    assert "交房延期" in page and "墙体开裂" in page and "车位纠纷" not in page
+    listed = _client(world["leader"]).get("/api/v1/disputes?project=BJL-01").json()
+    assert listed["count"] == 2
+
+
+def test_the_desk_and_the_register_read_a_fixed_number_of_queries(world, committee, django_assert_max_num_queries):
+    from finegrid.disputes.register import register as enter
+
+    from .conftest import new_dispute
+
+    for n in range(12):
+        made = enter(new_dispute(title=f"纠纷{n}"), world["worker_a"], T0)
+        DISPUTES.perform(made, "assign", world["street_a"], unit=committee, data={"mediator": "worker_a"}, now=T0)
+    client = _client(world["street_sup"])
+    with django_assert_max_num_queries(12):
+        assert client.get("/disputes/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/disputes/register/").status_code == 200
