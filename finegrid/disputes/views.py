@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from finegrid.cases.machine import TransitionError
 from finegrid.console import exports
 from finegrid.grid.models import Region
+from finegrid.org.principal import principal_of
 
 from . import forms
 from .access import dispute_scope, parties_for, visible_disputes
@@ -49,8 +50,6 @@ def desk(request):
 
 
 def _roles(user) -> set:
-    from finegrid.org.principal import principal_of
-
     return set(principal_of(user).roles)
 
 
@@ -77,9 +76,9 @@ def _filtered(disputes, query) -> tuple:
 def register_list(request):
     """The register (纠纷台账): every dispute of the user's area, filtered, exported as shown."""
     disputes, chosen = _filtered(_visible_or_404(request), request.GET)
-    disputes = disputes.select_related("unit", "mediator").order_by("-registered_at", "-pk")
+    disputes = disputes.select_related("unit", "mediator__person").order_by("-registered_at", "-pk")
     if request.GET.get("export") == "xlsx":
-        return exports.respond("xlsx", "disputes", EXPORT_HEADER(), (_export_row(d) for d in disputes.iterator()))
+        return exports.respond("xlsx", "disputes", export_header(), (_export_row(d) for d in disputes.iterator()))
     streets = Region.objects.filter(level__in=(Region.Level.STREET, Region.Level.TOWN)).order_by("code")
     context = {"disputes": disputes[:LIST_ROWS], "count": disputes.count(), "chosen": chosen, "fields": Field.choices,
                "risks": Risk.choices, "states": [("open", _("Open")), ("overdue", _("Past its month")), *D.choices],
@@ -88,7 +87,7 @@ def register_list(request):
     return render(request, "disputes/list.html", context)
 
 
-def EXPORT_HEADER() -> list[str]:
+def export_header() -> list[str]:
     return [_("Dispute number"), _("Title"), _("Field"), _("Risk level"), _("Reason for the risk level"), _("State"),
             _("Area code"), _("Mediation committee"), _("Mediator"), _("Registered"), _("Mediation due"),
             _("Referred to"), _("Agreement"), _("Closed")]
@@ -128,7 +127,8 @@ def act(request, pk: int, action: str):
         # The version the page showed: when someone acted since, the machine's conditional UPDATE refuses.
         dispute.version = forms.posted_version(request.POST, dispute.version)
         DISPUTES.perform(dispute, action, request.user, reason=request.POST.get("reason", "")[:2000],
-                         unit=given.unit, data=given.data, evidence=request.FILES.getlist("files")[:5])
+                         unit=given.unit, data=given.data,
+                         evidence=request.FILES.getlist("files")[:5] if act.photos else ())
     except TransitionError as error:
         messages.error(request, str(error))
     else:
