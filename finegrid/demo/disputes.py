@@ -141,9 +141,11 @@ def _story(rng, worker, handler, committee, at) -> list:
     if fate < .11:
         return steps + [(t, "fail", mediator, {"reason": "双方分歧过大，调解不成",
                                                "data": {"referral": rng.choice(REFERRALS)}})]
+    if fate < .15:  # stalled (久调不决): still mediating, long past its month
+        return steps
     steps.append((t, "agree", mediator, {"data": {"agreement": "双方自愿达成调解协议，约定履行事项及期限"}}))
     t += timedelta(days=rng.randint(7, 20))
-    if fate < .17:  # the visit finds the agreement broken: reopened, mediated again
+    if fate < .21:  # the visit finds the agreement broken: reopened, mediated again
         steps += [(t, "visit", worker, {"data": {"kept": False, "note": "一方未按期履行"}}),
                   (t + DAY, "reopen", handler, {"reason": "回访发现协议未履行"}),
                   (t + 8 * DAY, "session", mediator, {"data": {"summary": "再次调解，督促履行"}}),
