@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "finegrid.sensing",
     "finegrid.insight",
     "finegrid.intake",
+    "finegrid.disputes",  # 矛盾纠纷: the dispute register and its mediation, on the case engine
     "finegrid.console",
     "finegrid.demo",  # the demo district and its history (`finegrid seed-demo`), above every app
     "finegrid.bench",  # `finegrid bench`: above every app, imported by none

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sensing/", include("finegrid.sensing.urls")),
     path("insight/", include("finegrid.insight.urls")),
+    path("disputes/", include("finegrid.disputes.urls")),
     path("", include("finegrid.intake.urls")),
     path("console/", include("finegrid.console.urls")),
 ]

@@ -15,6 +15,8 @@ from finegrid.grid.models import Grid, Place
 from finegrid.grid.records import FeatureRecord
 from finegrid.sensing.demo import seed_sensing
 
+from .disputes import seed_disputes
+
 from . import staff
 from .responsibility import fill_responsibility
 
@@ -43,6 +45,7 @@ def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
         created["categories"] = _load_catalogue()
         created["responsibilities"] = fill_responsibility(progress=progress)
         created["sensing_sites"] = seed_sensing()
+    created["disputes"] = seed_disputes()
     if cases:
         created["cases"] = _history(cases, progress)
     if any(created.values()):

@@ -51,6 +51,12 @@ CASE_B = DISTRICT | {"worker_b"}
 AREA_A = DISTRICT | {"worker_a", "street_sup", "street_a"}  # whose area scope covers grid A
 AREA_B = DISTRICT | {"worker_b"}
 STREET_A_PAGE = AREA_A  # a street's page: its area, or a grid in it
+# 矛盾纠纷 (disputes/access.py): grid workers their grids', a street's staff their street's, the
+# district's supervisors, the leaders and the petition office all; the 三员 and superusers none.
+DISPUTE_DESK = frozenset({"worker_a", "worker_b", "street_a", "street_sup", "supervisor", "leader", "petition_office"})
+DISPUTE_A = DISPUTE_DESK - {"worker_b"}  # the dispute of grid A
+DISPUTE_REGISTRARS = DISPUTE_DESK - {"leader"}
+DISPUTE_SHOWS = {"dispute_number": DISPUTE_A}
 
 
 @dataclass
@@ -138,13 +144,28 @@ TABLE = {
     "console:ranking": Row(OVERVIEW | {"handler_cgj", "handler_zjj", "street_a"}, {"by": "unit"}),  # the unit desk's panel
     "console:trend": Row(OVERVIEW),
     "console:hot_topics": Row(OVERVIEW),
-    "console:app_panel": Row(OVERVIEW, {"name": "matters"}),  # the test-only shapes app declares one
+    "console:app_panel": [Row(OVERVIEW, {"name": "matters"}),  # the test-only shapes app declares one
+                          Row(OVERVIEW, {"name": "disputes"})],
     "console:administration": Row(SUPERUSERS),
     "console:admin_export": Row(SUPERUSERS, {"name": "units"}),
     "console:admin_import": Row(NOBODY, {"name": "units"}, post=SUPERUSERS, changes=False),  # no file: nothing
     "console:password": Row(SIGNED_IN),
     "console:audit": [Row({"auditor"}), Row({"auditor"}, query="export=csv")],
     "console:security": Row({"secadmin"}),
+    # Disputes (矛盾纠纷): the mediation desk, the register, a dispute, its steps, its registration.
+    "disputes:desk": Row(DISPUTE_DESK, shows=DISPUTE_SHOWS),
+    "disputes:list": [Row(DISPUTE_DESK, shows=DISPUTE_SHOWS), Row(DISPUTE_DESK, query="export=xlsx")],
+    "disputes:detail": Row(DISPUTE_A, {"pk": "{dispute}"}),
+    # A session: the dispute's mediator (worker A) and the street's handler; anyone else is refused.
+    "disputes:act": Row(NOBODY, {"pk": "{dispute}", "action": "session"}, post={"worker_a", "street_a"},
+                        data={"version": "{dispute_version}", "summary": "背靠背调解"}),
+    "disputes:new": Row(DISPUTE_REGISTRARS, post=DISPUTE_REGISTRARS - {"worker_b"}, data={
+        "title": "噪音扰民", "field": "neighbours", "risk": "yellow", "risk_reason": "多次投诉", "grid_code": GRID_A,
+        "applicant": "赵六", "respondent": "钱七"}),
+    "disputes:file": Row(NOBODY, {"pk": "{dispute}", "file_pk": 0}),
+    "api:list_disputes": Row(SIGNED_IN, shows=DISPUTE_SHOWS),
+    "api:register_dispute": Row(SIGNED_IN, shows=DISPUTE_SHOWS),  # the list's path; POST registers
+    "api:dispute_detail": Row(DISPUTE_A, {"dispute_id": "{dispute}"}),
     "console:unlock": Row(NOBODY, post={"secadmin"}, data={"username": "operator"}),
 }
 
@@ -275,7 +296,8 @@ def _fill(w) -> dict:
                                  area_code=site.area_code, severity=3, value=30, message="CH4 30 %LEL",
                                  raised_at=now, updated_at=now)
     _one_of_each(w, case_a, now)
-    refs = {"case_a": case_a.ticket, "case_b": case_b.ticket, "case_b_version": case_b.version, "site": site.code,
+    dispute = _dispute(w)
+    refs = {"dispute": dispute.pk, "dispute_number": dispute.number, "dispute_version": dispute.version,"case_a": case_a.ticket, "case_b": case_b.ticket, "case_b_version": case_b.version, "site": site.code,
             "alarm": alarm.pk, "unit": w["cgj"].pk, "unit_type": _content_type(w["cgj"]),
             **{f"{name}_id": w[name].pk for name in ("resident", "auditor", "secadmin", "admin")}}
     for label in ADMIN_MODELS:
@@ -312,6 +334,22 @@ def _one_of_each(w, case, now):
     key = ApiToken.objects.create(name="app", key_hash="0" * 64, prefix="o311", purpose=ApiToken.Purpose.OPEN311)
     Receipt.objects.create(case=case, channel="web", token="t" * 32)
     Update.objects.create(case=case, api_key=key, updated_at=now)
+
+
+def _dispute(w):
+    """A neighbours' dispute of grid A, mediated by worker A for 东关街道's committee."""
+    from finegrid.disputes.engine import DISPUTES
+    from finegrid.disputes.register import NewDispute, NewParty, register
+    from finegrid.grid.models import Region
+    from finegrid.org.models import Unit
+
+    committee = Unit.objects.create(code="dg-tjw", name="东关街道人民调解委员会", kind=Unit.Kind.STREET,
+                                    region=Region.objects.get(code=STREET_A))
+    dispute = register(NewDispute("楼上漏水", "neighbours", "yellow", "双方争吵", grid_code=GRID_A, parties=[
+        NewParty("张三", "applicant", "13800001111"), NewParty("李四", "respondent", "13900002222")]),
+        w["worker_a"], timezone.now())
+    DISPUTES.perform(dispute, "assign", w["street_a"], unit=committee, data={"mediator": "worker_a"})
+    return dispute
 
 
 def _content_type(obj):
@@ -366,7 +404,10 @@ def fingerprint() -> tuple:
     """What a refused POST must leave as it was."""
     from django.contrib.auth import get_user_model
 
-    return (tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
+    from finegrid.disputes.models import Dispute, DisputeTransition
+
+    return (tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),
+            Dispute.objects.count(), DisputeTransition.objects.count(), Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
             AlarmEvent.objects.count(), AuditEntry.objects.exclude(action__startswith="auth.").count(),
             tuple(Alarm.objects.order_by("pk").values_list("state", flat=True)))
 
