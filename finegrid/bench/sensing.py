@@ -1,7 +1,6 @@
 """`finegrid bench sensing`: sustained ingest through a real Mosquitto on loopback.
 
-The outer process makes a throwaway database of the configured kind (a SQLite file, or a fresh
-PostgreSQL database beside the configured one), so the benchmark never touches real data, and
+The outer process makes a throwaway database of the configured kind (core/scratch.py), so the benchmark never touches real data, and
 runs the measurement in a child process pointed at it. The child migrates, registers bench
 devices (4 gases each), starts a private Mosquitto (unless --broker names one) and the real
 consumer (`finegrid ingest-mqtt`, another process), then publishes at --rate readings/s for
@@ -23,7 +22,8 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+
+from finegrid.core.scratch import throwaway_database
 
 SENSORS = ("ch4", "co", "h2s", "o2")
 DEVICES = 250
@@ -32,7 +32,7 @@ ALARMS_PER_S = 2
 
 def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_message: int = 1, out=None, **_) -> dict:
     say = (lambda message: out.write(f"{message}\n")) if out else (lambda message: None)
-    with throwaway_database() as env:
+    with throwaway_database({"FINEGRID_LOG_LEVEL": "WARNING"}) as env:
         say(f"benchmark database: {env.get('FINEGRID_DATABASE_URL') or env['FINEGRID_DATA_DIR']}")
         args = [sys.executable, "-m", "finegrid.bench.sensing", str(duration), broker, str(rate), str(per_message)]
         child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 4 + 300)
@@ -42,41 +42,6 @@ def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_messa
         if line.startswith("bench:"):
             say(line[6:].strip())
     return json.loads(child.stdout.strip().splitlines()[-1])
-
-
-@contextmanager
-def throwaway_database():
-    from django.conf import settings
-    from django.db import connection
-
-    env = {k: v for k, v in os.environ.items()}
-    env.update(FINEGRID_DEMO="1", FINEGRID_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="finegrid.settings")
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        name = f"finegrid_bench_{os.getpid()}"
-        db = settings.DATABASES["default"]
-        login = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db.get("PASSWORD") else f"{quote(db['USER'])}@"
-        server = f"postgresql://{login}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-        # CREATE/DROP DATABASE cannot run in a transaction: a connection of its own, in autocommit.
-        admin = f"{server}/postgres"
-        with psycopg.connect(admin, autocommit=True) as maintenance:
-            maintenance.execute(f"DROP DATABASE IF EXISTS {name}")
-            maintenance.execute(f"CREATE DATABASE {name}")
-        env["FINEGRID_DATABASE_URL"] = f"{server}/{name}"
-        try:
-            yield env
-        finally:
-            with psycopg.connect(admin, autocommit=True) as maintenance:
-                maintenance.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    else:
-        folder = tempfile.mkdtemp(prefix="finegrid-bench-")
-        env.pop("FINEGRID_DATABASE_URL", None)
-        env["FINEGRID_DATA_DIR"] = folder
-        try:
-            yield env
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- the child process ------------------------------------------------------------------------
