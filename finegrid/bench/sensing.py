@@ -43,7 +43,9 @@ def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_messa
         say(f"benchmark database: {env.get('FINEGRID_DATABASE_URL') or env['FINEGRID_DATA_DIR']}")
         args = [sys.executable, "-m", "finegrid.bench.sensing", str(duration), broker, str(rate), str(per_message),
                 str(load)]
-        child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 8 + 300)
+        # A session of its own, as a service has: its priority is then its own (priority.py).
+        child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 8 + 300,
+                               start_new_session=True)
     if child.returncode != 0:
         raise RuntimeError(f"the benchmark failed:\n{child.stderr[-3000:]}")
     for line in child.stderr.splitlines():
@@ -67,7 +69,8 @@ def child(duration: float, broker: str, rate: float, per_message: int = 1, load:
     devices = _register()
     with _broker(broker) as url:
         consumer = subprocess.Popen([sys.executable, "-m", "finegrid.cli", "ingest-mqtt", "--broker", url,
-                                     "--client-id", f"bench-{os.getpid()}"], env=os.environ.copy())
+                                     "--client-id", f"bench-{os.getpid()}"], env=os.environ.copy(),
+                                    start_new_session=True)
         try:
             events = _Events(url)
             _wait_until_consuming(url, devices[0])
@@ -94,8 +97,9 @@ BURN = "import os\nos.setpriority(os.PRIO_PROCESS, 0, 0)\nwhile True:\n    pass\
 
 @contextmanager
 def _burning(processes: int):
-    """`processes` busy loops at nice 0 (whatever this process's own priority), stopped after."""
-    burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(processes)]
+    """`processes` busy loops at nice 0, each in a session of its own as other people's work is
+    (whatever this process's own priority), stopped after."""
+    burners = [subprocess.Popen([sys.executable, "-c", BURN], start_new_session=True) for _ in range(processes)]
     _say(f"{processes} processes burning CPU at nice 0")
     try:
         time.sleep(1)  # every one of them running before the measurement starts
