@@ -202,6 +202,11 @@ if not EMAIL_HOST:
 FINEGRID_MQTT_URL = env_str("FINEGRID_MQTT_URL")
 # A fixed client id: with clean start off (MQTT 5), the broker keeps the consumer's queue across restarts.
 FINEGRID_MQTT_CLIENT_ID = env_str("FINEGRID_MQTT_CLIENT_ID", "finegrid-ingest")
+# The nice value `finegrid ingest-mqtt` asks for (sensing/priority.py): alarms before the box's other work.
+_nice = env_str("FINEGRID_INGEST_NICE", "-10").strip()
+if not _nice.lstrip("-").isdigit() or not -20 <= int(_nice) <= 19:
+    raise ImproperlyConfigured(f"FINEGRID_INGEST_NICE must be a whole number from -20 to 19, not {_nice!r}")
+FINEGRID_INGEST_NICE = int(_nice)
 # The alarm colour from which an alarm opens a case: blue, yellow, orange or red.
 FINEGRID_SENSING_CASE_LEVEL = env_str("FINEGRID_SENSING_CASE_LEVEL", "orange")
 if FINEGRID_SENSING_CASE_LEVEL not in ("blue", "yellow", "orange", "red"):

@@ -1,7 +1,7 @@
 """`finegrid bench sensing`: sustained ingest through a real Mosquitto on loopback.
 
-The outer process makes a throwaway database of the configured kind (a SQLite file, or a fresh
-PostgreSQL database beside the configured one), so the benchmark never touches real data, and
+The outer process makes a throwaway database of the configured kind (core/scratch.py), so the
+benchmark never touches real data, and
 runs the measurement in a child process pointed at it. The child migrates, registers bench
 devices (4 gases each), starts a private Mosquitto (unless --broker names one) and the real
 consumer (`finegrid ingest-mqtt`, another process), then publishes at --rate readings/s for
@@ -11,7 +11,11 @@ consumer (`finegrid ingest-mqtt`, another process), then publishes at --rate rea
   over the time from the first publish to the last reading stored;
 - p50/p99 publish → alarm and publish → dispatched case, from the alarm and case events the
   consumer publishes after each commit (so the figure includes the commit);
-- the baseline: a bare paho subscriber that only counts, fed as fast as the publisher can."""
+- the baseline: a bare paho subscriber that only counts, fed as fast as the publisher can.
+
+With --load N the same run measures twice: quiet, then with N processes burning CPU at nice 0 (the
+box's other work: web workers, other people's test suites), figures of the second prefixed
+`loaded_`. The consumer runs at FINEGRID_INGEST_NICE, as `finegrid ingest-mqtt` does in production."""
 
 import json
 import os
@@ -21,21 +25,27 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+
+from finegrid.core.scratch import throwaway_database
 
 SENSORS = ("ch4", "co", "h2s", "o2")
 DEVICES = 250
 ALARMS_PER_S = 2
 
 
-def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_message: int = 1, out=None, **_) -> dict:
+def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_message: int = 1, load: int = 0,
+         out=None, **_) -> dict:
     say = (lambda message: out.write(f"{message}\n")) if out else (lambda message: None)
-    with throwaway_database() as env:
+    with throwaway_database({"FINEGRID_LOG_LEVEL": "WARNING"}) as env:
         say(f"benchmark database: {env.get('FINEGRID_DATABASE_URL') or env['FINEGRID_DATA_DIR']}")
-        args = [sys.executable, "-m", "finegrid.bench.sensing", str(duration), broker, str(rate), str(per_message)]
-        child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 4 + 300)
+        args = [sys.executable, "-m", "finegrid.bench.sensing", str(duration), broker, str(rate), str(per_message),
+                str(load)]
+        # A session of its own, as a service has: its priority is then its own (priority.py).
+        child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=duration * 8 + 300,
+                               start_new_session=True)
     if child.returncode != 0:
         raise RuntimeError(f"the benchmark failed:\n{child.stderr[-3000:]}")
     for line in child.stderr.splitlines():
@@ -44,62 +54,60 @@ def main(duration: float = 60, broker: str = "", rate: float = 12_000, per_messa
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
-@contextmanager
-def throwaway_database():
-    from django.conf import settings
-    from django.db import connection
-
-    env = {k: v for k, v in os.environ.items()}
-    env.update(FINEGRID_DEMO="1", FINEGRID_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="finegrid.settings")
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        name = f"finegrid_bench_{os.getpid()}"
-        db = settings.DATABASES["default"]
-        login = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db.get("PASSWORD") else f"{quote(db['USER'])}@"
-        server = f"postgresql://{login}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-        # CREATE/DROP DATABASE cannot run in a transaction: a connection of its own, in autocommit.
-        admin = f"{server}/postgres"
-        with psycopg.connect(admin, autocommit=True) as maintenance:
-            maintenance.execute(f"DROP DATABASE IF EXISTS {name}")
-            maintenance.execute(f"CREATE DATABASE {name}")
-        env["FINEGRID_DATABASE_URL"] = f"{server}/{name}"
-        try:
-            yield env
-        finally:
-            with psycopg.connect(admin, autocommit=True) as maintenance:
-                maintenance.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    else:
-        folder = tempfile.mkdtemp(prefix="finegrid-bench-")
-        env.pop("FINEGRID_DATABASE_URL", None)
-        env["FINEGRID_DATA_DIR"] = folder
-        try:
-            yield env
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 # -- the child process ------------------------------------------------------------------------
 
-def child(duration: float, broker: str, rate: float, per_message: int = 1) -> dict:
+def child(duration: float, broker: str, rate: float, per_message: int = 1, load: int = 0) -> dict:
+    from django.conf import settings
     from django.core.management import call_command
 
+    from finegrid.sensing.priority import take_priority
+
+    # The devices and the broker are not what is measured: they run at the ingest's priority, as
+    # the broker should in production (its unit's Nice=), so a busy box slows the ingest only.
+    take_priority(settings.FINEGRID_INGEST_NICE)
     call_command("migrate", verbosity=0)
     devices = _register()
     with _broker(broker) as url:
         consumer = subprocess.Popen([sys.executable, "-m", "finegrid.cli", "ingest-mqtt", "--broker", url,
-                                     "--client-id", f"bench-{os.getpid()}"], env=os.environ.copy())
+                                     "--client-id", f"bench-{os.getpid()}"], env=os.environ.copy(),
+                                    start_new_session=True)
         try:
             events = _Events(url)
             _wait_until_consuming(url, devices[0])
-            figures = _sustained(url, devices, duration, rate, events, per_message)
+            numbers = Counter()
+            figures = _sustained(url, devices, duration, rate, events, per_message, numbers=numbers)
+            if load:
+                events.clear()
+                with _burning(load):
+                    loaded = _sustained(url, devices, duration, rate, events, per_message,
+                                        first_leak=figures["alarm_readings"], numbers=numbers)
+                figures.update({"load_processes": load}, **{f"loaded_{key}": value for key, value in loaded.items()})
             figures.update(_baseline(url, max(5.0, duration / 4)))
         finally:
             _stop(consumer)
+    figures["messages_lost_counted"] = _lost()  # by the consumer, from the devices' message numbers
     figures["database"] = _vendor()
     figures["messages_ratio_to_bare_subscriber"] = round(
         figures["messages_per_s"] / figures["bare_subscriber_messages_per_s"], 3)
     return figures
+
+
+BURN = "import os\nos.setpriority(os.PRIO_PROCESS, 0, 0)\nwhile True:\n    pass\n"
+
+
+@contextmanager
+def _burning(processes: int):
+    """`processes` busy loops at nice 0, each in a session of its own as other people's work is
+    (whatever this process's own priority), stopped after."""
+    burners = [subprocess.Popen([sys.executable, "-c", BURN], start_new_session=True) for _ in range(processes)]
+    _say(f"{processes} processes burning CPU at nice 0")
+    try:
+        time.sleep(1)  # every one of them running before the measurement starts
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
 
 
 def _stop(consumer: subprocess.Popen) -> None:
@@ -113,6 +121,14 @@ def _stop(consumer: subprocess.Popen) -> None:
         _say("the consumer did not stop within 60 s of SIGTERM: killed")
         consumer.kill()
         consumer.wait()
+
+
+def _lost() -> int:
+    from django.db.models import Sum
+
+    from finegrid.sensing.models import Device
+
+    return Device.objects.aggregate(lost=Sum("lost_messages"))["lost"] or 0
 
 
 def _vendor() -> str:
@@ -205,12 +221,15 @@ class _Events:
     def __init__(self, url: str):
         from finegrid.sensing.mqtt import broker_address, make_client
 
-        self.alarms, self.cases = [], []
+        self.clear()
         self.client, properties = make_client()
         self.client.on_message = self._on_message
         self.client.on_connect = lambda c, *a: c.subscribe([("finegrid/+/+/alarm", 1), ("finegrid/+/+/case", 1)])
         self.client.connect(*broker_address(url), properties=properties)
         self.client.loop_start()
+
+    def clear(self) -> None:
+        self.alarms, self.cases = [], []
 
     def _on_message(self, client, userdata, message):
         arrived = time.time() * 1000
@@ -234,17 +253,18 @@ def _wait_until_consuming(url: str, device) -> None:
     client.disconnect()
 
 
-def _payload(ts: int, ch4: float, per_message: int) -> bytes:
-    """One detector message: 4 gases, once, or `per_message` measurements a millisecond apart
-    (a gateway's buffer), the last one carrying `ch4`."""
+def _payload(ts: int, ch4: float, per_message: int, seq: int) -> bytes:
+    """One detector message, numbered `seq`: 4 gases, once, or `per_message` measurements a
+    millisecond apart (a gateway's buffer), the last one carrying `ch4`."""
     if per_message == 1:
-        return b'{"ts":%d,"values":{"ch4":%s,"co":1.2,"h2s":0.1,"o2":20.9}}' % (ts, str(ch4).encode())
+        return b'{"seq":%d,"ts":%d,"values":{"ch4":%s,"co":1.2,"h2s":0.1,"o2":20.9}}' % (seq, ts, str(ch4).encode())
     rows = [b'{"ts":%d,"values":{"ch4":%s,"co":1.2,"h2s":0.1,"o2":20.9}}' % (
         ts - per_message + 1 + i, str(ch4 if i == per_message - 1 else 0.3).encode()) for i in range(per_message)]
-    return b'{"readings":[' + b",".join(rows) + b"]}"
+    return b'{"seq":%d,"readings":[' % seq + b",".join(rows) + b"]}"
 
 
-def _sustained(url: str, devices, duration: float, rate: float, events: _Events, per_message: int = 1) -> dict:
+def _sustained(url: str, devices, duration: float, rate: float, events: _Events, per_message: int = 1,
+               first_leak: int = 0, numbers: Counter | None = None) -> dict:
     from finegrid.sensing.codec import telemetry_topic
     from finegrid.sensing.models import Reading
 
@@ -257,11 +277,17 @@ def _sustained(url: str, devices, duration: float, rate: float, events: _Events,
     # Only this phase's readings count (the warm-up's are older than `started`).
     phase = Reading.objects.filter(ts__gte=int(started * 1000) - per_message)
     next_alarm, leaking, last = started, {}, {}
+    numbers = Counter() if numbers is None else numbers
 
     def stamp(device: int) -> int:
         """Now, in ms, but past the device's previous message: no (sensor, ts) is ever sent twice."""
         last[device] = max(int(time.time() * 1000), last.get(device, 0) + per_message)
         return last[device]
+
+    def number(device: int) -> int:
+        """The device's next message number, counted on across phases."""
+        numbers[device] += 1
+        return numbers[device] - 1
 
     _say(f"publishing {rate:,.0f} readings/s for {duration:g} s")
     while (now := time.time()) < started + duration:
@@ -270,13 +296,13 @@ def _sustained(url: str, devices, duration: float, rate: float, events: _Events,
             index = published % len(topics)
             ts = stamp(index)
             ch4 = 0.0 if leaking.pop(index, False) else 0.3  # a mended leak: its alarm clears
-            client.publish(topics[index], _payload(ts, ch4, per_message), qos=1)
+            client.publish(topics[index], _payload(ts, ch4, per_message, number(index)), qos=1)
             published += 1
             if time.time() >= next_alarm:
                 # A leak at the next site in turn (its own case for the first DEVICES leaks).
-                leak = alarm_messages % len(topics)
+                leak = (first_leak + alarm_messages) % len(topics)
                 leaking[leak] = True
-                client.publish(topics[leak], _payload(stamp(leak), 30.0, per_message), qos=1)
+                client.publish(topics[leak], _payload(stamp(leak), 30.0, per_message, number(leak)), qos=1)
                 published += 1
                 next_alarm += 1 / ALARMS_PER_S
                 alarm_messages += 1
@@ -371,5 +397,5 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.settings")
     django.setup()
-    duration_arg, broker_arg, rate_arg, per_message_arg = sys.argv[1:5]
-    print(json.dumps(child(float(duration_arg), broker_arg, float(rate_arg), int(per_message_arg))))
+    duration_arg, broker_arg, rate_arg, per_message_arg, load_arg = sys.argv[1:6]
+    print(json.dumps(child(float(duration_arg), broker_arg, float(rate_arg), int(per_message_arg), int(load_arg))))

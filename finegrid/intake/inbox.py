@@ -113,12 +113,16 @@ def new_token() -> str:
 
 
 def drain(limit: int = BATCH, now=None) -> dict:
-    """Open the waiting reports as cases, oldest first, one transaction per batch."""
+    """Open the waiting reports as cases, oldest first, one transaction per batch. Rows another
+    worker holds are skipped, not waited for (PostgreSQL's SKIP LOCKED): two workers share the
+    queue, each batch goes to exactly one of them, and a worker never stands idle behind another's
+    batch. SQLite has no row locks and one writer: there the second worker waits its turn."""
     now = now or timezone.now()
     opened = 0
     while True:
         with transaction.atomic():
-            rows = list(Queued.objects.select_for_update().filter(done_at__isnull=True).order_by("id")[:limit])
+            waiting = Queued.objects.select_for_update(skip_locked=True).filter(done_at__isnull=True)
+            rows = list(waiting.order_by("id")[:limit])
             if not rows:
                 break
             opened += _open_or_set_aside(rows, now)

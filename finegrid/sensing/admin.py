@@ -27,10 +27,10 @@ class SensorInline(admin.TabularInline):
 
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
-    list_display = ["code", "site", "name", "interval_s", "last_seen_at", "active"]
+    list_display = ["code", "site", "name", "interval_s", "last_seen_at", "lost_messages", "active"]
     search_fields = ["code", "name", "site__name"]
-    exclude = ["token_hash"]  # set by `finegrid device-token`, shown once
-    readonly_fields = ["last_seen_at"]
+    exclude = ["token_hash", "broker_hash", "seq_ts"]  # the token is set by `finegrid device-token`, shown once
+    readonly_fields = ["last_seen_at", "seq", "lost_messages"]  # the ingest's count (sequence.py)
     inlines = [SensorInline]
 
 

@@ -11,13 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .kinds import SEVERITIES, severity
+from .kinds import LOST_SEVERITY, SEVERITIES, severity
 from .models import Alarm, AlarmEvent
 
 S = Alarm.State
 CLEARED = {S.ACTIVE_UNACK: S.CLEARED_UNACK, S.ACTIVE_ACK: S.CLEARED_ACK}
 ACKED = {S.ACTIVE_UNACK: S.ACTIVE_ACK, S.CLEARED_UNACK: S.CLEARED_ACK}
 ESCALATE_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
+LOST = "lost"  # the device alarm of messages missing from its count (sequence.py)
+LOSS_CLEARS_AFTER = timedelta(minutes=10)  # of messages in sequence after the last gap
 NAMES = {level: name for name, level in SEVERITIES.items()}
 
 
@@ -66,6 +68,7 @@ class Book:
     def __init__(self, alarms):
         self.active = {(a.sensor_id, a.rule): a for a in alarms if a.sensor_id}
         self.offline = {a.device_id: a for a in alarms if a.rule == "offline"}
+        self.losses = {a.device_id: a for a in alarms if a.rule == LOST}
         self.new, self.dirty, self.events, self.changes = [], {}, [], []
 
     @classmethod
@@ -116,8 +119,40 @@ class Book:
         self.active.pop((alarm.sensor_id, alarm.rule), None)
         if alarm.rule == "offline":
             self.offline.pop(alarm.device_id, None)
+        if alarm.rule == LOST:
+            self.losses.pop(alarm.device_id, None)
         self._change(alarm, "clear", now, value, from_state)
         self._touch(alarm)
+
+    def note_losses(self, gaps, devices_by_id: dict, arrived, now: datetime) -> None:
+        """A gap raises the device's 报文丢失 alarm, or adds to the active one (`value` counts the
+        messages lost, `count` the gaps); a device whose count has stayed whole for
+        LOSS_CLEARS_AFTER since the last gap clears it."""
+        for gap in gaps:
+            alarm = self.losses.get(gap.device_id)
+            if alarm is None:
+                self._raise_loss(devices_by_id[gap.device_id], gap, now)
+                continue
+            alarm.value, alarm.count, alarm.updated_at = alarm.value + gap.size, alarm.count + 1, now
+            alarm.peak = max(alarm.peak or 0, gap.size)
+            alarm.message = loss_message(alarm.value, alarm.count, gap)
+            self._touch(alarm)
+        gapped = {gap.device_id for gap in gaps}
+        for device_id in arrived:
+            alarm = self.losses.get(device_id)
+            if alarm is not None and device_id not in gapped and now - alarm.updated_at >= LOSS_CLEARS_AFTER:
+                self.clear(alarm, now, None)
+
+    def _raise_loss(self, device, gap, now) -> None:
+        alarm = Alarm(
+            site_id=device.site_id, device_id=device.id, rule=LOST, area_code=device.area_code,
+            active_key=active_key(device.id, None, LOST), state=S.ACTIVE_UNACK, severity=LOST_SEVERITY,
+            value=gap.size, peak=gap.size, message=loss_message(gap.size, 1, gap), raised_at=now, updated_at=now,
+            next_check_at=now + ESCALATE_AFTER[0],
+        )
+        self.losses[device.id] = alarm
+        self.new.append(alarm)
+        self._change(alarm, "raise", now, gap.size)
 
     def _change(self, alarm, action, now, value, from_state="") -> None:
         to_state = alarm.state
@@ -148,6 +183,13 @@ def _worst(peak, value, verdict):
     if peak is None:
         return value
     return min(peak, value) if verdict.note == "low" else max(peak, value)
+
+
+def loss_message(lost: float, gaps: int, gap) -> str:
+    """lost 37 messages (numbers 1001–1037); with several gaps: lost 40 messages in 2 gaps, …"""
+    span = f"numbers {gap.first}–{gap.last}" if gap.size > 1 else f"number {gap.first}"
+    what = f"lost {lost:g} message{'s' if lost != 1 else ''}"
+    return f"{what} ({span})" if gaps == 1 else f"{what} in {gaps} gaps (last: {span})"
 
 
 def message(sensor, rule: str, verdict, value: float) -> str:

@@ -11,7 +11,11 @@ or a gateway's buffer of them::
 
 `ts` is when the device measured: epoch milliseconds (or seconds), or ISO 8601 with a zone.
 `values` maps the device's sensor codes to numbers in the sensor's unit (kinds.KINDS). A
-reading is identified by its sensor and `ts`: a message delivered twice is stored once."""
+reading is identified by its sensor and `ts`: a message delivered twice is stored once.
+
+Either form may carry `"seq": N`, the device's message number: 0 after it starts, one more for
+each message it sends (a buffer is one message). The consumer counts the numbers that never
+arrive (sequence.py), so a message lost upstream is seen and reported."""
 
 import json
 
@@ -52,7 +56,12 @@ def decode(payload: bytes, device: str, site: str | None = None) -> list[Incomin
         raise Rejected("bad_payload")
     if not all(isinstance(item, dict) for item in items):
         raise Rejected("bad_payload")
-    return [Incoming(device, item.get("ts"), item.get("values"), site) for item in items]
+    seq = body.get("seq")
+    if seq is not None and (type(seq) is not int or not 0 <= seq < 2**63):
+        raise Rejected("bad_seq")
+    decoded = [Incoming(device, item.get("ts"), item.get("values"), site) for item in items]
+    decoded[0].seq = seq  # one number per message: it rides on the message's first measurement
+    return decoded
 
 
 def decode_message(topic: str, payload: bytes) -> list[Incoming]:
@@ -64,5 +73,6 @@ def telemetry_topic(site: str, device: str) -> str:
     return f"finegrid/{site}/{device}/telemetry"
 
 
-def encode(ts_ms: int, values: dict) -> bytes:
-    return json.dumps({"ts": ts_ms, "values": values}, separators=(",", ":")).encode()
+def encode(ts_ms: int, values: dict, seq: int | None = None) -> bytes:
+    body = {"ts": ts_ms, "values": values} if seq is None else {"seq": seq, "ts": ts_ms, "values": values}
+    return json.dumps(body, separators=(",", ":")).encode()

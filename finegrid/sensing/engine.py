@@ -23,6 +23,7 @@ from . import alarms as alarmbook
 from .models import Device, IngestCounter, Reading
 from .registry import Registry, SensorInfo
 from .rules import Context, SensorState
+from .sequence import Sequences
 
 logger = logging.getLogger("finegrid.sensing")
 
@@ -35,12 +36,14 @@ FLUSH_S = 2.0  # how often last-seen times and counters are written
 class Incoming:
     """One device message, decoded: the device's code, the measurement time (epoch seconds or
     milliseconds, or ISO 8601 with a zone) and the values by sensor code. `site` is the topic's
-    site code, checked against the device's."""
+    site code, checked against the device's; `seq` the message's number, if the device numbers
+    them (sequence.py)."""
 
     device: object
     ts: object
     values: object
     site: str | None = None
+    seq: int | None = None
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Outcome:
     accepted: int = 0
     late: int = 0  # stored but not evaluated: a repeat, or older than what was evaluated
     rejected: Counter = field(default_factory=Counter)
+    lost: int = 0  # messages the devices' numbers say never arrived (sequence.py)
     changes: list = field(default_factory=list)  # alarmbook.Change, in order
     cases: list = field(default_factory=list)
 
@@ -59,6 +63,7 @@ class Engine:
         self.latest: dict[int, float] = {}  # sensor id → latest value (for combined rules)
         self.counters: Counter = Counter()
         self.seen: dict[int, datetime] = {}  # device id → when its last message arrived
+        self.sequences = Sequences()
         self.flushed_at = 0.0
         self.listeners: list = []
         self.lock = threading.Lock()
@@ -69,19 +74,25 @@ class Engine:
         now = now or timezone.now()
         with self.lock:
             outcome = Outcome()
-            rows, devices = self._validate(items, now, outcome)
+            rows, devices, numbered = self._validate(items, now, outcome)
             touched = {row[0].id for row in rows}
+            counted = {device.id for device, _, _ in numbered}
             try:
                 self._warm([self.registry.sensors[pk] for pk in touched if pk not in self.states])
+                gaps = self._count(numbered, counted)
                 with transaction.atomic():
                     self._store(rows)
-                    outcome.changes = self._evaluate(rows, devices, now, outcome)
+                    self.sequences.save(gaps)
+                    outcome.changes = self._evaluate(rows, devices, now, outcome, gaps)
             except Exception:
                 for pk in touched:  # what this process believed may not be stored: read it again
                     self.states.pop(pk, None)
+                self.sequences.forget(counted)
                 raise
+            outcome.lost = sum(gap.size for gap in gaps)
             self.counters["accepted"] += outcome.accepted
             self.counters["late"] += outcome.late
+            self.counters["lost"] += outcome.lost
             back = any(c.action == "clear" and c.alarm.rule == "offline" for c in outcome.changes)
             self._flush_if_due(now, force=back)  # a device back online: its last-seen time at once
         self._after(outcome, now)
@@ -94,9 +105,9 @@ class Engine:
 
     # -- validation ------------------------------------------------------------------------
 
-    def _validate(self, items, now, outcome) -> tuple[list, set]:
+    def _validate(self, items, now, outcome) -> tuple[list, set, list]:
         now_ms = int(now.timestamp() * 1000)
-        rows, devices = [], set()
+        rows, devices, numbered = [], set(), []
         for item in items:
             reason = self._check_message(item, now_ms)
             if isinstance(reason, str):
@@ -105,6 +116,8 @@ class Engine:
             device, ts = reason
             self.seen[device.id] = now
             devices.add(device.id)
+            if item.seq is not None:
+                numbered.append((device, item.seq, ts))  # in the order of arrival, which the count follows
             for code, value in item.values.items():
                 sensor = device.sensors.get(code)
                 problem = _check_value(sensor, value)
@@ -115,7 +128,7 @@ class Engine:
         for reason, n in outcome.rejected.items():
             self.counters[f"rejected:{reason}"] += n
         rows.sort(key=lambda row: row[1])  # rules see each sensor's readings in time order
-        return rows, devices
+        return rows, devices, numbered
 
     def _check_message(self, item: Incoming, now_ms: int):
         device = self.registry.device(item.device)
@@ -133,6 +146,13 @@ class Engine:
         if not isinstance(item.values, dict) or not item.values:
             return "bad_payload"
         return device, ts
+
+    def _count(self, numbered, counted) -> list:
+        """The gaps in the devices' message numbers (in memory; saved with the readings)."""
+        if not numbered:
+            return []
+        self.sequences.warm(counted)
+        return [gap for device, seq, ts in numbered if (gap := self.sequences.advance(device.id, seq, ts))]
 
     # -- storage ---------------------------------------------------------------------------
 
@@ -172,11 +192,12 @@ class Engine:
 
     # -- rules -----------------------------------------------------------------------------
 
-    def _evaluate(self, rows, devices, now, outcome) -> list:
+    def _evaluate(self, rows, devices, now, outcome, gaps=()) -> list:
         book = alarmbook.Book.load(devices)
         ctx = Context("", 0, self._peer_values)
         for alarm in list(book.offline.values()):  # a message arrived: the device is back
             book.clear(alarm, now, None)
+        book.note_losses(gaps, self.registry.by_id, devices, now)
         for sensor, ts, value in rows:
             state = self.states[sensor.id]
             if ts <= state.last_ts:

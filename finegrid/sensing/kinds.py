@@ -90,3 +90,4 @@ SITE_KIND_RULES = {
 }
 
 OFFLINE_SEVERITY = BLUE
+LOST_SEVERITY = YELLOW  # messages lost upstream (报文丢失): readings nobody will see again

@@ -91,7 +91,14 @@ class Device(models.Model):
     interval_s = models.PositiveIntegerField(_("expected reporting interval (s)"), default=60)
     offline_after = models.PositiveSmallIntegerField(_("offline after this many intervals"), default=3)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)  # HTTP ingest: sha256 of the token
+    # MQTT: the same token as the device's broker password, in Mosquitto's password-file hash
+    # (broker.py), so `finegrid broker-config` can write the password file without knowing it.
+    broker_hash = models.CharField(max_length=200, blank=True)
     last_seen_at = models.DateTimeField(_("last reading"), null=True, blank=True, db_index=True)
+    # Where the device's message count stands (sequence.py), and how many messages never came.
+    seq = models.BigIntegerField(_("last message number"), null=True, blank=True)
+    seq_ts = models.BigIntegerField(null=True, blank=True)  # ms: when the message numbered `seq` was measured
+    lost_messages = models.PositiveBigIntegerField(_("messages lost"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -40,7 +40,8 @@ def site_detail(request, code):
     for sensor in sensors:
         sensor.measured_at = datetime.fromtimestamp(sensor.last_ts / 1000, tz=UTC) if sensor.last_ts else None
     # Whoever may open the site may acknowledge its alarms (`ack` asks the same scope).
-    context = {"site": site, "sensors": sensors, "alarms": alarms, "colours": COLOURS}
+    devices = site.devices.order_by("code").only("code", "name", "last_seen_at", "seq", "lost_messages")
+    context = {"site": site, "sensors": sensors, "devices": devices, "alarms": alarms, "colours": COLOURS}
     return render(request, "sensing/site.html", context)
 
 

@@ -163,3 +163,14 @@ def test_a_message_the_engine_cannot_take_is_dropped_and_counted_the_rest_go_on(
     engine.flush()
     assert acked == [1, 2, 3] and Reading.objects.count() == 2
     assert IngestCounter.objects.get(name="rejected:error").value == 1
+
+
+def test_a_batch_holds_a_bounded_number_of_readings_whatever_its_messages(engine, station):
+    from finegrid.sensing.engine import Incoming
+    from finegrid.sensing.mqtt import BATCH_READINGS
+
+    consumer = Consumer(URL, "unused", engine=engine)
+    buffer = [Incoming("d1", now_ms() + i, {"ch4": 1.0, "o2": 20.9}) for i in range(500)]  # 1,000 readings
+    for mid in range(10):
+        consumer.pending.put((mid, 1, buffer))
+    assert len(consumer._take(timeout=0.1)) == BATCH_READINGS // 1000

@@ -6,6 +6,8 @@ from finegrid.core.tests.test_settings import _import_settings
 @pytest.mark.parametrize("env, name", [
     ({"FINEGRID_SENSING_CASE_LEVEL": "purple"}, "FINEGRID_SENSING_CASE_LEVEL"),
     ({"FINEGRID_MQTT_URL": "http://broker"}, "FINEGRID_MQTT_URL"),
+    ({"FINEGRID_INGEST_NICE": "-30"}, "FINEGRID_INGEST_NICE"),
+    ({"FINEGRID_INGEST_NICE": "high"}, "FINEGRID_INGEST_NICE"),
 ])
 def test_a_bad_sensing_setting_fails_at_start_up(tmp_path, env, name):
     result = _import_settings(tmp_path, FINEGRID_DEMO="1", **env)

@@ -1,9 +1,11 @@
 """What the ingest must survive, with real processes and a real Mosquitto of our own (so the
-broker can be restarted, and queues without the machine broker's 1,000-message limit):
-the consumer killed with SIGKILL in the middle of a burst, and the broker restarted."""
+broker can be restarted): the consumer killed with SIGKILL in the middle of a burst and the broker
+restarted, with the configuration `finegrid broker-config` ships (nothing lost, nothing twice), and
+with Mosquitto's defaults (the loss is seen in the devices' message numbers, and its size said)."""
 
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -17,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from finegrid.sensing.codec import telemetry_topic
-from finegrid.sensing.models import Reading
-from finegrid.sensing.mqtt import Consumer, make_client
+from finegrid.sensing.models import Device, Reading
+from finegrid.core.scratch import throwaway_database
+from finegrid.sensing.mqtt import Consumer, broker_address, make_client
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
 pytestmark = pytest.mark.skipif(MOSQUITTO is None and not os.environ.get("CI"), reason="no mosquitto binary")
@@ -31,11 +34,13 @@ def free_port() -> int:
 
 
 class Broker:
-    def __init__(self, folder: Path):
-        self.port = free_port()
-        self.conf = folder / "mosquitto.conf"
-        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                             "max_queued_messages 0\n")
+    """A Mosquitto of the test's own; `settings` (after the listener) default to Mosquitto's defaults."""
+
+    def __init__(self, folder: Path, settings: str = "allow_anonymous true\n", port: int = 0, conf: Path | None = None):
+        self.port = port or free_port()
+        self.conf = conf or folder / "mosquitto.conf"
+        if conf is None:
+            self.conf.write_text(f"listener {self.port} 127.0.0.1\n{settings}")
         self.process = None
 
     @property
@@ -63,29 +68,33 @@ def wait_for(condition, seconds: float) -> bool:
 
 @pytest.fixture
 def broker(tmp_path):
-    broker = Broker(tmp_path).start()
+    broker = Broker(tmp_path, "allow_anonymous true\npersistence false\nmax_queued_messages 0\n").start()
     yield broker
     if broker.process.poll() is None:
         broker.stop()
 
 
-def publish_all(url: str, messages: list[tuple[str, str]]) -> None:
-    client, properties = make_client()
+def publish_all(url: str, messages: list[tuple[str, str]], login=None) -> list:
+    """Publishes with QoS 1 and waits for every PUBACK; their reason codes, in order."""
+    client, properties = make_client(login=login)
     client.max_queued_messages_set(0)
-    host, port = url[7:].split(":")
-    client.connect(host, int(port), properties=properties)
+    acked = {}
+    client.on_publish = lambda c, u, mid, reason, props: acked.__setitem__(mid, reason)
+    client.connect(*broker_address(url), properties=properties)
     client.loop_start()
     infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
     for info in infos:
         info.wait_for_publish(30)  # the broker has it (PUBACK)
     client.disconnect()
     client.loop_stop()
+    return [acked.get(info.mid) for info in infos]
 
 
 def test_the_consumer_reconnects_by_itself_after_a_broker_restart(engine, station, broker):
     consumer = Consumer(broker.url, "restart-test", engine=engine, tick_every=3600)
     topic, base = telemetry_topic("gs1", "d1"), int(time.time() * 1000) - 10_000
-    batch = lambda start: [(topic, json.dumps({"ts": base + i, "values": {"ch4": 0.5}})) for i in range(start, start + 50)]
+    batch = lambda start: [(topic, json.dumps({"seq": i, "ts": base + i, "values": {"ch4": 0.5}}))
+                           for i in range(start, start + 50)]
     stopping = threading.Event()
 
     def work():
@@ -102,61 +111,180 @@ def test_the_consumer_reconnects_by_itself_after_a_broker_restart(engine, statio
 
     threading.Thread(target=work, daemon=True).start()
     consumer.run(stopping)
+    # This broker forgets sessions when it stops: the messages published between the consumer's
+    # CONNACK and its SUBACK reached nobody while `connected` was set at the CONNACK (99 of 100).
+    assert Device.objects.get().lost_messages == 0
     assert Reading.objects.count() == 100
 
 
+
+
+# -- the shipped configuration, and Mosquitto's defaults, with a consumer that is SIGKILLed -------
+
 REGISTER = """
-import django, os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.settings")
+import django, io, json, sys
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from finegrid.sensing.models import Device, Sensor, Site
-site = Site.objects.create(code="s1", name="站点", kind="hazchem", lon=119.4, lat=32.4)
-device = Device.objects.create(site=site, code="d1")
-for kind in ("ch4", "co", "h2s", "o2"):
-    Sensor.objects.create(device=device, code=kind, kind=kind)
+for site_code, devices in (("s1", ("d1", "d2")), ("s2", ("d3",))):
+    site = Site.objects.create(code=site_code, name="站点", kind="hazchem", lon=119.4, lat=32.4)
+    for code in devices:
+        device = Device.objects.create(site=site, code=code)
+        for kind in ("ch4", "co", "h2s", "o2"):
+            Sensor.objects.create(device=device, code=kind, kind=kind)
+out = io.StringIO()
+call_command("device_token", "d1", stdout=out, stderr=io.StringIO())
+folder, port, user = sys.argv[1:4]
+call_command("broker_config", out=folder, port=int(port), bind="127.0.0.1", user=user,
+             ingest_password="ingest-secret", stdout=io.StringIO(), stderr=io.StringIO())
+print(json.dumps({"token": out.getvalue().strip()}))
 """
+TOTAL = 2000  # messages of 4 readings: twice what Mosquitto's default queue keeps
 
 
-def test_sigkill_in_the_middle_of_a_burst_loses_nothing_and_stores_nothing_twice(broker, tmp_path):
-    env = {**os.environ, "FINEGRID_DEMO": "1", "FINEGRID_DATA_DIR": str(tmp_path), "FINEGRID_LOG_LEVEL": "WARNING",
-           "FINEGRID_SENSING_CASE_LEVEL": "red"}
-    env.pop("FINEGRID_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-c", REGISTER], env=env, check=True, timeout=120)
-    database = tmp_path / "finegrid.sqlite3"
+class Child:
+    """The world of the processes under test: a throwaway database (of the suite's kind) with two
+    sites of four-gas detectors (s1: d1 with its token and d2; s2: d3), read here by plain SQL.
+    Made once for the module: migrating it is most of a test's time."""
 
-    def count(table="sensing_reading") -> int:
-        with sqlite3.connect(database, timeout=20) as connection:
-            return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    def __init__(self, env: dict, folder: Path):
+        self.env = {**env, "FINEGRID_LOG_LEVEL": "WARNING", "FINEGRID_SENSING_CASE_LEVEL": "red"}
+        # With `finegrid broker-config`'s files for a broker on a free port (in the same process:
+        # each start of Python and Django is seconds of the test on a busy machine).
+        self.broker_folder, self.broker_port = folder, free_port()
+        user = pwd.getpwuid(os.geteuid()).pw_name  # a Mosquitto started as root would switch to `mosquitto`
+        made = subprocess.run([sys.executable, "-c", REGISTER, str(folder), str(self.broker_port), user],
+                              env=self.env, check=True, timeout=180, capture_output=True, text=True)
+        self.token = json.loads(made.stdout.strip().splitlines()[-1])["token"]
 
-    consume = [sys.executable, "-m", "finegrid.cli", "ingest-mqtt", "--broker", broker.url, "--client-id", "kill-test",
-               "--batch", "200"]
-    topic, base, total = telemetry_topic("s1", "d1"), int(time.time() * 1000) - 120_000, 4000
-    # A leak every 200 messages, over at the next one: exactly 20 threshold alarms however often a
-    # message comes (the rate rule adds its own once 30 s of history are in).
-    messages = [(topic, json.dumps({"ts": base + i * 10, "values": {
-        "ch4": 30.0 if i % 200 == 100 else 0.4, "co": 1.0, "h2s": 0.1, "o2": 20.9}})) for i in range(total)]
-    consumer = subprocess.Popen(consume, env=env)
+    def finegrid(self, *args, **kwargs) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "finegrid.cli", *args], env=self.env,
+                                stderr=subprocess.DEVNULL, **kwargs)
+
+    def one(self, sql: str):
+        url = self.env.get("FINEGRID_DATABASE_URL")
+        if url:
+            import psycopg
+
+            with psycopg.connect(url) as connection:
+                return connection.execute(sql).fetchone()[0]
+        with sqlite3.connect(Path(self.env["FINEGRID_DATA_DIR"]) / "finegrid.sqlite3", timeout=20) as connection:
+            return connection.execute(sql).fetchone()[0]
+
+    def readings(self, device: str = "d1") -> int:
+        return self.one("SELECT COUNT(*) FROM sensing_reading r JOIN sensing_sensor s ON s.id = r.sensor_id "
+                        f"JOIN sensing_device d ON d.id = s.device_id WHERE d.code = '{device}'")
+
+    def device(self, column: str, device: str = "d1"):
+        return self.one(f"SELECT {column} FROM sensing_device WHERE code = '{device}'")
+
+
+@pytest.fixture(scope="module")
+def child(tmp_path_factory):
+    with throwaway_database() as env:
+        yield Child(env, tmp_path_factory.mktemp("broker"))
+
+
+def numbered(site: str, device: str) -> list[tuple[str, str]]:
+    """A device's TOTAL messages: a leak every 200, over at the next one (exactly one threshold
+    alarm each, however often a message is delivered), 10 ms apart, numbered from 0."""
+    topic, base = telemetry_topic(site, device), int(time.time() * 1000) - 120_000
+    return [(topic, json.dumps({"seq": i, "ts": base + i * 10, "values": {
+        "ch4": 30.0 if i % 200 == 100 else 0.4, "co": 1.0, "h2s": 0.1, "o2": 20.9}})) for i in range(TOTAL)]
+
+
+def consume(child: Child, url: str, client_id: str) -> subprocess.Popen:
+    return child.finegrid("ingest-mqtt", "--broker", url, "--client-id", client_id, "--batch", "200")
+
+
+def first_in(child: Child, url: str, messages, login, device: str) -> None:
+    """Until the consumer has subscribed nothing is kept for it: the first message again (stored
+    once however often it comes) until it is in."""
+    assert wait_for(lambda: publish_all(url, messages[:1], login) and wait_for(
+        lambda: child.readings(device) == 4, 0.5), 90)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait(30)
+
+
+def test_shipped_configuration_a_killed_consumer_and_a_restarted_broker_lose_nothing(child):
+    port, folder = child.broker_port, child.broker_folder
+    broker = Broker(folder, port=port, conf=folder / "mosquitto.conf").start()
+    url, device = f"mqtt://127.0.0.1:{port}", ("d1", child.token)
+    messages = numbered("s1", "d1")
+    ingest = f"mqtt://finegrid-ingest:ingest-secret@127.0.0.1:{port}"
+    consumer = consume(child, ingest, "shipped")
     try:
-        # Until the consumer has subscribed nothing is kept for it: repeat the first message (it is
-        # stored once however often it comes) until it is in.
-        assert wait_for(lambda: publish_all(broker.url, messages[:1]) or wait_for(lambda: count() == 4, 0.5), 60)
-        burst = threading.Thread(target=publish_all, args=(broker.url, messages[1:]))
+        first_in(child, url, messages, device, "d1")
+        # A device publishes on its own topic only; nobody gets in without a password.
+        refused = publish_all(url, [(telemetry_topic("s1", "d2"), messages[1][1]),
+                                    (telemetry_topic("s2", "d1"), messages[1][1])], device)
+        assert [code.value for code in refused] == [135, 135]  # MQTT 5 PUBACK: Not authorized
+        assert not connects(url, None) and not connects(url, ("d1", "guess")) and connects(url, device)
+        burst = threading.Thread(target=publish_all, args=(url, messages[1:], device))
         burst.start()
-        assert wait_for(lambda: count() >= 4000, 60)
+        assert wait_for(lambda: child.readings() >= 1000, 60)
         consumer.send_signal(signal.SIGKILL)  # in the middle of the burst
         consumer.wait(10)
-        killed_at = count()
+        killed_at = child.readings()
         burst.join(120)
-        consumer = subprocess.Popen(consume, env=env)
-        assert wait_for(lambda: count() == total * 4, 120), f"stored {count()} of {total * 4}"
-        time.sleep(1)
+        broker.stop()  # the broker restarts with the dead consumer's queue in it
+        broker.start()
+        consumer = consume(child, ingest, "shipped")
+        assert wait_for(lambda: child.device("seq") == TOTAL - 1, 120), f"stored {child.readings()} of {TOTAL * 4}"
     finally:
-        consumer.terminate()
-        consumer.wait(30)
-    assert killed_at < total * 4  # it really died with work left
-    assert count() == total * 4
-    with sqlite3.connect(database) as connection:
-        counts = [row[0] for row in connection.execute("SELECT count FROM sensing_alarm WHERE rule = 'threshold'")]
-    assert counts == [1] * 20  # no reading evaluated twice
+        stop(consumer)
+        stop(broker.process)
+    assert killed_at < TOTAL * 4  # it really died with work left
+    print(f"shipped configuration: {TOTAL} messages published, {child.readings() // 4} stored "
+          f"({killed_at // 4} when the consumer was killed), {child.device('lost_messages')} counted lost")
+    assert child.readings() == TOTAL * 4 and child.readings("d2") == 0
+    assert child.device("lost_messages") == 0
+    alarms = "SELECT COUNT(*) FROM sensing_alarm a JOIN sensing_device d ON d.id = a.device_id WHERE d.code = 'd1'"
+    assert child.one(f"{alarms} AND rule = 'lost'") == 0
+    assert child.one(f"{alarms} AND rule = 'threshold' AND count = 1") == TOTAL // 200
+    assert child.one(f"{alarms} AND rule = 'threshold'") == TOTAL // 200  # no reading evaluated twice
+
+
+def connects(url: str, login) -> bool:
+    client, properties = make_client(login=login)
+    try:
+        client.connect(*broker_address(url), properties=properties)
+    except (ConnectionError, OSError):
+        return False
+    result = []
+    client.on_connect = lambda c, u, flags, reason, props: result.append(not reason.is_failure)
+    client.loop_start()
+    wait_for(lambda: result, 10)
+    client.loop_stop()
+    client.disconnect()
+    return result == [True]
+
+
+def test_with_mosquittos_defaults_the_loss_is_seen_and_its_size_reported(child, tmp_path):
+    broker = Broker(tmp_path).start()  # Mosquitto's defaults: 1,000 messages kept for an absent client
+    messages = numbered("s2", "d3")
+    consumer = consume(child, broker.url, "defaults")
+    try:
+        first_in(child, broker.url, messages, None, "d3")
+        consumer.send_signal(signal.SIGKILL)
+        consumer.wait(10)
+        publish_all(broker.url, messages[1:-1])  # every one PUBACKed: the publisher thinks them delivered
+        consumer = consume(child, broker.url, "defaults")
+        # The last message comes after the consumer is back: the count's gap shows before it.
+        assert wait_for(lambda: publish_all(broker.url, messages[-1:]) and wait_for(
+            lambda: child.device("seq", "d3") == TOTAL - 1, 1), 90)
+    finally:
+        stop(consumer)
+        stop(broker.process)
+    stored = child.readings("d3") // 4
+    lost = child.device("lost_messages", "d3")
+    print(f"Mosquitto's defaults: {TOTAL} messages published, {stored} stored, {lost} counted lost")
+    assert stored < TOTAL and lost == TOTAL - stored  # every message is either stored or counted lost
+    alarm = child.one("SELECT message FROM sensing_alarm s JOIN sensing_device d ON d.id = s.device_id "
+                      "WHERE d.code = 'd3' AND rule = 'lost' AND active_key IS NOT NULL")
+    assert alarm.startswith(f"lost {lost} messages")

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--per-message", type=int, default=1,
                             help="sensing: measurements per message (4 gases each; >1 is a gateway's buffer)")
         parser.add_argument("--broker", default="", help="sensing: mqtt://host:port (default: a private Mosquitto)")
+        parser.add_argument("--load", type=int, default=0,
+                            help="sensing: measure again with N processes burning CPU (the box's other work)")
         parser.add_argument("--data", help="insight: the folder of labelled hotline messages (default ../shared/…)")
         parser.add_argument("--rows", type=int, default=20_000, help="intake: hotline rows to import")
         parser.add_argument("--seconds", type=int, default=10, help="intake: seconds of load per endpoint")

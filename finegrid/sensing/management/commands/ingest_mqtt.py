@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from finegrid.sensing.mqtt import Consumer
+from finegrid.sensing.priority import take_priority
 
 logger = logging.getLogger("finegrid.sensing.mqtt")
 
@@ -23,14 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--client-id", default=settings.FINEGRID_MQTT_CLIENT_ID,
                             help="fixed client id of the persistent session (default FINEGRID_MQTT_CLIENT_ID)")
         parser.add_argument("--batch", type=int, default=5000, help="most messages stored in one transaction")
+        parser.add_argument("--nice", type=int, default=settings.FINEGRID_INGEST_NICE,
+                            help="the nice value to run at, ahead of the box's other work (default FINEGRID_INGEST_NICE)")
 
-    def handle(self, *args, broker, client_id, batch, **options):
+    def handle(self, *args, broker, client_id, batch, nice, **options):
         if not broker:
             raise CommandError("no broker: set FINEGRID_MQTT_URL or pass --broker mqtt://host:1883")
+        running_at = take_priority(nice)  # before any thread starts: threads inherit it
         stopping = threading.Event()
         previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
         consumer = Consumer(broker, client_id, batch=batch)
-        logger.info("ingesting from %s as %s", broker, client_id)
+        logger.info("ingesting from %s as %s at nice %d", broker, client_id, running_at)
         try:
             consumer.run(stopping)
         finally:

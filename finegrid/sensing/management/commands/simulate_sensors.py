@@ -1,11 +1,13 @@
 """`finegrid simulate-sensors`: realistic readings for the registered devices, published to a
 broker (--broker) or, with none, fed straight to the engine in this process (then the sensing
-tick runs here too, every 10 s)."""
+tick runs here too, every 10 s). Each device numbers its messages from 0, as real ones should
+(codec.py), so the ingest can tell a message lost on the way."""
 
 import logging
 import signal
 import threading
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopping.set())
         sim = Simulator(devices, rate=rate, seed=seed, start=time.time(), incidents_per_hour=incidents)
+        self.numbers = Counter()
         send = self._publisher(broker) if broker else self._in_process()
         ends = time.time() + duration if duration else float("inf")
         sent = 0
@@ -61,15 +64,21 @@ class Command(BaseCommand):
 
         def send(messages):
             for site, device, ts, values in messages:
-                client.publish(telemetry_topic(site, device), encode(ts, values), qos=1)
+                client.publish(telemetry_topic(site, device), encode(ts, values, self._number(device)), qos=1)
         return send
+
+    def _number(self, device: str) -> int:
+        """The device's next message number: 0, 1, 2…"""
+        self.numbers[device] += 1
+        return self.numbers[device] - 1
 
     def _in_process(self):
         engine = default_engine()
         last_tick = [time.monotonic()]
 
         def send(messages):
-            engine.process([Incoming(device, ts, values, site) for site, device, ts, values in messages])
+            engine.process([Incoming(device, ts, values, site, self._number(device))
+                            for site, device, ts, values in messages])
             if time.monotonic() - last_tick[0] >= INTERVAL_S:
                 last_tick[0] = time.monotonic()
                 tick(engine=engine)
