@@ -20,7 +20,9 @@ import numpy as np
 from django.conf import settings
 
 from finegrid.insight import embedding, heldout, learning, store
+from finegrid.insight.classify import classify_many
 from finegrid.insight.corpus import generate
+from finegrid.insight.leaves import catalogue_leaves
 from finegrid.insight.model import LabelModel, model_text
 from finegrid.insight.places import current_gazetteer
 from finegrid.insight.stream import analyze
@@ -169,11 +171,49 @@ def appeal_figures(model: LabelModel, gazetteer) -> dict:
         "held_out_urgency_false_alarms": sum(f and not t for f, t in zip(said_urgent, truth_urgent)),
         "held_out_urgency_missed": sum(t and not f for f, t in zip(said_urgent, truth_urgent)),
     }
+    labels = classify_many([r.text for r in rows], model=model)
+    figures["held_out_leaf_top1"] = _share(l.category_code in r.leaves for l, r in zip(labels, rows))
+    figures["held_out_leaf_top3"] = _share(bool(set(l.leaf_codes[:3]) & set(r.leaves)) for l, r in zip(labels, rows))
+    figures["held_out_suggestion_is_leaf_with_rule"] = _share(l.category_code in catalogue_leaves() for l in labels)
     placed = [r for r in rows if r.street]
     streets = [gazetteer.where(r.text).street for r in placed]
     figures["held_out_street_accuracy"] = _share(s == r.street for s, r in zip(streets, placed))
     figures["held_out_street_unfound"] = sum(1 for s in streets if not s)
     return figures
+
+
+def one_click_accepts(model: LabelModel) -> dict:
+    """The held-out appeals as hotline reports in a demo queue (written, measured, rolled back):
+    the share whose one-click accept under the suggested category succeeds — after the 核实 the
+    category's rule asks for, when it asks (the queue says so beside the button)."""
+    from finegrid.bench import rolled_back
+    from finegrid.cases.effects import accept_blocker
+    from finegrid.cases.machine import TransitionError
+    from finegrid.cases.models import Case, Category
+    from finegrid.cases.reporting import open_case
+    from finegrid.cases.workflow import perform
+
+    rows = heldout.appeals()
+    labels = classify_many([r.text for r in rows], model=model)
+    done = verified = 0
+    from django.contrib.auth import get_user_model
+
+    with rolled_back():
+        person = get_user_model().objects.create(username="bench-insight-queue")  # rolled back with the rest
+        for row, label in zip(rows, labels):
+            case = open_case(channel=Case.Channel.HOTLINE, title=row.text[:30], description=row.text)
+            category = Category.objects.filter(code=label.category_code, active=True).first()
+            if category is not None and accept_blocker(case, category) and case.state == Case.State.COLLECTED:
+                perform(case, "verify", person, role="grid_worker")
+                verified += 1
+            try:
+                if category is not None and not accept_blocker(case, category):
+                    perform(case, "accept", person, role="operator", data={"category": category.code, "corrected": False})
+                    done += 1
+            except TransitionError:
+                pass
+    return {"queue_one_click_accept_share": round(done / max(len(rows), 1), 3),
+            "queue_one_click_after_verification": verified}
 
 
 def _share(flags) -> float:

@@ -51,6 +51,11 @@ class Prediction:
     request_type: str
     urgency: str
     danger: list[str] = field(default_factory=list)
+    subtopics_ranked: list[str] = field(default_factory=list)  # the second level's best RANKED, best first
+    urgent_margin: float = 0.0  # the urgency head's margin towards 紧急 (positive: the model says 紧急)
+
+
+RANKED = 8  # second-level names kept per appeal: enough for a topic's top three leaves
 
 
 class LabelModel:
@@ -95,7 +100,7 @@ class LabelModel:
     def predict_matrix(self, matrix, joined: list[str]) -> list[Prediction]:
         matrix = self._features(matrix, joined)
         topic, topic_conf = self._best("topic", matrix, joined)
-        sub, sub_conf = self._best("subtopic", matrix)
+        sub, sub_conf, ranked = self._best("subtopic", matrix, ranked=RANKED)
         kind, _ = self._best("request_type", matrix)
         urgent_score = self._urgency_score(matrix)
         out = []
@@ -103,7 +108,7 @@ class LabelModel:
             danger = danger_signs(text)
             urgent = (danger and not is_calm_context(text)) or urgent_score[i] > URGENT_THRESHOLD
             out.append(Prediction(topic[i], float(topic_conf[i]), sub[i], float(sub_conf[i]), kind[i],
-                                  URGENT if urgent else "一般", danger))
+                                  URGENT if urgent else "一般", danger, ranked[i], float(urgent_score[i])))
         return out
 
     def _features(self, grams, joined: list[str]):
@@ -113,10 +118,12 @@ class LabelModel:
             return grams
         return hstack([grams, hints.transform(joined) * HINT_SCALE], format="csr", dtype=np.float32)
 
-    def _best(self, head: str, matrix, joined: list[str] | None = None) -> tuple[list[str], np.ndarray]:
+    def _best(self, head: str, matrix, joined: list[str] | None = None, ranked: int = 0):
+        """(best label, its confidence) per row; with `ranked`, also the `ranked` best labels per row."""
         model = self.heads.get(head)
         if model is None:
-            return [""] * matrix.shape[0], np.zeros(matrix.shape[0])
+            empty = [""] * matrix.shape[0], np.zeros(matrix.shape[0])
+            return (*empty, [[] for _ in range(matrix.shape[0])]) if ranked else empty
         scores = model.decision_function(matrix)
         if scores.ndim == 1:  # two classes: one margin
             scores = np.column_stack([-scores, scores])
@@ -129,7 +136,13 @@ class LabelModel:
         best = scores.argmax(axis=1)
         shifted = np.exp(scale * (scores - scores.max(axis=1, keepdims=True)))
         confidence = 1.0 / shifted.sum(axis=1)
-        return [str(label) for label in model.classes_[best]], confidence
+        labels = [str(label) for label in model.classes_[best]]
+        if not ranked:
+            return labels, confidence
+        keep = min(ranked, scores.shape[1])
+        top = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1), axis=1)
+        return labels, confidence, [[str(c) for c in model.classes_[row]] for row in order]
 
     def _urgency_score(self, matrix) -> np.ndarray:
         """The margin towards 紧急 (positive: the model says 紧急)."""

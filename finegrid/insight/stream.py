@@ -51,8 +51,8 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
         if error:
             yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
             continue
-        labels = labels_from(next(predictions), version)
         text = joined[row]
+        labels = labels_from(next(predictions), version, text)
         place = gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
         span = slice(matrix.indptr[row], matrix.indptr[row + 1])
         match = duplicates.check(item.get("id"), place.key, labels.topic, matrix.indices[span], matrix.data[span], text)

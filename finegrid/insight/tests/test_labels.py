@@ -1,4 +1,5 @@
-from finegrid.insight.classify import classify
+from finegrid.insight.classify import classify, classify_many
+from finegrid.insight.leaves import catalogue_leaves
 from finegrid.insight.corpus import generate
 from finegrid.insight.taxonomy import REQUEST_TYPES, TOPICS, category_code
 
@@ -28,7 +29,8 @@ def test_a_broken_street_lamp_is_a_general_complaint(small_model):
     labels = classify("小区门口路灯坏了一个多月一直不亮，物业不管，希望有关部门尽快处理", model=small_model)
     assert labels.topic == "城乡建设"
     assert labels.urgency == "一般"
-    assert labels.category_code.startswith("H01")
+    assert labels.category_code == "C0137"  # the 部件 leaf 路灯, with the hotline's second level behind it
+    assert labels.leaf_codes[1].startswith("H01")
 
 
 def test_questions_and_suggestions_are_told_apart(small_model):
@@ -87,3 +89,13 @@ def test_the_lexicon_finds_every_urgent_appeal_of_the_dev_set():
 
     rows = [json.loads(line) for line in URGENCY_SETS["dev"].read_text(encoding="utf-8").splitlines()]
     assert [r["text"] for r in rows if r["urgency"] == "紧急" and not danger_signs(r["text"])] == []
+
+
+def test_equipment_gets_its_component_leaf_and_every_suggestion_is_a_leaf(small_model):
+    said = {"学校门口的限高杆被货车撞弯了，横杆快掉下来": "C0211", "路边的垃圾箱被砸坏了，垃圾撒了一地": "C0305",
+            "人行道上井盖碎了，晚上看不见": "C0123"}
+    found = classify_many(list(said), model=small_model)
+    assert [labels.category_code for labels in found] == list(said.values())
+    questions = classify_many(["请问低保怎么申请，需要什么材料？", "公司三个月没发工资了"], model=small_model)
+    assert all(labels.category_code in catalogue_leaves() and len(labels.leaf_codes) >= 2 for labels in found + questions)
+    assert all(labels.category_code.startswith("H") for labels in questions)  # no 部件 is named: the hotline's leaf
