@@ -51,7 +51,7 @@ def test_danger_lexicon_needs_the_situation_not_just_a_word():
 
     assert danger_signs("咨询燃气开户流程") == []
     assert danger_signs("燃气管道漏气了") == ["gas"]
-    assert danger_signs("自来水管爆裂，马路成了河") == ["flood"]
+    assert "flood" in danger_signs("自来水管爆裂，马路成了河")
     assert danger_signs("老人走失两天") == ["person"]
 
 
@@ -78,7 +78,8 @@ def test_the_urgency_sets_are_balanced_and_labelled():
 
     for path in URGENCY_SETS.values():
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        assert sum(r["urgency"] == "紧急" for r in rows) == sum(r["urgency"] == "一般" for r in rows) == 40
+        urgent, calm = sum(r["urgency"] == "紧急" for r in rows), sum(r["urgency"] == "一般" for r in rows)
+        assert urgent == calm >= 40
 
 
 def test_the_lexicon_finds_every_urgent_appeal_of_the_dev_set():
@@ -99,3 +100,33 @@ def test_equipment_gets_its_component_leaf_and_every_suggestion_is_a_leaf(small_
     questions = classify_many(["请问低保怎么申请，需要什么材料？", "公司三个月没发工资了"], model=small_model)
     assert all(labels.category_code in catalogue_leaves() and len(labels.leaf_codes) >= 2 for labels in found + questions)
     assert all(labels.category_code.startswith("H") for labels in questions)  # no 部件 is named: the hotline's leaf
+
+
+def test_danger_that_is_past_fixed_feared_or_denied_is_calm():
+    from finegrid.insight.urgency import current_dangers
+
+    assert current_dangers("上周反映的燃气管道漏气问题已经修好了，谢谢") == []
+    assert current_dangers("昨天停过水，前天小区里着过一次火，现在都好了") == []
+    assert current_dangers("楼道里堆满纸箱，担心万一着火") == []
+    assert current_dangers("树枝被风刮断掉在绿化带里，没砸到人") == []
+    assert current_dangers("工厂烟囱每天冒黑烟") == []
+    assert current_dangers("上周修过的煤气管道现在又漏气了，味道越来越重") == ["gas"]
+    assert "fire" in current_dangers("烧烤店的燃气罐着火了")  # a grill's smoke is calm, its flame is not
+
+
+def test_every_calm_appeal_of_the_urgency_sets_is_calm_and_every_urgent_one_names_a_danger():
+    import json
+
+    from finegrid.insight.taxonomy import URGENCY_SETS
+    from finegrid.insight.urgency import current_dangers
+
+    rows = [json.loads(line) for path in URGENCY_SETS.values() for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [r["text"] for r in rows if r["urgency"] == "一般" and current_dangers(r["text"])] == []
+    assert [r["text"] for r in rows if r["urgency"] == "紧急" and not current_dangers(r["text"])] == []
+
+
+def test_the_two_hour_path_follows_a_danger_word_not_a_smelly_bin(small_model):
+    calm = classify("小区垃圾桶满了好几天没人清运，臭味很大", model=small_model)
+    assert calm.urgency == "一般" and not calm.danger
+    urgent = classify("地下车库进水了，水还在往里灌，有人困在车里", model=small_model)
+    assert urgent.urgency == "紧急" and urgent.danger
