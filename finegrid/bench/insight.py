@@ -47,7 +47,10 @@ def main(repeats: int = 3, out=None, data: str | None = None, **_) -> dict:
         else:
             say(f"no {folder / 'labelled.jsonl'}: topic cross-validation skipped")
         say("finegrid's held-out appeals with the day-one seed model …")
-        figures.update(appeal_figures(learning.fit([], seed_size=store.SEED_SIZE), current_gazetteer()))
+        seed_model = learning.fit([], seed_size=store.SEED_SIZE)
+        figures.update(appeal_figures(seed_model, current_gazetteer()))
+        figures.update(duplicate_figures(seed_model, current_gazetteer()))
+        figures.update(one_click_accepts(seed_model))
         say("urgency on finegrid's own test set …")
         model = store.active_model()
         figures["model_measured"] = f"v{model.info.get('version')} ({model.info.get('source')})"
@@ -214,6 +217,37 @@ def one_click_accepts(model: LabelModel) -> dict:
                 pass
     return {"queue_one_click_accept_share": round(done / max(len(rows), 1), 3),
             "queue_one_click_after_verification": verified}
+
+
+DUPLICATE_DAYS = 14  # the window duplicates.WINDOW names: a report three weeks on is a new one
+
+
+def duplicate_figures(model: LabelModel, gazetteer) -> dict:
+    """`analyze` over finegrid's held-out duplicate stream: each report's duplicate_of against the
+    earlier reports of its group within the window. Precision first: a wrong merge hides a problem."""
+    from datetime import date, timedelta
+
+    stream = heldout.duplicate_stream()
+    start = date(2026, 6, 1)
+    lines = [json.dumps({"id": str(r.number), "text": r.text, "time": (start + timedelta(days=r.day)).isoformat()},
+                        ensure_ascii=False) for r in stream]
+    found = {int(o["id"]): o.get("duplicate_of") for o in analyze(lines, model, gazetteer)}
+    right = wrong = missed = 0
+    for report in stream:
+        earlier = {str(e.number) for e in stream[:report.number]
+                   if report.group and e.group == report.group and report.day - e.day <= DUPLICATE_DAYS}
+        said = found.get(report.number)
+        if said and said in earlier:
+            right += 1
+        elif said:
+            wrong += 1
+        if earlier and said not in earlier:
+            missed += 1
+    precision, recall = right / max(right + wrong, 1), right / max(right + missed, 1)
+    return {"held_out_duplicate_links": right + missed, "held_out_duplicate_found": right,
+            "held_out_duplicate_precision": round(precision, 3), "held_out_duplicate_recall": round(recall, 3),
+            "held_out_duplicate_f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
+            "held_out_false_merge_rate": round(wrong / max(right + wrong, 1), 3)}
 
 
 def _share(flags) -> float:

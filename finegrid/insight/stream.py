@@ -1,5 +1,6 @@
-"""`finegrid analyze`: JSON lines in (`id`, `text`, optional `title`), one JSON line out per line
-in, in the same order, with the labels, the place and the earlier duplicate.
+"""`finegrid analyze`: JSON lines in (`id`, `text`, optional `title` and `time`, an ISO date or
+date-time that lets duplicates keep to their window), one JSON line out per line in, in the same
+order, with the labels, the place and the earlier duplicate.
 
 Lines are read in batches so the features of a batch are computed in one numpy pass; each output
 line still follows its input line. A line that is not a JSON object with a text gets an output
@@ -10,7 +11,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from .classify import labels_from
-from .duplicates import StreamDuplicates
+from datetime import date, datetime
+
+from .duplicates import StreamDuplicates, problem_text
 from .model import LabelModel, model_text
 from .places import FastGazetteer, Where
 
@@ -45,19 +48,37 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
     joined = [model_text(item["text"], item.get("title", "")) for item in good]
     matrix = model.transform(joined)
     predictions = iter(model.predict_matrix(matrix, joined))
+    places = [gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
+              for item in good]
+    problem_texts = [problem_text(text, [p.place, p.street, p.community]) for text, p in zip(joined, places)]
+    problems = model.transform(problem_texts)
     version = model.info.get("version")
     row = 0
     for item, error in parsed:
         if error:
             yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
             continue
-        text = joined[row]
+        text, place = joined[row], places[row]
         labels = labels_from(next(predictions), version, text)
-        place = gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
-        span = slice(matrix.indptr[row], matrix.indptr[row + 1])
-        match = duplicates.check(item.get("id"), place.key, labels.topic, matrix.indices[span], matrix.data[span], text)
+        span = slice(problems.indptr[row], problems.indptr[row + 1])
+        named = labels.category_code if labels.category_code and labels.category_code[0] in "CE" else None
+        match = duplicates.check(item.get("id"), place.key, labels.topic, problems.indices[span], problems.data[span],
+                                 text, leaf=named, day=_day(item.get("time")), problem=problem_texts[row])
         row += 1
         yield _line(item.get("id"), labels, place, match.earlier if match else None)
+
+
+def _day(when) -> int | None:
+    """The day number of an ISO date or date-time, None when there is none or it cannot be read."""
+    if not isinstance(when, str) or not when:
+        return None
+    try:
+        return datetime.fromisoformat(when.replace("Z", "+00:00")).date().toordinal()
+    except ValueError:
+        try:
+            return date.fromisoformat(when[:10]).toordinal()
+        except ValueError:
+            return None
 
 
 def _line(item_id, labels, place: Where, duplicate_of) -> dict:

@@ -49,6 +49,6 @@ def subtopics(topic: str) -> frozenset[str]:
 # since the held-out work of issue 16: each new batch was measured blind, then tuned on);
 # "holdout" was measured once blind (recall 0.85) and then used for tuning too; "final" was written
 # after a later change and measured once, then seen while the lexicon grew for issue 16 — the
-# honest urgency figure is now the held-out appeals' (heldout.py), which no tuning has read.
+# honest urgency figure is now the held-out appeals' (the held-out module), which no tuning has read.
 URGENCY_SETS = {name: Path(__file__).resolve().parent / "data" / f"urgency-{name}.jsonl"
                 for name in ("dev", "holdout", "final")}
