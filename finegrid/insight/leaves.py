@@ -39,7 +39,8 @@ GENERAL = {
 }
 # A term followed by a locative names where the problem is, not what is broken: "人行道上井盖碎了"
 # is a manhole, "停车场里" a place. Such a mention counts for this share of its weight.
-LOCATIVE = re.compile(r"(上|里|边|旁|下面|底下|门口|附近|周边|周围|两边|一带|对面|内|中)")
+LOCATIVE_ONE = frozenset("上里边旁内中")
+LOCATIVE_TWO = frozenset({"下面", "底下", "门口", "附近", "周边", "周围", "两边", "一带", "对面"})
 AS_PLACE = 0.3
 GENERIC = ("不明", "其他")
 BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
@@ -83,9 +84,13 @@ def _terms(name: str, keywords: list[str]) -> set[str]:
 
 @cache
 def _automaton() -> ahocorasick.Automaton:
+    """Each term's value: (the term, ((leaf, weight), …)), its weights worked out once."""
+    names, terms = _city_leaves()
     automaton = ahocorasick.Automaton()
-    for term in _city_leaves()[1]:
-        automaton.add_word(term, term)
+    for term, codes in terms.items():
+        # A term shared by several leaves names their catch-all (不明井盖) for certain.
+        weights = tuple((code, len(term) / 2 / (1 if names[code].startswith(GENERIC) else len(codes))) for code in codes)
+        automaton.add_word(term, (term, weights))
     automaton.make_automaton()
     return automaton
 
@@ -94,19 +99,16 @@ def named_leaves(text: str) -> list[LeafChoice]:
     """The 部件 and 事件 leaves the text names, best first: each matched term (counted once, the
     longest at a place) gives len(term) / 2 / (number of leaves it names) to each of its leaves,
     less when it is only said as the place of the problem (LOCATIVE)."""
-    _, terms = _city_leaves()
-    weight: dict[str, float] = {}
-    for end, term in _automaton().iter_long(text):
-        said = AS_PLACE if LOCATIVE.match(text, end + 1) else 1.0
-        weight[term] = max(weight.get(term, 0.0), said)
-    names = _city_leaves()[0]
+    said: dict[str, tuple[float, tuple]] = {}
+    for end, (term, weights) in _automaton().iter_long(text):
+        as_place = text[end + 1:end + 2] in LOCATIVE_ONE or text[end + 1:end + 3] in LOCATIVE_TWO
+        factor = AS_PLACE if as_place else 1.0
+        if term not in said or said[term][0] < factor:
+            said[term] = (factor, weights)
     scores: dict[str, float] = {}
-    for term, said in weight.items():
-        codes = terms[term]
-        for code in codes:
-            # A term shared by several leaves names their catch-all (不明井盖) for certain.
-            share = 1 if names[code].startswith(GENERIC) else len(codes)
-            scores[code] = scores.get(code, 0.0) + said * len(term) / 2 / share
+    for factor, weights in said.values():
+        for code, weight in weights:
+            scores[code] = scores.get(code, 0.0) + factor * weight
     return [LeafChoice(code, round(score, 3), "named") for code, score in sorted(scores.items(), key=lambda kv: -kv[1])]
 
 

@@ -23,8 +23,14 @@ KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "place", "
         "grid_code", "lon", "lat", "duplicate_of")
 
 
-def analyze(lines: Iterable[str], model: LabelModel, gazetteer: FastGazetteer | None) -> Iterator[dict]:
-    duplicates = StreamDuplicates(model.vectorizer.size)
+def analyze(lines: Iterable[str], model: LabelModel, gazetteer: FastGazetteer | None,
+            paraphrases: bool | None = None) -> Iterator[dict]:
+    """With `paraphrases` (by default: when the model has an embedding head, whose encoder is then
+    loaded anyway) duplicates at one place are also compared by meaning (duplicates.py)."""
+    if paraphrases is None:
+        head = model.headline_head
+        paraphrases = head is not None and head.usable
+    duplicates = StreamDuplicates(model.vectorizer.size, paraphrases=paraphrases)
     lines = iter(lines)
     while batch := list(islice(lines, BATCH)):
         yield from _batch(batch, model, gazetteer, duplicates)
@@ -50,7 +56,9 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
     predictions = iter(model.predict_matrix(matrix, joined))
     places = [gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
               for item in good]
-    problem_texts = [problem_text(text, [p.place, p.street, p.community]) for text, p in zip(joined, places)]
+    # Only a placed report is compared by its words (an unplaced one only by its whole text).
+    problem_texts = [problem_text(text, [p.place, p.street, p.community]) if p.key else ""
+                     for text, p in zip(joined, places)]
     problems = model.transform(problem_texts)
     version = model.info.get("version")
     row = 0

@@ -59,5 +59,5 @@ def test_other_words_for_one_problem_at_one_place_are_linked_within_the_window(p
         {"id": "c", "text": "跃进路路口有家饭店油烟直排，熏得窗户都不敢开", "time": "2026-06-02"},
         {"id": "d", "text": "跃进路路口的信号灯还是不亮", "time": "2026-07-20"},  # weeks later: a new report
     ]
-    out = _analyze([json.dumps(i, ensure_ascii=False) for i in said], model_file)
+    out = _analyze([json.dumps(i, ensure_ascii=False) for i in said], model_file, "--paraphrases")
     assert [o["duplicate_of"] for o in out] == [None, "a", None, None]
