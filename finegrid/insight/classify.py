@@ -8,6 +8,7 @@ from .leaves import choose
 from .model import LabelModel, Prediction, model_text
 from .store import active_model
 from .taxonomy import URGENT, category_code, subtopics
+from .urgency import emergency_services
 
 SUBTOPIC_CONFIDENCE = 0.55  # below this the second level is left out rather than guessed
 
@@ -22,6 +23,7 @@ class Labels:
     urgency: str  # 紧急 or 一般
     danger: list[str] = field(default_factory=list)  # why 紧急: gas, fire, collapse, flood, …
     leaf_codes: list[str] = field(default_factory=list)  # the three best leaves, the suggestion first
+    liaison: list[str] = field(default_factory=list)  # 110/119/120 to hand a 紧急 appeal to as well (联动)
     unit: str | None = None  # the suggested unit's code, when the responsibility matrix names one
     unit_name: str | None = None
     model_version: int | None = None
@@ -60,7 +62,8 @@ def _labels(p: Prediction, version: int | None, joined: str = "") -> Labels:
     leaves = [choice.code for choice in choose(joined, p.topic, p.request_type, ranked)]
     return Labels(topic=p.topic, topic_confidence=round(p.topic_confidence, 3), subtopic=sub,
                   category_code=leaves[0] if leaves else category_code(p.topic, sub), leaf_codes=leaves,
-                  request_type=p.request_type, urgency=p.urgency, danger=list(p.danger), model_version=version)
+                  request_type=p.request_type, urgency=p.urgency, danger=list(p.danger),
+                  liaison=emergency_services(p.danger, joined), model_version=version)
 
 
 def with_unit(labels: Labels, area_code: str) -> Labels:

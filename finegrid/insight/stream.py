@@ -19,7 +19,7 @@ from .places import FastGazetteer, Where
 
 BATCH = 2000
 PLACE_CHARS = 300  # a place is named early; scanning whole letters for it costs more than it finds
-KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "place", "street", "community",
+KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "liaison", "place", "street", "community",
         "grid_code", "lon", "lat", "duplicate_of")
 
 
@@ -92,7 +92,7 @@ def _day(when) -> int | None:
 def _line(item_id, labels, place: Where, duplicate_of) -> dict:
     return {
         "id": item_id, "topic": labels.topic, "topic_confidence": labels.topic_confidence,
-        "request_type": labels.request_type, "urgency": labels.urgency, "place": place.place,
+        "request_type": labels.request_type, "urgency": labels.urgency, "liaison": labels.liaison, "place": place.place,
         "street": place.street, "community": place.community, "grid_code": place.grid_code,
         "lon": place.lon, "lat": place.lat, "duplicate_of": duplicate_of,
     }

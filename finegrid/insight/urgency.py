@@ -121,6 +121,24 @@ def danger_signs(text: str) -> list[str]:
     return sorted(kind for kind in kinds if PATTERNS[kind].search(text))
 
 
+# Which emergency service a danger belongs to as well (联动): fire, gas, chemicals and explosions
+# to 119, violence and people missing or in danger to 110, someone hurt or taken ill to 120.
+SERVICES = {"fire": "119", "gas": "119", "chemical": "119", "leak": "119", "person": "110", "violence": "110",
+            "body": "120", "injury": "120"}
+
+
+# Someone hurt or taken ill, whatever the danger's kind: 120 as well.
+HURT = re.compile(r"晕倒|昏迷|没有(反应|呼吸)|叫不醒|一动不动|中风|抽搐|口吐白沫|流血|是血|受伤|烫伤|烧伤|打伤|撞伤|摔伤|呼吸困难|喘不上气|中毒")
+
+
+def emergency_services(kinds: list[str], text: str = "") -> list[str]:
+    """The 110/119/120 services the current dangers belong to, e.g. ["110", "120"]; empty for none."""
+    services = {SERVICES[kind] for kind in kinds if kind in SERVICES}
+    if kinds and HURT.search(text):
+        services.add("120")
+    return sorted(services)
+
+
 def is_calm_context(text: str) -> bool:
     return bool(CALM.search(text))
 

@@ -130,3 +130,10 @@ def test_the_two_hour_path_follows_a_danger_word_not_a_smelly_bin(small_model):
     assert calm.urgency == "一般" and not calm.danger
     urgent = classify("地下车库进水了，水还在往里灌，有人困在车里", model=small_model)
     assert urgent.urgency == "紧急" and urgent.danger
+
+
+def test_fire_violence_and_the_hurt_are_also_handed_to_110_119_120(small_model):
+    found = classify_many(["仓库起火了，浓烟很大", "有人拿着刀在街上砍人，地上都是血", "路灯坏了一个多月",
+                           "老人在路边晕倒了，叫不醒"], model=small_model)
+    assert [labels.liaison for labels in found] == [["119"], ["110", "120"], [], ["110", "120"]]
+    assert [labels.urgency for labels in found] == ["紧急", "紧急", "一般", "紧急"]
