@@ -1,6 +1,10 @@
 """`finegrid bench insight [--data DIR]`: topic quality on real messages (5-fold CV of what
-`finegrid train` does), urgency recall and precision on finegrid's own test set, and `analyze`
-speed on one core against a scikit-learn TfidfVectorizer baseline measured in the same run.
+`finegrid train` does, on the training part of a split made once by a fixed hash) beside the
+same on the held-out part and the gap; finegrid's held-out appeals and duplicate stream
+(heldout.py: topic, request type, urgency, catalogue leaf top-1/top-3, street, duplicates with
+the false-merge rate, the demo queue's one-click accepts), scored by the day-one seed model;
+urgency on finegrid's own sets; and `analyze` speed on one core against a scikit-learn
+TfidfVectorizer baseline measured in the same run.
 
 DIR is the folder of the public hotline messages (labelled.jsonl, messages-with-votes.jsonl);
 without it (a fresh clone has no ../shared) the quality figures are skipped and the speed is
