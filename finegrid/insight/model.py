@@ -20,6 +20,7 @@ from sklearn.svm import LinearSVC
 from .features import CharGrams
 from .taxonomy import URGENT
 from .topic_tree import TreeHints
+from .requests import stated_request
 from .urgency import current_dangers, danger_signs
 
 HEADS = ("topic", "subtopic", "request_type", "urgency")
@@ -60,6 +61,16 @@ class Prediction:
 
 
 RANKED = 8  # second-level names kept per appeal: enough for a topic's top three leaves
+
+
+def _request(text: str, guessed: str, urgent: bool) -> str:
+    """The request type the words state (requests.py); else the head's guess, except that 求助 —
+    which the seed corpus ties to emergencies and hardship, and the head gave to plain complaints
+    about a broken bin in finegrid's own trials — needs the words or a 紧急 appeal: else 投诉."""
+    stated = stated_request(text)
+    if stated:
+        return stated
+    return "投诉" if guessed == "求助" and not urgent else guessed
 
 
 class LabelModel:
@@ -113,7 +124,7 @@ class LabelModel:
             # A danger named only as past, fixed or feared is calm, and the head may not overrule that.
             spoken_of = not danger and urgent_score[i] > URGENT_THRESHOLD and danger_signs(text)
             urgent = bool(danger) or (urgent_score[i] > URGENT_THRESHOLD and not spoken_of)
-            out.append(Prediction(topic[i], float(topic_conf[i]), sub[i], float(sub_conf[i]), kind[i],
+            out.append(Prediction(topic[i], float(topic_conf[i]), sub[i], float(sub_conf[i]), _request(text, kind[i], urgent),
                                   URGENT if urgent else "一般", danger, ranked[i], float(urgent_score[i])))
         return out
 
