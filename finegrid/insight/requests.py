@@ -18,8 +18,13 @@ RULES = (
 )
 
 
+ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RULES), re.MULTILINE)
+
+
 def stated_request(text: str) -> str | None:
     """The request type the text states in so many words, or None."""
+    if not ANY.search(text):  # one pass for the many appeals that state none
+        return None
     for kind, pattern in RULES:
         if pattern.search(text):
             return kind

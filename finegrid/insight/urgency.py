@@ -158,6 +158,7 @@ def current_dangers(text: str) -> list[str]:
     speak of the past, of something fixed, feared or asked about (CALM) does not count, unless the
     sentence also says it goes on now (NOW). "昨天停过水" and "已经修好了" are calm; "煤气味越来越重" is not."""
     kinds = {kind for _, found in TRIGGERS.iter(text) for kind in found}
+    kinds = {kind for kind in kinds if PATTERNS[kind].search(text)}  # most trigger words are not the situation
     if not kinds:
         return []
     found = set()
