@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from finegrid.cases.models import Case, Category
 from finegrid.insight import store
 from finegrid.insight.classify import classify
+from finegrid.insight.leaves import choose, hotline_leaves
+from finegrid.insight.model import model_text
 from finegrid.insight.models import CaseLabels
 from finegrid.insight.taxonomy import TOPICS, category_code
 from finegrid.org.models import Unit
@@ -42,18 +44,43 @@ def for_case(case: Case) -> CategorySuggestion | None:
     """The suggestion for `case`, or None when it has no labels and no model exists yet."""
     stored = CaseLabels.objects.filter(case=case).first()
     if stored is not None:
+        ranked = [stored.subtopic] if stored.subtopic else []
+        leaf = choose(model_text(case.description or "", case.title), stored.topic, stored.request_type, ranked)
         return _suggestion(stored.topic, stored.subtopic, 1.0 if stored.corrected else stored.topic_confidence,
-                           stored.urgency, stored.corrected, case.area_code)
+                           stored.urgency, stored.corrected, case.area_code, leaf=leaf[0].code if leaf else None)
     if not model_ready():
         return None
     labels = classify(case.description or case.title, case.title, area_code=case.area_code)
     return _suggestion(labels.topic, labels.subtopic, labels.topic_confidence, labels.urgency, False,
-                       case.area_code, labels.unit)
+                       case.area_code, labels.unit, leaf=labels.category_code)
 
 
-def _suggestion(topic, subtopic, confidence, urgency, corrected, area_code, unit_code=None) -> CategorySuggestion:
-    code = category_code(topic, subtopic)
-    category = Category.objects.filter(code=code, active=True).first() if code else None
+def _category(topic: str, subtopic: str, leaf: str | None) -> Category | None:
+    """The suggested leaf (insight/leaves.py) as it stands in this catalogue; a catalogue without
+    that leaf falls back to the hotline's code for the topic."""
+    wanted = [code for code in (leaf, category_code(topic, subtopic)) if code]
+    found = {c.code: c for c in Category.objects.filter(code__in=wanted, active=True)} if wanted else {}
+    return next((found[code] for code in wanted if code in found), None)
+
+
+def topic_leaves(topics=TOPICS) -> dict[str, str | None]:
+    """The leaf an operator's topic correction files a case under, per topic: the topic's general
+    second level when the catalogue has it (a first-level code has no rule to accept by), else the
+    topic's own code. One query for all of them."""
+    general = {topic: (hotline_leaves(topic, []) or [None])[0] for topic in topics}
+    present = set(Category.objects.filter(code__in=[c for c in general.values() if c], active=True)
+                  .values_list("code", flat=True))
+    return {topic: code if code in present else category_code(topic) for topic, code in general.items()}
+
+
+def topic_leaf(topic: str) -> str | None:
+    return topic_leaves([topic])[topic]
+
+
+def _suggestion(topic, subtopic, confidence, urgency, corrected, area_code, unit_code=None,
+                leaf=None) -> CategorySuggestion:
+    category = _category(topic, subtopic, leaf)
+    code = category.code if category else None
     if unit_code is None and code and area_code:  # what insight's with_unit asks the matrix
         units = units_for(code, area_code)
         return CategorySuggestion(topic, subtopic, confidence, category, units[0] if units else None, urgency,
@@ -64,4 +91,5 @@ def _suggestion(topic, subtopic, confidence, urgency, corrected, area_code, unit
 
 def topic_choices() -> list[tuple[str, str]]:
     """(topic, its catalogue category code) for the correction form, in the hotline's order."""
-    return [(topic, category_code(topic) or "") for topic in TOPICS]
+    leaves = topic_leaves()
+    return [(topic, leaves[topic] or "") for topic in TOPICS]

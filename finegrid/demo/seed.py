@@ -25,6 +25,12 @@ class SeedError(Exception):
     pass
 
 
+def _named_places():
+    from .named_places import seed_named_places
+
+    return seed_named_places()
+
+
 def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
     """Build whatever part of the demo district is missing, with history until the database
     holds `cases` cases; returns what was created. `layout` is a build_layout() already made
@@ -45,6 +51,7 @@ def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
         created["categories"] = _load_catalogue()
         created["responsibilities"] = fill_responsibility(progress=progress)
         created["sensing_sites"] = seed_sensing()
+        created["named_places"] = _named_places()
     created["disputes"] = seed_disputes()
     if cases:
         created["cases"] = _history(cases, progress)

@@ -5,6 +5,7 @@ building name wins over the community it contains. When several places share a n
 exists in two towns), a street or town named elsewhere in the text decides; else the answer
 stays at the level all candidates agree on and says it is ambiguous."""
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -119,3 +120,36 @@ def current_gazetteer() -> Gazetteer:
         if _current is None or _current[0] != now:
             _current = (now, Gazetteer())
         return _current[1]
+
+
+# A residential name as residents write it: two to six characters and a compound's ending.
+COMPOUND_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:小区|花园|新村|家园|名苑|雅苑|嘉苑|苑|公寓|华庭|佳园|嘉园))")
+
+
+def learn_from_correction(text: str, area_code: str) -> Place | None:
+    """An operator put a report at `area_code` (a grid or micro-grid, or a community): a compound
+    its text names that the gazetteer does not know becomes a place there, so the next report
+    naming it is placed without help. Returns the place learned, or None."""
+    from .models import Grid, MicroGrid, Region
+
+    cell = (MicroGrid.objects.filter(code=area_code).first() or Grid.objects.filter(code=area_code).first()
+            or Region.objects.filter(code=area_code, geometry__isnull=False).first())
+    if cell is None:
+        return None
+    gazetteer = current_gazetteer()
+    for match in COMPOUND_NAME.finditer(text):
+        name = _without_known_prefix(match.group(1), gazetteer)
+        if len(name) >= 3 and name not in gazetteer.by_name:
+            point = cell.geometry.representative_point()
+            street = area_code[:9]
+            return Place.objects.create(name=name, kind=Place.Kind.COMPOUND, subkind="learned", geometry=point,
+                                        lon=point.x, lat=point.y, street_codes=[street])
+    return None
+
+
+def _without_known_prefix(name: str, gazetteer: Gazetteer) -> str:
+    """"汤汪街道东升花园" → "东升花园": a known place's name in front of the compound's is not part of it."""
+    for end, known in gazetteer.automaton.iter_long(name) if gazetteer.by_name else []:
+        if end + 1 < len(name) and name.startswith(known):
+            return name[len(known):]
+    return name

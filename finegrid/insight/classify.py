@@ -4,9 +4,11 @@ Batch work (`finegrid analyze`) calls `classify_many`, which shares one feature 
 
 from dataclasses import asdict, dataclass, field
 
-from .model import LabelModel, Prediction
+from .leaves import choose
+from .model import LabelModel, Prediction, model_text
 from .store import active_model
 from .taxonomy import URGENT, category_code, subtopics
+from .urgency import emergency_services
 
 SUBTOPIC_CONFIDENCE = 0.55  # below this the second level is left out rather than guessed
 
@@ -16,10 +18,12 @@ class Labels:
     topic: str
     topic_confidence: float
     subtopic: str  # "" when the model is not confident enough
-    category_code: str | None  # the catalogue category (H01 … H15, or a 小类 below one)
+    category_code: str | None  # the catalogue leaf to suggest (a 部件/事件 leaf or a hotline 小类), leaves.py
     request_type: str
     urgency: str  # 紧急 or 一般
     danger: list[str] = field(default_factory=list)  # why 紧急: gas, fire, collapse, flood, …
+    leaf_codes: list[str] = field(default_factory=list)  # the three best leaves, the suggestion first
+    liaison: list[str] = field(default_factory=list)  # 110/119/120 to hand a 紧急 appeal to as well (联动)
     unit: str | None = None  # the suggested unit's code, when the responsibility matrix names one
     unit_name: str | None = None
     model_version: int | None = None
@@ -41,19 +45,25 @@ def classify(text: str, title: str = "", model: LabelModel | None = None, area_c
 def classify_many(texts: list[str], titles: list[str] | None = None, model: LabelModel | None = None) -> list[Labels]:
     model = model or active_model()
     version = model.info.get("version")
-    return [_labels(p, version) for p in model.predict(texts, titles)]
+    titles = titles or [""] * len(texts)
+    joined = [model_text(text, title) for text, title in zip(texts, titles)]
+    return [_labels(p, version, text) for p, text in zip(model.predict(texts, titles), joined)]
 
 
-def labels_from(prediction: Prediction, version: int | None) -> Labels:
-    return _labels(prediction, version)
+def labels_from(prediction: Prediction, version: int | None, joined: str = "") -> Labels:
+    """Labels of one prediction; `joined` (model_text's title and text) lets the leaf be named."""
+    return _labels(prediction, version, joined)
 
 
-def _labels(p: Prediction, version: int | None) -> Labels:
+def _labels(p: Prediction, version: int | None, joined: str = "") -> Labels:
     # The second level only when it belongs to the first and the model is sure of it.
     sub = p.subtopic if p.subtopic_confidence >= SUBTOPIC_CONFIDENCE and p.subtopic in subtopics(p.topic) else ""
+    ranked = [sub] + [s for s in p.subtopics_ranked if s != sub] if sub else p.subtopics_ranked
+    leaves = [choice.code for choice in choose(joined, p.topic, p.request_type, ranked)]
     return Labels(topic=p.topic, topic_confidence=round(p.topic_confidence, 3), subtopic=sub,
-                  category_code=category_code(p.topic, sub), request_type=p.request_type, urgency=p.urgency,
-                  danger=list(p.danger), model_version=version)
+                  category_code=leaves[0] if leaves else category_code(p.topic, sub), leaf_codes=leaves,
+                  request_type=p.request_type, urgency=p.urgency, danger=list(p.danger),
+                  liaison=emergency_services(p.danger, joined), model_version=version)
 
 
 def with_unit(labels: Labels, area_code: str) -> Labels:

@@ -42,6 +42,12 @@ def embed(joined: list[str]) -> np.ndarray:
     return np.asarray(_encoder().encode([headline(text) or "。" for text in joined]), dtype=np.float32)
 
 
+def embed_texts(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence embeddings of short texts (duplicates.py compares problem texts)."""
+    vectors = np.asarray(_encoder().encode([text[:HEADLINE_CHARS] or "。" for text in texts]), dtype=np.float32)
+    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+
+
 def zscores(margins: np.ndarray) -> np.ndarray:
     """Margins on a common scale per appeal, so two heads' margins can be added."""
     centred = margins - margins.mean(axis=1, keepdims=True)

@@ -20,11 +20,16 @@ from sklearn.svm import LinearSVC
 from .features import CharGrams
 from .taxonomy import URGENT
 from .topic_tree import TreeHints
-from .urgency import danger_signs, is_calm_context
+from .requests import stated_request
+from .urgency import current_dangers, danger_signs
 
 HEADS = ("topic", "subtopic", "request_type", "urgency")
 MAX_CHARS = 320  # the title and the opening of the text carry the topic; the rest costs time
-URGENT_THRESHOLD = -0.35  # below 0 on purpose: a missed 紧急 costs more than a false alarm
+# The urgency head alone makes an appeal 紧急 only when it is sure, so the 2-hour path follows a
+# danger word or a confident head. On finegrid's urgency sets (taxonomy.URGENCY_SETS, 205 appeals)
+# the danger lexicon (urgency.py) finds every urgent one, and no calm appeal reached a margin of
+# 0.54; the old threshold, -0.35, was a coin toss that put a full rubbish bin on the 2-hour path.
+URGENT_THRESHOLD = 0.6
 SOFTMAX_SCALE = 4.0  # turns SVM margins into a confidence between 0 and 1
 # The topic's own scales, one temperature each, set so that the confidence matches the share right
 # in 5-fold CV on the real messages (calibration error 0.14 → 0.05 plain, 0.08 → 0.02 with the
@@ -51,6 +56,21 @@ class Prediction:
     request_type: str
     urgency: str
     danger: list[str] = field(default_factory=list)
+    subtopics_ranked: list[str] = field(default_factory=list)  # the second level's best RANKED, best first
+    urgent_margin: float = 0.0  # the urgency head's margin towards 紧急 (positive: the model says 紧急)
+
+
+RANKED = 8  # second-level names kept per appeal: enough for a topic's top three leaves
+
+
+def _request(text: str, guessed: str, urgent: bool) -> str:
+    """The request type the words state (requests.py); else the head's guess, except that 求助 —
+    which the seed corpus ties to emergencies and hardship, and the head gave to plain complaints
+    about a broken bin in finegrid's own trials — needs the words or a 紧急 appeal: else 投诉."""
+    stated = stated_request(text)
+    if stated:
+        return stated
+    return "投诉" if guessed == "求助" and not urgent else guessed
 
 
 class LabelModel:
@@ -95,15 +115,17 @@ class LabelModel:
     def predict_matrix(self, matrix, joined: list[str]) -> list[Prediction]:
         matrix = self._features(matrix, joined)
         topic, topic_conf = self._best("topic", matrix, joined)
-        sub, sub_conf = self._best("subtopic", matrix)
+        sub, sub_conf, ranked = self._best("subtopic", matrix, ranked=RANKED)
         kind, _ = self._best("request_type", matrix)
         urgent_score = self._urgency_score(matrix)
         out = []
         for i, text in enumerate(joined):
-            danger = danger_signs(text)
-            urgent = (danger and not is_calm_context(text)) or urgent_score[i] > URGENT_THRESHOLD
-            out.append(Prediction(topic[i], float(topic_conf[i]), sub[i], float(sub_conf[i]), kind[i],
-                                  URGENT if urgent else "一般", danger))
+            danger = current_dangers(text)
+            # A danger named only as past, fixed or feared is calm, and the head may not overrule that.
+            spoken_of = not danger and urgent_score[i] > URGENT_THRESHOLD and danger_signs(text)
+            urgent = bool(danger) or (urgent_score[i] > URGENT_THRESHOLD and not spoken_of)
+            out.append(Prediction(topic[i], float(topic_conf[i]), sub[i], float(sub_conf[i]), _request(text, kind[i], urgent),
+                                  URGENT if urgent else "一般", danger, ranked[i], float(urgent_score[i])))
         return out
 
     def _features(self, grams, joined: list[str]):
@@ -113,10 +135,12 @@ class LabelModel:
             return grams
         return hstack([grams, hints.transform(joined) * HINT_SCALE], format="csr", dtype=np.float32)
 
-    def _best(self, head: str, matrix, joined: list[str] | None = None) -> tuple[list[str], np.ndarray]:
+    def _best(self, head: str, matrix, joined: list[str] | None = None, ranked: int = 0):
+        """(best label, its confidence) per row; with `ranked`, also the `ranked` best labels per row."""
         model = self.heads.get(head)
         if model is None:
-            return [""] * matrix.shape[0], np.zeros(matrix.shape[0])
+            empty = [""] * matrix.shape[0], np.zeros(matrix.shape[0])
+            return (*empty, [[] for _ in range(matrix.shape[0])]) if ranked else empty
         scores = model.decision_function(matrix)
         if scores.ndim == 1:  # two classes: one margin
             scores = np.column_stack([-scores, scores])
@@ -129,7 +153,13 @@ class LabelModel:
         best = scores.argmax(axis=1)
         shifted = np.exp(scale * (scores - scores.max(axis=1, keepdims=True)))
         confidence = 1.0 / shifted.sum(axis=1)
-        return [str(label) for label in model.classes_[best]], confidence
+        labels = [str(label) for label in model.classes_[best]]
+        if not ranked:
+            return labels, confidence
+        keep = min(ranked, scores.shape[1])
+        top = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1), axis=1)
+        return labels, confidence, [[str(c) for c in model.classes_[row]] for row in order]
 
     def _urgency_score(self, matrix) -> np.ndarray:
         """The margin towards 紧急 (positive: the model says 紧急)."""

@@ -1,5 +1,6 @@
-"""`finegrid analyze`: JSON lines in (`id`, `text`, optional `title`), one JSON line out per line
-in, in the same order, with the labels, the place and the earlier duplicate.
+"""`finegrid analyze`: JSON lines in (`id`, `text`, optional `title` and `time`, an ISO date or
+date-time that lets duplicates keep to their window), one JSON line out per line in, in the same
+order, with the labels, the place and the earlier duplicate.
 
 Lines are read in batches so the features of a batch are computed in one numpy pass; each output
 line still follows its input line. A line that is not a JSON object with a text gets an output
@@ -10,18 +11,26 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from .classify import labels_from
-from .duplicates import StreamDuplicates
+from datetime import date, datetime
+
+from .duplicates import StreamDuplicates, problem_text
 from .model import LabelModel, model_text
 from .places import FastGazetteer, Where
 
 BATCH = 2000
 PLACE_CHARS = 300  # a place is named early; scanning whole letters for it costs more than it finds
-KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "place", "street", "community",
+KEYS = ("id", "topic", "topic_confidence", "request_type", "urgency", "liaison", "place", "street", "community",
         "grid_code", "lon", "lat", "duplicate_of")
 
 
-def analyze(lines: Iterable[str], model: LabelModel, gazetteer: FastGazetteer | None) -> Iterator[dict]:
-    duplicates = StreamDuplicates(model.vectorizer.size)
+def analyze(lines: Iterable[str], model: LabelModel, gazetteer: FastGazetteer | None,
+            paraphrases: bool | None = None) -> Iterator[dict]:
+    """With `paraphrases` (by default: when the model has an embedding head, whose encoder is then
+    loaded anyway) duplicates at one place are also compared by meaning (duplicates.py)."""
+    if paraphrases is None:
+        head = model.headline_head
+        paraphrases = head is not None and head.usable
+    duplicates = StreamDuplicates(model.vectorizer.size, paraphrases=paraphrases)
     lines = iter(lines)
     while batch := list(islice(lines, BATCH)):
         yield from _batch(batch, model, gazetteer, duplicates)
@@ -45,25 +54,45 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
     joined = [model_text(item["text"], item.get("title", "")) for item in good]
     matrix = model.transform(joined)
     predictions = iter(model.predict_matrix(matrix, joined))
+    places = [gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
+              for item in good]
+    # Only a placed report is compared by its words (an unplaced one only by its whole text).
+    problem_texts = [problem_text(text, [p.place, p.street, p.community]) if p.key else ""
+                     for text, p in zip(joined, places)]
+    problems = model.transform(problem_texts)
     version = model.info.get("version")
     row = 0
     for item, error in parsed:
         if error:
             yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
             continue
-        labels = labels_from(next(predictions), version)
-        text = joined[row]
-        place = gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
-        span = slice(matrix.indptr[row], matrix.indptr[row + 1])
-        match = duplicates.check(item.get("id"), place.key, labels.topic, matrix.indices[span], matrix.data[span], text)
+        text, place = joined[row], places[row]
+        labels = labels_from(next(predictions), version, text)
+        span = slice(problems.indptr[row], problems.indptr[row + 1])
+        named = labels.category_code if labels.category_code and labels.category_code[0] in "CE" else None
+        match = duplicates.check(item.get("id"), place.key, labels.topic, problems.indices[span], problems.data[span],
+                                 text, leaf=named, day=_day(item.get("time")), problem=problem_texts[row])
         row += 1
         yield _line(item.get("id"), labels, place, match.earlier if match else None)
+
+
+def _day(when) -> int | None:
+    """The day number of an ISO date or date-time, None when there is none or it cannot be read."""
+    if not isinstance(when, str) or not when:
+        return None
+    try:
+        return datetime.fromisoformat(when.replace("Z", "+00:00")).date().toordinal()
+    except ValueError:
+        try:
+            return date.fromisoformat(when[:10]).toordinal()
+        except ValueError:
+            return None
 
 
 def _line(item_id, labels, place: Where, duplicate_of) -> dict:
     return {
         "id": item_id, "topic": labels.topic, "topic_confidence": labels.topic_confidence,
-        "request_type": labels.request_type, "urgency": labels.urgency, "place": place.place,
+        "request_type": labels.request_type, "urgency": labels.urgency, "liaison": labels.liaison, "place": place.place,
         "street": place.street, "community": place.community, "grid_code": place.grid_code,
         "lon": place.lon, "lat": place.lat, "duplicate_of": duplicate_of,
     }

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from finegrid.cases.models import Case, Category
 from finegrid.cases.workflow import Conflict, TransitionError, perform
 from finegrid.insight.learning import record_correction
-from finegrid.insight.taxonomy import TOPICS, category_code
+from finegrid.insight.taxonomy import TOPICS
 from finegrid.org.models import Unit
 
 from ..access import COMMAND_ROLES, desk_required
+from ..suggest import topic_leaf
 from .cases import visible_case
 
 S = Case.State
@@ -74,7 +75,7 @@ def accept_suggested(case: Case, user, data: dict) -> str:
     then 派遣 to the suggested unit unless the matrix already sent it on. Returns what was done."""
     topic = data["topic"]
     corrected = bool(topic) and topic != data["suggested_topic"]
-    code = category_code(topic) if topic else data["category"]
+    code = topic_leaf(topic) if topic else data["category"]
     category = Category.objects.filter(code=code, active=True).first() if code else case.category
     if category is None:
         raise TransitionError(_("choose the case's category before accepting it"))

@@ -50,3 +50,14 @@ def test_a_bad_line_gets_an_error_line_and_the_stream_goes_on(db, model_file):
 def test_a_missing_model_file_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="cannot load the model"):
         _analyze([], tmp_path / "nothing.joblib")
+
+
+def test_other_words_for_one_problem_at_one_place_are_linked_within_the_window(places, model_file):
+    said = [
+        {"id": "a", "text": "跃进路路口的红绿灯不亮了", "time": "2026-06-01"},
+        {"id": "b", "text": "跃进路十字路口的信号灯坏了，车都乱开", "time": "2026-06-01T18:00:00"},
+        {"id": "c", "text": "跃进路路口有家饭店油烟直排，熏得窗户都不敢开", "time": "2026-06-02"},
+        {"id": "d", "text": "跃进路路口的信号灯还是不亮", "time": "2026-07-20"},  # weeks later: a new report
+    ]
+    out = _analyze([json.dumps(i, ensure_ascii=False) for i in said], model_file, "--paraphrases")
+    assert [o["duplicate_of"] for o in out] == [None, "a", None, None]

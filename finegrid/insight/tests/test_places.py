@@ -1,4 +1,4 @@
-from finegrid.insight.places import FastGazetteer
+from finegrid.insight.places import FastGazetteer, where
 
 
 def test_a_landmark_resolves_to_its_grid(places):
@@ -37,3 +37,16 @@ def test_resolutions_are_reused_but_not_shared(places):
     first = gazetteer.where("跃进路路灯坏了")
     first.candidates.clear()
     assert len(gazetteer.where("跃进路路面破损").candidates) == 2
+
+
+def test_a_location_correction_teaches_the_compound_its_text_names(tiny):
+    from finegrid.grid.gazetteer import current_gazetteer, learn_from_correction
+    from finegrid.grid.models import Grid
+
+    grid = Grid.objects.filter(code__startswith="321002002").first()
+    text = "东升花园3栋门口的路灯坏了好几天"
+    assert current_gazetteer().mentions(text) == []
+    learned = learn_from_correction(text, grid.code)
+    assert learned.name == "东升花园" and learned.street_codes == ["321002002"]
+    assert where("东升花园门口垃圾桶满了").street_code == "321002002"
+    assert learn_from_correction(text, grid.code) is None  # known now: learned once

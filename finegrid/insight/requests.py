@@ -1,0 +1,31 @@
+"""The request type a resident's own words make plain, before the model's guess.
+
+The seed corpus teaches the request-type head a handful of closing formulas, so on appeals worded
+otherwise it guesses (measured on the held-out appeals: 0.41). What a person asks for is usually
+said outright — 举报 names itself, a question asks, a suggestion starts 建议 — so these phrases
+decide when present, and the head only when none is."""
+
+import re
+
+# In order: the first that matches decides.
+RULES = (
+    ("表扬", re.compile(r"表扬|点个?赞|锦旗|特(地|此)[^。！？]{0,6}感谢|感谢[^。！？]{0,12}(及时|辛苦|耐心|帮忙|帮我)")),
+    ("举报", re.compile(r"举报|揭发|请[^。！？]{0,6}查处|依法查处")),
+    ("求助", re.compile(r"求助|救命|帮帮|求(求|你们)?帮忙|恳请[^。！？]{0,8}帮|快来|赶紧派|马上派|请马上|求救")),
+    ("建议", re.compile(r"^[^。！？]{0,8}建议|希望[^。！？]{0,4}(增设|增加|加装|设置)|提个?建议")),
+    ("咨询", re.compile(r"请问|咨询|想问|问一下|想了解|(怎么|如何|哪里|哪个部门|什么时候|多少|多久)[^。！？]{0,20}[？?]|吗[？?]")),
+    ("其他", re.compile(r"工单|办结|测试一下|查一下[^。！？]{0,6}进度")),
+)
+
+
+ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RULES), re.MULTILINE)
+
+
+def stated_request(text: str) -> str | None:
+    """The request type the text states in so many words, or None."""
+    if not ANY.search(text):  # one pass for the many appeals that state none
+        return None
+    for kind, pattern in RULES:
+        if pattern.search(text):
+            return kind
+    return None
