@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "finegrid.sensing",
     "finegrid.insight",
     "finegrid.intake",
+    "finegrid.petitions",  # 信访: the 信访工作条例 chain, 接访 and 包案
     "finegrid.console",
     "finegrid.demo",  # the demo district and its history (`finegrid seed-demo`), above every app
     "finegrid.bench",  # `finegrid bench`: above every app, imported by none

@@ -21,4 +21,5 @@ urlpatterns = [
     path("insight/", include("finegrid.insight.urls")),
     path("", include("finegrid.intake.urls")),
     path("console/", include("finegrid.console.urls")),
+    path("petitions/", include("finegrid.petitions.urls")),
 ]
