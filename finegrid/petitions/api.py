@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict, StrictBool
 
@@ -115,7 +115,7 @@ def create_petition(request: HttpRequest, body: PetitionIn):
         petition = register(Submission(**body.dict()), request.auth, now=timezone.now())
     except RegistrationError as error:
         raise ValidationError([{"type": "value_error", "loc": ["body", "body", error.field], "msg": error.message}])
-    return 201, _detail(Petition.objects.select_related("unit", "petitioner").get(pk=petition.pk), request.auth)
+    return Status(201, _detail(Petition.objects.select_related("unit", "petitioner").get(pk=petition.pk), request.auth))
 
 
 @router.get("/petitions/{number}", response=PetitionDetail, summary="A petition, its history and its actions")
@@ -133,5 +133,5 @@ def take_petition_action(request: HttpRequest, number: str, body: ActionIn):
     try:
         PETITIONS.perform(petition, body.action, request.auth, reason=body.reason, unit=unit, data=body.data)
     except TransitionError as error:
-        return 409, {"detail": str(error)}
-    return 200, _detail(_petition_or_404(request.auth, number), request.auth)
+        return Status(409, {"detail": str(error)})
+    return Status(200, _detail(_petition_or_404(request.auth, number), request.auth))

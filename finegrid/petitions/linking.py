@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from finegrid.cases.models import Case
+from finegrid.core.models import audit
 from finegrid.insight.duplicates import SAME_PLACE_SIMILARITY
 from finegrid.insight.features import CharGrams
 from finegrid.insight.model import model_text
@@ -139,6 +140,7 @@ def decide(link: Link, user, confirmed: bool, now) -> Link:
     link.state = Link.State.CONFIRMED if confirmed else Link.State.REJECTED
     link.decided_by, link.decided_at = user, now
     link.save(update_fields=["state", "decided_by", "decided_at"])
+    audit("petitions.link_" + link.state, target=f"{link.petition_id}:{link.subject}:{link.subject_id}", actor=user)
     if confirmed and link.subject == "petition":
         first = Petition.objects.filter(pk=link.subject_id).values_list("first_id", flat=True).first()
         Petition.objects.filter(pk=link.petition_id, first__isnull=True).update(first=first or link.subject_id)

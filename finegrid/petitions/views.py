@@ -25,6 +25,7 @@ from .leader_cases import LEADER_CASES, lag_days, take_in_charge
 from .models import Appointment, LeaderCase, Link, Petition, Petitioner, ReceptionDay
 from .registration import RegistrationError, Submission, register
 
+DEFAULTED = ("id_type", "level")  # left empty: the submission's default
 TRACK_TRIES = 5  # wrong number/phone pairs per address in ten minutes, as the residents' tracking page
 FORM_FIELDS = ("channel", "matter", "demand", "name", "id_type", "id_number", "phone", "address", "kind", "field",
                "area_code", "level")
@@ -61,7 +62,8 @@ def desk(request):
     problem, form = None, {}
     if request.method == "POST":
         form = {name: request.POST.get(name, "").strip() for name in FORM_FIELDS}
-        sub = Submission(**form, anonymous=request.POST.get("anonymous") == "on")
+        given = {name: value for name, value in form.items() if value or name not in DEFAULTED}
+        sub = Submission(**given, anonymous=request.POST.get("anonymous") == "on")
         try:
             petition = register(sub, request.user, now=timezone.now())
             return redirect("petitions:petition", number=petition.number)
