@@ -138,7 +138,7 @@ def _path(rng, world, petition, at, end) -> None:
 
 def _whole_chain(world, end):
     """One petition through 登记, 受理, 办理 with an extension, 答复, 复查 and 复核 to 终结."""
-    office, handler, start = world["office"], world["handlers"]["zjj"], end - 280 * DAY
+    office, handler, start = world["office"], world["handlers"]["zjj"], end - 280 * DAY + timedelta(hours=9, minutes=30)
     person = {"name": "周玉兰", "id_number": "32100219620315" + "102" + check_char("32100219620315102"),
               "phone": "13800009001", "address": "广陵区东关街88号"}
     sub = Submission(channel="visit", matter="东关街88号私房于1958年纳入经租，至今未落实私房政策", demand="要求返还房屋",

@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # the check character for a weighted sum ≡ 0, 1, … 10 (mod 11)
@@ -24,13 +25,13 @@ def id_problem(number: str) -> str | None:
     """Why `number` is no 18-digit resident ID number, or None when it is one."""
     value = normal_id(number)
     if not RESIDENT_ID.match(value):
-        return "an 18-character number: 17 digits and a digit or X"
+        return _("an 18-character number: 17 digits and a digit or X")
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return "its birth date (characters 7–14) is no date"
+        return _("its birth date (characters 7–14) is no date")
     if check_char(value[:17]) != value[17]:
-        return "its check character is wrong"
+        return _("its check character is wrong")
     return None
 
 

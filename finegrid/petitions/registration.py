@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from finegrid.org.privacy import mask_id_number
 
@@ -46,13 +47,13 @@ class Submission:
 
 def check(sub: Submission) -> None:
     if sub.channel not in P.Channel.values:
-        raise RegistrationError("channel", f"one of {', '.join(P.Channel.values)}")
+        raise RegistrationError("channel", _("one of %(values)s") % {"values": ", ".join(P.Channel.values)})
     if not sub.matter.strip():
-        raise RegistrationError("matter", "say what the petition is about")
+        raise RegistrationError("matter", _("say what the petition is about"))
     if sub.kind and sub.kind not in P.Kind.values:
-        raise RegistrationError("kind", f"one of {', '.join(P.Kind.values)}")
+        raise RegistrationError("kind", _("one of %(values)s") % {"values": ", ".join(P.Kind.values)})
     if sub.level not in P.Level.values:
-        raise RegistrationError("level", f"one of {', '.join(P.Level.values)}")
+        raise RegistrationError("level", _("one of %(values)s") % {"values": ", ".join(P.Level.values)})
     if sub.anonymous:
         _check_anonymous(sub)
     else:
@@ -61,22 +62,22 @@ def check(sub: Submission) -> None:
 
 def _check_anonymous(sub: Submission) -> None:
     if sub.channel != P.Channel.LETTER:
-        raise RegistrationError("anonymous", "only a letter may be anonymous")
+        raise RegistrationError("anonymous", _("only a letter may be anonymous"))
     if sub.name or sub.id_number or sub.phone:
-        raise RegistrationError("anonymous", "an anonymous letter carries no name, 证件 number or phone")
+        raise RegistrationError("anonymous", _("an anonymous letter carries no name, 证件 number or phone"))
 
 
 def _check_person(sub: Submission) -> None:
     if not sub.name.strip():
-        raise RegistrationError("name", "the petitioner's name (or mark the letter anonymous)")
+        raise RegistrationError("name", _("the petitioner's name (or mark the letter anonymous)"))
     if sub.id_type not in Petitioner.IdType.values:
-        raise RegistrationError("id_type", f"one of {', '.join(Petitioner.IdType.values)}")
+        raise RegistrationError("id_type", _("one of %(values)s") % {"values": ", ".join(Petitioner.IdType.values)})
     if sub.id_number and sub.id_type == Petitioner.IdType.RESIDENT and (problem := id_problem(sub.id_number)):
-        raise RegistrationError("id_number", f"not a valid resident ID number: {problem}")
+        raise RegistrationError("id_number", _("not a valid resident ID number: %(problem)s") % {"problem": problem})
     if not sub.id_number and sub.channel not in NO_ID_CHANNELS:
-        raise RegistrationError("id_number", "a letter or a visit gives the petitioner's 证件 number")
+        raise RegistrationError("id_number", _("a letter or a visit gives the petitioner's 证件 number"))
     if not sub.id_number and len(normal_phone(sub.phone)) < 7:
-        raise RegistrationError("phone", "without a 证件 number, a phone number to reach the petitioner")
+        raise RegistrationError("phone", _("without a 证件 number, a phone number to reach the petitioner"))
 
 
 def petitioner_for(sub: Submission) -> Petitioner | None:

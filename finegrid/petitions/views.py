@@ -7,10 +7,12 @@ from functools import wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from finegrid.cases.machine import TransitionError
@@ -69,7 +71,8 @@ def desk(request):
             return redirect("petitions:petition", number=petition.number)
         except RegistrationError as error:
             problem = error
-    open_rows = Petition.objects.filter(state__in=OPEN_STATES).select_related("unit").order_by("due_at", "pk")
+    open_rows = (Petition.objects.filter(state__in=OPEN_STATES).select_related("unit")
+                 .order_by(Coalesce("due_at", "window_ends").asc(), "pk"))  # the office's next deadline, or the petitioner's
     context = {
         "problem": problem, "form": form, "channels": Petition.Channel.choices, "kinds": Petition.Kind.choices,
         "levels": Petition.Level.choices, "id_types": Petitioner.IdType.choices,
@@ -89,10 +92,12 @@ def _board():
 @needs(Role.PETITION_OFFICE, Role.LEADER, Role.HANDLER)
 def petition(request, number):
     found = _petition(request, number)
-    rows = list(found.transitions.order_by("seq"))
+    rows = [(row, PETITIONS.actions[row.action].label) for row in found.transitions.order_by("seq")]
+    actions = [(act, [(item, INPUT_LABELS.get(item.name, item.name)) for item in act.inputs])
+               for act in PETITIONS.allowed(found, request.user)]
     context = {
-        "petition": found, "person": access.identity(found, request.user), "rows": rows,
-        "actions": PETITIONS.allowed(found, request.user), "units": Unit.objects.order_by("code"),
+        "petition": found, "person": access.identity(found, request.user), "rows": rows, "actions": actions,
+        "units": Unit.objects.order_by("code"),
         "links": found.links.order_by("-similarity") if Role.PETITION_OFFICE in request.roles else [],
         "counts": linking.matter_counts([found.first_id or found.pk]).get(found.first_id or found.pk, {}),
         "leaders": _leaders() if Role.PETITION_OFFICE in request.roles and not hasattr(found, "leader_case") else [],
@@ -106,6 +111,9 @@ def _leaders():
 
 
 INT_INPUTS = {"days", "rating"}
+INPUT_LABELS = {"opinion": gettext_lazy("opinion"), "to": gettext_lazy("where it goes"), "kind": gettext_lazy("class"),
+                "days": gettext_lazy("days (at most 30)"), "approved_by": gettext_lazy("approved by"),
+                "instead": gettext_lazy("where to go instead"), "rating": gettext_lazy("rating: 1, 2 or 3")}
 
 
 @needs(Role.PETITION_OFFICE, Role.HANDLER)
