@@ -174,3 +174,21 @@ def test_the_acceptance_clock_warns_and_escalates(world):
     assert supervision.tick(at("2026-03-16"))["yellow"] == 1
     counts = supervision.tick(at("2026-03-19", 9))
     assert (counts["red"], counts["escalated"]) == (1, 1)
+
+
+def test_a_new_rule_version_applies_to_new_petitions_and_the_old_keep_theirs(world, handling):
+    from datetime import date
+
+    from finegrid.petitions.rules import default_rule, revise
+
+    days = {**default_rule().days, "handle": 45}
+    assert revise(days, True, date(2026, 1, 1), source="test").version == 2
+    newer = registered(world, at("2026-09-08"))
+    newer = act(newer, "transfer", world["petition_office"], "2026-09-09", unit=world["zjj"])
+    newer = act(newer, "accept", world["handler_zjj"], "2026-09-10")
+    assert newer.rule_version == 2 and last_day(newer.due_at) == "2026-10-26"  # 45 days
+    older = act(handling, "hear", world["handler_zjj"], "2026-03-10")
+    older = act(older, "resume", world["handler_zjj"], "2026-03-11")
+    assert older.rule_version == 1 and last_day(older.due_at) == "2026-05-06"  # 61 days: 05-05 is 劳动节
+    with pytest.raises(ValueError, match="positive whole number"):
+        revise({**days, "handle": 0}, True, date(2026, 1, 1))
