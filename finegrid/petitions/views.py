@@ -7,7 +7,6 @@ from functools import wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,12 +70,13 @@ def desk(request):
             return redirect("petitions:petition", number=petition.number)
         except RegistrationError as error:
             problem = error
-    open_rows = (Petition.objects.filter(state__in=OPEN_STATES).select_related("unit")
-                 .order_by(Coalesce("due_at", "window_ends").asc(), "pk"))  # the office's next deadline, or the petitioner's
+    open_rows = Petition.objects.filter(state__in=OPEN_STATES)
+    # due_at is set only while the office's clock runs: walking its index gives the next deadlines first.
+    running = Petition.objects.filter(due_at__isnull=False).select_related("unit").order_by("due_at", "pk")
     context = {
         "problem": problem, "form": form, "channels": Petition.Channel.choices, "kinds": Petition.Kind.choices,
         "levels": Petition.Level.choices, "id_types": Petitioner.IdType.choices,
-        "open": open_rows[:50], "open_count": open_rows.count(), "red_count": open_rows.filter(alarm="red").count(),
+        "open": running[:50], "open_count": open_rows.count(), "red_count": Petition.objects.filter(alarm="red").count(),
         "links": Link.objects.filter(state=Link.State.PROPOSED).select_related("petition").order_by("-pk")[:20],
         "leader_cases": _board(), "now": timezone.now(),
     }
