@@ -265,8 +265,11 @@ def _reception_post(request) -> str:
 
 @require_http_methods(["GET", "POST"])
 def track(request):
+    """By number and phone, as residents track cases; once found, the petitioner may rate the answer."""
     problem, found = "", None
-    if request.method == "POST":
+    if request.method == "POST" and "rating" in request.POST:
+        found, problem = _rate(request)
+    elif request.method == "POST":
         address = request.META.get("REMOTE_ADDR", "")
         tries = cache.get(f"petitions-track:{address}", 0)
         if tries >= TRACK_TRIES:
@@ -276,10 +279,30 @@ def track(request):
             if found is None:
                 cache.set(f"petitions-track:{address}", tries + 1, 600)
                 problem = _("No petition has this number with this phone number.")
+            else:
+                request.session["petitions_tracked"] = [*request.session.get("petitions_tracked", [])[-9:], found.number]
     steps = found.transitions.exclude(action__in=["warn", "escalate"]).order_by("seq") if found else []
+    can_rate = bool(found and found.rating is None and found.state in RATEABLE)
     return render(request, "petitions/track.html", {"problem": problem, "petition": found, "steps": steps,
-                                                    "phone": mask_phone(found.petitioner.phone) if found else ""},
-                  status=400 if problem else 200)
+                                                    "phone": mask_phone(found.petitioner.phone) if found else "",
+                                                    "can_rate": can_rate}, status=400 if problem else 200)
+
+
+RATEABLE = {Petition.State.ANSWERED, Petition.State.REVIEWED, Petition.State.CONCLUDED}
+
+
+def _rate(request) -> tuple:
+    """The petitioner's own rating (群众满意率), only in the session that found the petition."""
+    number = request.POST.get("number", "")
+    found = Petition.objects.select_related("petitioner").filter(number=number).first()
+    if found is None or number not in request.session.get("petitions_tracked", []):
+        return None, _("Look the petition up first.")
+    rating = request.POST.get("rating", "")
+    try:
+        PETITIONS.perform(found, "rate", None, data={"rating": int(rating) if rating in ("1", "2", "3") else rating})
+    except TransitionError as error:
+        return found, str(error)
+    return found, ""
 
 
 def _tracked(number: str, phone: str) -> Petition | None:

@@ -119,3 +119,19 @@ def test_tracking_stops_after_five_wrong_tries(client, world):
     answer = client.post("/petitions/track/", {"number": petition.number, "phone": "13800001234"})
     assert answer.status_code == 400 and petition.number not in answer.content.decode().split("</h1>", 1)[1]
     cache.clear()
+
+
+def test_the_petitioner_rates_the_answer_once_from_the_tracking_page(client, world):
+    from finegrid.petitions.engine import PETITIONS
+
+    petition = registered(world, at("2026-03-02"))
+    PETITIONS.perform(petition, "transfer", world["petition_office"], unit=world["zjj"], now=at("2026-03-03"))
+    PETITIONS.perform(petition, "accept", world["handler_zjj"], now=at("2026-03-04"))
+    PETITIONS.perform(petition, "answer", world["handler_zjj"], data={"opinion": "已处理"}, now=at("2026-03-20"))
+    assert client.post("/petitions/track/", {"number": petition.number, "rating": "3"}).status_code == 400
+    page = client.post("/petitions/track/", {"number": petition.number, "phone": "13800001234"}).content.decode()
+    assert 'name="rating"' in page
+    assert client.post("/petitions/track/", {"number": petition.number, "rating": "3"}).status_code == 200
+    assert Petition.objects.get(pk=petition.pk).rating == 3
+    assert client.post("/petitions/track/", {"number": petition.number, "rating": "1"}).status_code == 400
+    assert Petition.objects.get(pk=petition.pk).rating == 3
