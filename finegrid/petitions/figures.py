@@ -2,6 +2,7 @@
 cases (及时受理率, 按期办结率, 群众满意率, 重复信访率 by unit, street and leader), and the overview's panel."""
 
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases.evaluation import Cohort, by_area, by_unit, names_of
@@ -17,9 +18,10 @@ def _names(by: str, keys: list) -> dict:
 
 
 PETITION_RESULTS = Cohort("petitions", Petition, "registered_at", {
-    "to_decide": Q(accept_due_at__isnull=False),
+    # A decision or an answer still within its time is neither on time nor late yet: it waits.
+    "to_decide": Q(accepted_at__isnull=False) | Q(state=P.DECLINED) | Q(accept_due_at__lt=Now()),
     "decided_in_time": Q(accepted_at__lte=F("accept_due_at")) | Q(state=P.DECLINED, concluded_at__lte=F("accept_due_at")),
-    "accepted": Q(accepted_at__isnull=False),
+    "to_answer": Q(accepted_at__isnull=False) & (Q(answered_at__isnull=False) | Q(handle_due_at__lt=Now())),
     "answered_in_time": Q(answered_at__lte=F("handle_due_at")),
     "rated": Q(rating__isnull=False),
     "satisfied": Q(rating__gte=2),
@@ -32,15 +34,16 @@ PETITION_RESULTS = Cohort("petitions", Petition, "registered_at", {
 @PETITION_RESULTS.indicator("petition_timely_acceptance", "及时受理率", _("Timely acceptance"), GROUPS)
 def timely_acceptance(decided_in_time, to_decide):
     """及时受理率 = petitions whose 受理 or 不予受理 was decided within the 15 days of 信访工作条例
-    第二十四条 ÷ petitions transferred (转送/交办) to a body to decide."""
+    第二十四条 ÷ petitions transferred (转送/交办) and decided, or past those 15 days undecided."""
     return decided_in_time, to_decide
 
 
 @PETITION_RESULTS.indicator("petition_on_time", "按期办结率", _("Handled on time"), GROUPS)
-def on_time(answered_in_time, accepted):
+def on_time(answered_in_time, to_answer):
     """按期办结率 = petitions answered (答复) by their 办理 deadline — 60 days, with an approved
-    extension of at most 30 and hearings not counted (第三十二条) — ÷ petitions accepted."""
-    return answered_in_time, accepted
+    extension of at most 30 and hearings not counted (第三十二条) — ÷ petitions accepted and either
+    answered or past that deadline (one still within its time is not counted yet)."""
+    return answered_in_time, to_answer
 
 
 @PETITION_RESULTS.indicator("petition_satisfaction", "群众满意率", _("Petitioners satisfied"), GROUPS)

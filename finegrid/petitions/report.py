@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from django.db.models import Count
 
+from finegrid.grid.models import Region
+
 from .figures import PETITION_RESULTS
 from .models import Petition
 from .rules import LOCAL
@@ -58,9 +60,11 @@ def write(command, month, kind, output, lang) -> None:
     for by, title in (("field", "by field"), ("street", "by street"), ("channel", "by channel")):
         now, then = found[by]
         out.write(f"\n{title}:\n")
+        names = dict(Region.objects.filter(code__in=list(now | then)).values_list("code", "name")) if by == "street" else {}
         for key in sorted(set(now) | set(then), key=lambda k: (-now[k], str(k))):
             change = now[key] - then[key]
-            out.write(f"  {key or '—'}\t{now[key]}\t({'+' if change >= 0 else ''}{change})\n")
+            label = f"{key} {names[key]}" if key in names else key or "—"
+            out.write(f"  {label}\t{now[key]}\t({'+' if change >= 0 else ''}{change})\n")
     out.write("\nfigures by street:\n")
     for row in found["figures"]:
         values = "  ".join(f"{k}={'—' if v is None else f'{v:.0%}'}" for k, v in row.values.items())

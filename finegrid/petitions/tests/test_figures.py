@@ -3,6 +3,7 @@
 import io
 
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from finegrid.cases.evaluation import CASES, evaluate_together
@@ -35,14 +36,19 @@ def _month(world):
 
 def test_the_cohort_counts_timely_acceptance_on_time_answers_satisfaction_and_repeats(world):
     good, late = _month(world)
+    waiting = registered(world, at("2026-11-25"), id_number=valid_id("32100219750505123"), phone="13700002222",
+                         name="孙八", matter="小区物业不作为", field="物业")
+    PETITIONS.perform(waiting, "transfer", world["petition_office"], unit=world["zjj"], now=timezone.now())
+    PETITIONS.perform(waiting, "accept", world["handler_zjj"], now=timezone.now())  # its 60 days still run
     again = registered(world, at("2026-11-20"))
     linking.decide(again.links.get(subject_id=good.pk), world["petition_office"], True, at("2026-11-21"))
     start, end = at("2026-11-01", 8), at("2026-12-01", 8)
     [row] = PETITION_RESULTS.evaluate(start, end, "unit")
-    assert row.key == "zjj" and row.values == {"petition_timely_acceptance": 0.5, "petition_on_time": 0.5,
+    # The waiting one was decided in time, and its answer is not yet due: it is not counted late.
+    assert row.key == "zjj" and row.values == {"petition_timely_acceptance": 2 / 3, "petition_on_time": 0.5,
                                                "petition_satisfaction": 0.5, "petition_repeat_rate": 0.0}
     [street] = PETITION_RESULTS.evaluate(start, end, "street")
-    assert street.values["petition_repeat_rate"] == 1 / 3
+    assert street.values["petition_repeat_rate"] == 1 / 4
     [together] = evaluate_together([CASES, PETITION_RESULTS], start, end, "unit")
     assert together.values["petition_on_time"] == 0.5
 
@@ -54,7 +60,7 @@ def test_the_monthly_report_gives_the_trend_by_field_and_place(world):
     call_command("report", "petitions", "--month", "2026-11", stdout=out)
     text = out.getvalue()
     assert "信访形势 2026-11: 2 petitions (2026-10: 1)" in text
-    assert "保交楼\t1\t(+1)" in text and "物业\t0\t(-1)" in text and "321002001\t2\t(+1)" in text
+    assert "保交楼\t1\t(+1)" in text and "物业\t0\t(-1)" in text and "321002001 东关街道\t2\t(+1)" in text
 
 
 def test_the_export_has_the_national_systems_fields_and_masks_the_name(world):
