@@ -20,7 +20,7 @@ from finegrid.org.privacy import mask_phone
 
 from . import access, exports, linking
 from .documents import as_docx
-from .engine import OPEN_STATES, PETITIONS
+from .engine import OPEN_STATES, PETITIONS, ROUTES
 from .identity import normal_phone
 from .leader_cases import LEADER_CASES, lag_days, take_in_charge
 from .models import Appointment, LeaderCase, Link, Petition, Petitioner, ReceptionDay
@@ -93,7 +93,7 @@ def _board():
 def petition(request, number):
     found = _petition(request, number)
     rows = [(row, PETITIONS.actions[row.action].label) for row in found.transitions.order_by("seq")]
-    actions = [(act, [(item, INPUT_LABELS.get(item.name, item.name)) for item in act.inputs])
+    actions = [(act, [(item, INPUT_LABELS.get(item.name, item.name), INPUT_CHOICES.get(item.name)) for item in act.inputs])
                for act in PETITIONS.allowed(found, request.user)]
     context = {
         "petition": found, "person": access.identity(found, request.user), "rows": rows, "actions": actions,
@@ -111,6 +111,9 @@ def _leaders():
 
 
 INT_INPUTS = {"days", "rating"}
+INPUT_CHOICES = {"kind": [(kind, Petition.Kind(kind).label) for kind in ROUTES],
+                 "to": [(to, to) for ways in ROUTES.values() for to in ways],
+                 "rating": [(3, "3"), (2, "2"), (1, "1")]}
 INPUT_LABELS = {"opinion": gettext_lazy("opinion"), "to": gettext_lazy("where it goes"), "kind": gettext_lazy("class"),
                 "days": gettext_lazy("days (at most 30)"), "approved_by": gettext_lazy("approved by"),
                 "instead": gettext_lazy("where to go instead"), "rating": gettext_lazy("rating: 1, 2 or 3")}

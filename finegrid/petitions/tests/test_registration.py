@@ -135,3 +135,15 @@ def test_the_petitioner_rates_the_answer_once_from_the_tracking_page(client, wor
     assert Petition.objects.get(pk=petition.pk).rating == 3
     assert client.post("/petitions/track/", {"number": petition.number, "rating": "1"}).status_code == 400
     assert Petition.objects.get(pk=petition.pk).rating == 3
+
+
+def test_the_office_routes_a_petition_by_its_class_from_its_page(client, world):
+    petition = registered(world, at("2026-03-02"))
+    client.force_login(world["petition_office"])
+    page = client.get(f"/petitions/{petition.number}/").content.decode()
+    assert '<option value="legal">' in page and '<option value="仲裁">' in page
+    answer = client.post(f"/petitions/{petition.number}/act/route/", {
+        "version": petition.version, "kind": "legal", "to": "仲裁", "opinion": "请依法申请劳动仲裁。"})
+    assert answer.status_code == 302 and Petition.objects.get(pk=petition.pk).state == "routed"
+    stale = client.post(f"/petitions/{petition.number}/act/transfer/", {"version": petition.version})
+    assert stale.status_code == 409
