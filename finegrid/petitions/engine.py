@@ -10,6 +10,7 @@ within 30 days and answered within 30 (第三十五条) → 复核 the same (第
 facts and reasons are 不再受理 (第三十六条). Hearings and 鉴定 (听证) do not count."""
 
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +49,9 @@ def authority(user, act: Action, obj) -> str | None:
 
 
 class PetitionContext(Context):
-    @property
+    """The case engine's context with the petition's own rule version (read once per action)."""
+
+    @cached_property
     def rule(self):
         return rule_of(self.obj.rule_version)
 
@@ -74,11 +77,11 @@ def moved(obj, ctx, days: int) -> dict:
     return {"clock_days": total, "due_at": due, "next_check_at": obj.clock_start, "alarm": "", "escalation": 0, **extra}
 
 
-def window(limit: str, opinion_field: str | None = None):
+def window(limit: str, first_answer: bool = False):
     """A change that answers: the clocks stop and the petitioner's `limit` days begin."""
     def change(obj, step, ctx) -> dict:
         ends = period_end(step.now, ctx.rule.days[limit], ctx.rule, ctx.calendar)
-        first = {"answered_at": step.now} if opinion_field else {}
+        first = {"answered_at": step.now} if first_answer else {}
         return {**first, "window_ends": ends, "next_check_at": ends, "due_at": None, "alarm": "", "escalation": 0}
     return change
 
@@ -207,7 +210,7 @@ ACTIONS = {a.name: a for a in [
            change=lambda obj, step, ctx: {"paused_at": step.now, "next_check_at": None}),
     Action("resume", gettext_lazy("Hearing over"), PAUSABLE, None, OFFICE | UNIT, ready=paused, change=resume),
     Action("answer", gettext_lazy("Answer"), frozenset({P.HANDLING}), P.ANSWERED, OFFICE | UNIT, ready=not_paused,
-           inputs=(Input("opinion", TEXT, REQUIRED),), change=window("review_window", "answered_at"),
+           inputs=(Input("opinion", TEXT, REQUIRED),), change=window("review_window", first_answer=True),
            record=documents.recorded("answered"), notices=tell_unit("info", "信访答复")),
     Action("review", gettext_lazy("Review asked (复查)"), frozenset({P.ANSWERED}), P.REVIEWING, OFFICE,
            check=check_in_window("复查"), change=clock("review", window_ends=None)),
