@@ -31,15 +31,15 @@ class Petitioner(models.Model):
     class IdType(models.TextChoices):
         RESIDENT = "resident", _("Resident ID card")
         PASSPORT = "passport", _("Passport")
-        OTHER = "other", _("Other")
+        OTHER = "other", _("Other ID")
 
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("person's name"), max_length=64)
     id_type = models.CharField(_("ID type"), max_length=12, choices=IdType.choices, default=IdType.RESIDENT)
     id_sealed = models.TextField(blank=True)  # Fernet token of the number
     id_masked = models.CharField(max_length=24, blank=True)  # 321002********1234: what most people see
     id_key = models.CharField(max_length=32, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("home address"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def masked_phone(self) -> str:
@@ -77,26 +77,26 @@ class Petition(models.Model):
         LEGAL = "legal", _("Has a legal remedy (有法定途径)")
 
     class Level(models.TextChoices):  # where it was received: above the district is 越级
-        DISTRICT = "district", _("District")
-        CITY = "city", _("City")
-        PROVINCE = "province", _("Province")
-        NATIONAL = "national", _("National")
+        DISTRICT = "district", _("District level")
+        CITY = "city", _("City level")
+        PROVINCE = "province", _("Province level")
+        NATIONAL = "national", _("National level")
 
     number = models.CharField(_("number"), max_length=20, unique=True)  # XF2026110001
     state = models.CharField(max_length=16, choices=State.choices, default=State.REGISTERED)
     version = models.PositiveIntegerField(default=0)
     rule_version = models.PositiveIntegerField(default=1)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("petition channel"), max_length=8, choices=Channel.choices)
     level = models.CharField(_("received at"), max_length=10, choices=Level.choices, default=Level.DISTRICT)
     kind = models.CharField(_("class"), max_length=12, choices=Kind.choices, blank=True)
     field = models.CharField(_("field"), max_length=16, blank=True)  # 保交楼, 征迁, 落私 …
     anonymous = models.BooleanField(_("anonymous letter"), default=False)
     petitioner = models.ForeignKey(Petitioner, models.PROTECT, null=True, blank=True, related_name="petitions")
-    people_count = models.PositiveSmallIntegerField(_("people"), default=1)  # 集体访: five or more
+    people_count = models.PositiveSmallIntegerField(_("number of people"), default=1)  # 集体访: five or more
     matter = models.TextField(_("matter"))
     demand = models.TextField(_("demand"), blank=True)
     area_code = models.CharField(max_length=18, blank=True)
-    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit responsible"))
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                verbose_name=_("leader"))  # the 包案 leader, who may read the identity whole
     first = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+")  # the matter's first petition
@@ -184,7 +184,7 @@ class ReceptionDay(models.Model):
 
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("leader"))
     starts_at = models.DateTimeField(_("starts at"))
-    place = models.CharField(_("place"), max_length=100)
+    place = models.CharField(_("reception place"), max_length=100)
     topic = models.CharField(_("topic"), max_length=100, blank=True)
 
 
@@ -192,7 +192,7 @@ class Appointment(models.Model):
     """A petitioner booked onto a reception day (预约接访), and once received, the visit's record."""
 
     day = models.ForeignKey(ReceptionDay, models.CASCADE, related_name="appointments")
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("person's name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     matter = models.CharField(_("matter"), max_length=200)
     petition = models.ForeignKey(Petition, models.SET_NULL, null=True, blank=True, related_name="+")
