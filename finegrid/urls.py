@@ -26,4 +26,5 @@ urlpatterns = [
     path("disputes/", include("finegrid.disputes.urls")),
     path("", include("finegrid.intake.urls")),
     path("console/", include("finegrid.console.urls")),
+    path("petitions/", include("finegrid.petitions.urls")),
 ]

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "insight": ("finegrid.bench.insight", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
     "intake": ("finegrid.bench.intake", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
     "console": ("finegrid.bench.console", "Server-side time and queries of the console's main pages vs the health check"),
+    "petitions": ("finegrid.bench.petitions", "Linking a petition against 1,000,000 earlier rows; the petition desk at 200,000"),
 }
 
 

@@ -189,6 +189,9 @@ class Machine:
                 "action": act.label, "state": obj.get_state_display()})
         if act.needs_reason and not step.reason:
             raise TransitionError(_("%(action)s needs a reason") % {"action": act.label})
+        missing = [i.name for i in act.inputs if i.required and _absent(i, step)]
+        if missing:
+            raise TransitionError(_("%(action)s needs %(inputs)s") % {"action": act.label, "inputs": ", ".join(missing)})
         ctx.inputs = step.data  # readiness is judged on what the step gives (立案 under a corrected category)
         why_not = act.ready(obj, ctx) if act.ready else None
         if why_not:
@@ -301,6 +304,14 @@ def watched_actions(sources, *, warned: Callable | None = None, escalated: Calla
                inputs=(Input("level", "int", required=True),),
                change=lambda obj, step, ctx: {"escalation": step.data["level"]}, notices=escalated),
     ]
+
+
+def _absent(spec: Input, step: Step) -> bool:
+    """A required input the step does not give: a unit travels as the step's `unit`, the rest in its data."""
+    if spec.kind == "unit":
+        return step.unit is None
+    value = step.data.get(spec.name)
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def actor_label(actor) -> str:

@@ -19,6 +19,7 @@ from .disputes import seed_disputes
 
 from . import staff
 from .responsibility import fill_responsibility
+from .petitions import seed_petitions
 
 
 class SeedError(Exception):
@@ -55,6 +56,7 @@ def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
     created["disputes"] = seed_disputes()
     if cases:
         created["cases"] = _history(cases, progress)
+    created.update(seed_petitions())
     if any(created.values()):
         audit("demo.seed", "guangling", None, **created)
     return created

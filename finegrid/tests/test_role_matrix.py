@@ -169,6 +169,35 @@ TABLE = {
     "console:unlock": Row(NOBODY, post={"secadmin"}, data={"username": "operator"}),
 }
 
+# 信访 (finegrid/petitions): the petition office's; the leaders read every petition and 包案; a unit's
+# handler reads what was given to the unit (both petitions are 住建局's). No administrator sees any.
+OFFICE = frozenset({"petition_office"})
+PETITION_READERS = OFFICE | {"leader", "handler_zjj"}
+PETITION = {"number": "{petition}"}
+REGISTRATION = {"channel": "visit", "matter": "征迁补偿款未到位", "name": "张三", "id_number": "11010519491231002X",
+                "phone": "13800005678", "field": "征迁"}
+TABLE.update({
+    "petitions:desk": Row(OFFICE, post=OFFICE, data=REGISTRATION, shows={"petition": OFFICE}),
+    "petitions:inbox": Row({"handler_cgj", "handler_zjj", "street_a"}),
+    "petitions:track": Row(EVERYONE),  # the petitioner's own page, by number and phone
+    "petitions:export": Row(OFFICE),
+    "petitions:reception": Row(OFFICE | {"leader"}),
+    "petitions:leader_cases": Row(OFFICE | {"leader"}, shows={"petition_q": OFFICE | {"leader"}}),
+    "petitions:leader_case_act": Row(NOBODY, {"pk": "{leader_case}", "action": "progress"}, post=OFFICE | {"leader"},
+                                     data={"note": "已约谈开发商"}),
+    "petitions:decide_link": Row(NOBODY, {"pk": "{link}", "decision": "reject"}, post=OFFICE),
+    "petitions:petition": [Row(PETITION_READERS, PETITION), Row(PETITION_READERS, {"number": "{petition_q}"})],
+    "petitions:act": Row(NOBODY, {"number": "{petition}", "action": "accept"}, post=OFFICE | {"handler_zjj"},
+                         data={"version": "{petition_version}"}),
+    "petitions:take_charge": Row(NOBODY, PETITION, post=OFFICE, data={"leader": "{leader_id}"}),
+    "petitions:document": Row(PETITION_READERS, {"number": "{petition_q}", "seq": 3}),
+    "api:list_petitions": Row(SIGNED_IN, shows={"petition": PETITION_READERS}),
+    "api:create_petition": Row(SIGNED_IN, post=OFFICE, data=REGISTRATION, json=True),
+    "api:petition_detail": Row(PETITION_READERS, PETITION),
+    "api:take_petition_action": Row(NOBODY, PETITION, post=OFFICE | {"handler_zjj"}, data={"action": "accept"},
+                                    json=True),
+})
+
 STAFF_SITE = SUPERUSERS | {"secadmin"}  # is_staff: the admin site's own pages
 # The Django admin, model by model: who reads it, who adds, who changes, who deletes. The audit log
 # is nobody's here, the alarms and the transitions' evidence are read-only, nothing in the
@@ -297,9 +326,11 @@ def _fill(w) -> dict:
                                  raised_at=now, updated_at=now)
     _one_of_each(w, case_a, now)
     dispute = _dispute(w)
-    refs = {"dispute": dispute.pk, "dispute_number": dispute.number, "dispute_version": dispute.version,"case_a": case_a.ticket, "case_b": case_b.ticket, "case_b_version": case_b.version, "site": site.code,
+    petitions = _petitions(w, now)
+    refs = {**petitions, "dispute": dispute.pk, "dispute_number": dispute.number, "dispute_version": dispute.version,
+            "case_a": case_a.ticket, "case_b": case_b.ticket, "case_b_version": case_b.version, "site": site.code,
             "alarm": alarm.pk, "unit": w["cgj"].pk, "unit_type": _content_type(w["cgj"]),
-            **{f"{name}_id": w[name].pk for name in ("resident", "auditor", "secadmin", "admin")}}
+            **{f"{name}_id": w[name].pk for name in ("resident", "auditor", "secadmin", "admin", "leader")}}
     for label in ADMIN_MODELS:
         pk = apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True).first()
         refs[label.replace(".", "_")] = pk if pk is not None else 0
@@ -350,6 +381,27 @@ def _dispute(w):
         w["worker_a"], timezone.now())
     DISPUTES.perform(dispute, "assign", w["street_a"], unit=committee, data={"mediator": "worker_a"})
     return dispute
+
+
+def _petitions(w, now) -> dict:
+    """Two petitions given to 住建局 by the same person (so a link is proposed): P transferred, Q
+    accepted (its 受理告知书 on row 3) and owned by the leader (包案)."""
+    from finegrid.petitions.engine import PETITIONS
+    from finegrid.petitions.leader_cases import take_in_charge
+    from finegrid.petitions.registration import Submission, register
+
+    made = []
+    for matter in ("小区停工，无法交房", "小区停工两年，业主无法交房"):
+        sub = Submission(channel="visit", matter=matter, name="王建国", id_number="11010519491231002X",
+                         phone="13800001234", field="保交楼", area_code=GRID_A)
+        petition = register(sub, w["petition_office"], now=now)
+        PETITIONS.perform(petition, "transfer", w["petition_office"], unit=w["zjj"], now=now)
+        made.append(petition)
+    p, q = made
+    PETITIONS.perform(q, "accept", w["handler_zjj"], now=now)
+    case = take_in_charge(q, w["leader"], now=now, actor=w["petition_office"])
+    return {"petition": p.number, "petition_version": p.version, "petition_q": q.number, "leader_case": case.pk,
+            "link": q.links.get().pk}
 
 
 def _content_type(obj):
@@ -404,10 +456,12 @@ def fingerprint() -> tuple:
     """What a refused POST must leave as it was."""
     from django.contrib.auth import get_user_model
 
-    from finegrid.disputes.models import Dispute, DisputeTransition
+    from finegrid.cases.machine import MACHINES
+    from finegrid.disputes.models import Dispute
 
-    return (tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),
-            Dispute.objects.count(), DisputeTransition.objects.count(), Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
+    machines = tuple(machine.transitions.objects.count() for machine in MACHINES)  # every app's history
+    return (machines, tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),
+            Dispute.objects.count(), Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
             AlarmEvent.objects.count(), AuditEntry.objects.exclude(action__startswith="auth.").count(),
             tuple(Alarm.objects.order_by("pk").values_list("state", flat=True)))
 

@@ -454,7 +454,8 @@ def test_an_idempotency_key_makes_a_retried_post_one_case(client, world):
 def test_the_openapi_schema_lists_the_paths_and_both_ways_to_sign_in(client, db):
     schema = json.loads(client.get("/api/v1/openapi.json").content)
     assert schema["info"] == {**schema["info"], "title": "finegrid API", "version": "1"}
-    assert set(schema["paths"]) == {"/api/v1/cases", "/api/v1/cases/{ticket}", "/api/v1/cases/{ticket}/transitions"}
+    cases = {path for path in schema["paths"] if path.startswith("/api/v1/cases")}  # other apps add their own
+    assert cases == {"/api/v1/cases", "/api/v1/cases/{ticket}", "/api/v1/cases/{ticket}/transitions"}
     assert set(schema["paths"]["/api/v1/cases"]) == {"get", "post"}
     assert set(schema["components"]["securitySchemes"]) == {"BearerToken", "Session"}
     assert "409" in schema["paths"]["/api/v1/cases/{ticket}/transitions"]["post"]["responses"]

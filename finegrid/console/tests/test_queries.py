@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from finegrid.cases.machine import MACHINES
 from finegrid.cases.reporting import open_case
 from finegrid.cases.workflow import perform
 
@@ -18,7 +19,7 @@ PAGES = [
     ("console:overview", "leader", 15),  # +4: the sensor alarms panel (its scope, counts by colour, the worst)
     ("console:unit_desk", "handler_cgj", 9),
     ("console:worker", "worker_a", 11),
-    ("console:audit", "auditor", 9),  # one read per source: audit entries and each machine's transitions (3 in tests)
+    ("console:audit", "auditor", 6 + len(MACHINES)),  # one read per source: audit entries and each machine's transitions
     ("console:trend", "leader", 9),
     ("console:home", "supervisor", 9),
     ("console:administration", "admin", 7),

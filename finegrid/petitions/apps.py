@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Role values, not the enum: models are not loaded when the app configs are read.
+PETITION_DESK = {"petition_office"}
+
+
+class PetitionsConfig(AppConfig):
+    """信访: petitions on the 信访工作条例's chain, 接访 and 包案 (recipe: docs/new-app.md)."""
+
+    name = "finegrid.petitions"
+    label = "petitions"
+    verbose_name = _("Petitions")
+    default_auto_field = "django.db.models.BigAutoField"
+    worker_steps = (("petitions-index", 60, "finegrid.petitions.linking.index_new_cases"),)
+    reports = (("petitions", "finegrid.petitions.report.write"),)
+    overview_panels = (("petitions", _("Petitions (信访)"), "finegrid.petitions.figures.overview",
+                        "petitions/_overview.html"),)
+    nav_links = (
+        (_("Petition desk"), "petitions:desk", PETITION_DESK),
+        (_("Petition inbox"), "petitions:inbox", {"handler"}),
+        (_("Leader cases (包案)"), "petitions:leader_cases", {"leader"}),
+    )
+
+    def ready(self):
+        from finegrid.cases.api import api
+
+        from . import engine  # noqa: F401 — registers the machines, the watches and the cohort
+        from .api import router
+
+        api.add_router("", router)  # /api/v1/petitions… beside the cases
