@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "finegrid.sensing",
     "finegrid.insight",
     "finegrid.intake",
+    "finegrid.tasks",  # 大督查: key tasks from the work report, on the case engine
     "finegrid.console",
     "finegrid.demo",  # the demo district and its history (`finegrid seed-demo`), above every app
     "finegrid.bench",  # `finegrid bench`: above every app, imported by none

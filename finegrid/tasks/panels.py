@@ -1,0 +1,1 @@
+"""The leader's overview panel "重点工作" (declared on the AppConfig)."""
