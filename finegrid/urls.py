@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sensing/", include("finegrid.sensing.urls")),
     path("insight/", include("finegrid.insight.urls")),
+    path("tasks/", include("finegrid.tasks.urls")),
     path("", include("finegrid.intake.urls")),
     path("console/", include("finegrid.console.urls")),
 ]
