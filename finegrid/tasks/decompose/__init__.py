@@ -10,10 +10,10 @@ Pure: no database. Units are org Units or (name, duties) pairs; the gazetteer is
 from dataclasses import asdict
 from datetime import date
 
-from ..outline import Outline
+from ..outline import Node, Outline, Source
 from .extract import NameList, deadline, places, projects, targets
 from .read import ReportError, read_report
-from .structure import parse
+from .structure import clause_nodes, parse, preface
 from .units import UnitIndex, suggest_units
 
 __all__ = ["ReportError", "as_json", "decompose", "decompose_file", "read_report", "suggest_units"]
@@ -25,6 +25,7 @@ JSON_KEYS = ("number", "title", "level", "source", "lead_unit", "co_units", "tar
 def decompose(text: str, units=(), year: int | None = None, history=(), gazetteer=None) -> Outline:
     nodes, found_headings, warnings = parse(text)
     outline = Outline(text=text, nodes=nodes, found_headings=found_headings, warnings=warnings)
+    _add_preface(outline)
     year = year or date.today().year
     if gazetteer is not None and not hasattr(gazetteer, "mentions") and not isinstance(gazetteer, NameList):
         gazetteer = NameList(gazetteer)
@@ -38,6 +39,22 @@ def decompose(text: str, units=(), year: int | None = None, history=(), gazettee
         if index:
             node.lead_unit, node.lead_confidence, node.co_units = index.lead_and_co_units(passage)
     return outline
+
+
+PREFACE_TITLE = "主要预期目标"  # the report's figures before its first heading
+
+
+def _add_preface(outline: Outline) -> None:
+    """A report states its year's main figures before its first heading: they are key tasks too."""
+    start, end = preface(outline.text, outline.nodes) if outline.found_headings else (0, 0)
+    if start >= end or not targets(outline.text[start:end]):
+        return
+    children = clause_nodes(outline.text, start, end, level=2)
+    node = Node(number="0", title=PREFACE_TITLE, level=1, source=Source(start, end),
+                children=[c for c in children if targets(outline.text[c.source.start:c.source.end])])
+    if len(node.children) == 1:
+        node.children = []
+    outline.nodes.insert(0, node)
 
 
 def decompose_file(path, units=(), year: int | None = None, history=(), gazetteer=None) -> Outline:

@@ -17,27 +17,28 @@ from .numerals import chinese_to_int
 UNITS = sorted(
     "亿元 万元 元 万美元 亿美元 万人次 人次 万人 人 万户 户 万个 个百分点 个 家 项 所 座 条 处 套 间 张 台 辆 "
     "万平方米 平方米 平方公里 公里 千米 米 万亩 亩 公顷 万吨 吨 万千瓦时 千瓦时 万千瓦 千瓦 件 场 栋 名 支 批 "
-    "% ％ ‰ 倍 天 小时 分钟 个工作日 工作日 床 张床位 万标箱 标箱 艘 架 部 篇 门 类".split(), key=len, reverse=True)
+    "% ％ ‰ 倍 微克 天 小时 分钟 个工作日 工作日 床 张床位 万标箱 标箱 艘 架 部 篇 门 类".split(), key=len, reverse=True)
 NUMBER = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3}"
 # A figure: number, unit, and a qualifier after it (以上 / 左右 / 以内 …).
 FIGURE = re.compile(rf"({NUMBER})(余)?({'|'.join(map(re.escape, UNITS))})(以上|左右|以内|以下|之内|内)?")
 # Words right before the figure, with what they compare; 增长 / 下降 keep their word in the indicator.
 COMPARATORS = [
-    ("控制在", "<="), ("不超过", "<="), ("低于", "<"), ("压降至", "<="), ("降至", "<="), ("降到", "<="),
-    ("不低于", ">="), ("不少于", ">="), ("突破", ">="), ("超过", ">"), ("达到", ">="), ("达", ">="),
-    ("提高到", ">="), ("提升至", ">="), ("提高至", ">="), ("提升到", ">="), ("保持在", "="), ("稳定在", "="),
+    ("不低于", ">="), ("不少于", ">="), ("不超过", "<="), ("不高于", "<="),
+    ("控制在", "<="), ("低于", "<"), ("压降至", "<="), ("降至", "<="), ("降到", "<="), ("突破", ">="), ("超过", ">"), ("达到", ">="), ("达", ">="),
+    ("提高到", ">="), ("提升至", ">="), ("提高至", ">="), ("提升到", ">="), ("保持在", "="), ("稳定在", "="), ("保持", "="),
     ("完成", ">="), ("实现", ">="), ("力争", ">="), ("确保", ">="), ("为", "="), ("至", "="),
 ]
 RELATIVE = [("增长", ">="), ("增加", ">="), ("提高", ">="), ("提升", ">="), ("下降", ">="), ("降低", ">="),
-            ("减少", ">="), ("扩大", ">=")]
+            ("减少", ">="), ("扩大", ">="), ("压减", ">="), ("压降", ">=")]
 QUALIFIERS = {"以上": ">=", "左右": "=", "以内": "<=", "以下": "<=", "之内": "<=", "内": "<="}
 # Counts of things achieved are floors: "新增城镇就业4500人" means at least 4,500.
 ACHIEVEMENT_WORDS = ("新增", "新建", "建成", "完成", "实现", "引进", "招引", "培育", "开工", "改造", "新开工",
                      "创成", "打造", "累计", "帮扶", "安置", "发放", "举办", "开展", "招聘", "提供", "整治")
 # Stripped from the front of an indicator: they say when or how hard, not what.
 LEAD_WORDS = sorted("全年 今年 年内 年底前 上半年 力争 确保 努力 预计 争取 实现 完成 全区 其中 同比 比上年 较上年 "
-                    "累计 全面 持续 加快 着力 进一步 分别 同时 并 和 及 以及 要 将 共".split(), key=len, reverse=True)
-BOUNDARY = "，,。；;：:！？!?（）()、\n“”\""
+                    "累计 全面 持续 加快 着力 进一步 分别 同时 并 和 及 以及 要 将".split(), key=len, reverse=True)
+BOUNDARY = "，,。；;：:！？!?（）()\n"
+FIGURE_BEFORE = re.compile(rf"(?:{NUMBER})(?:{'|'.join(map(re.escape, UNITS))})(?:以上|左右|以内|以下)?$")
 NOT_A_TARGET_AFTER = re.compile(r"[\u4e00-\u9fff]")  # "14条意见": a figure followed by a noun names, it does not count
 
 
@@ -60,7 +61,9 @@ def _target(text: str, match: re.Match) -> Target | None:
     word, comparator, relative = _comparison(before)
     after = text[match.end():match.end() + 1]
     spelled = not number[0].isdigit()  # "最后一公里", "一张网": a spelled number counts only after a verb
-    if spelled and not word or after and NOT_A_TARGET_AFTER.match(after) and not qualifier:
+    if qualifier and after and NOT_A_TARGET_AFTER.match(after):
+        return None  # "亿元以上项目", "56人以上大班额": the figure describes the thing, it is not the target
+    if spelled and not word or after and NOT_A_TARGET_AFTER.match(after):
         return _counted_thing(text, match, start, value, unit)  # "新建3所幼儿园"
     indicator = _indicator(before[: len(before) - len(word)] + (word if relative else ""))
     if not indicator:
@@ -69,8 +72,8 @@ def _target(text: str, match: re.Match) -> Target | None:
         comparator = QUALIFIERS[qualifier]
     elif more:
         comparator = ">="
-    elif comparator == "=" and indicator.startswith(ACHIEVEMENT_WORDS):
-        comparator = ">="
+    elif not word:
+        comparator = ">="  # a plan's bare figure is a floor: "新增城镇就业4500人" means at least 4,500
     return Target(text=text[start:match.end()].strip(), indicator=indicator, value=value, unit=_unit(unit), comparator=comparator)
 
 
@@ -91,8 +94,11 @@ def _counted_thing(text: str, match: re.Match, start: int, value: float, unit: s
 
 
 def _clause_start(text: str, position: int) -> int:
+    """Back to the punctuation before; a 、 counts only after another figure ("改造小区42个、加装电梯120部")."""
     start = position
     while start > 0 and text[start - 1] not in BOUNDARY and position - start < 40:
+        if text[start - 1] == "、" and FIGURE_BEFORE.search(text, max(0, start - 16), start - 1):
+            break
         start -= 1
     return start
 
@@ -155,8 +161,10 @@ NAME_STOPWORDS = sorted(
     "加快 推动 推进 实施 建设 高效 持续 全力 大力 积极 着力 全面 深入 进一步 促进 提升 打造 打响 开展 强化 "
     "完成 启动 开工 建成 创建 以 在 对 将 和 及 与 并 等 的 抓好 做好 围绕 依托 聚焦 利用 提速 加速 加大 新建 "
     "改建 续建 谋划 招引 落地 引进 培育 争创 用好 重点 省级 市级 区级 全区 一批 各类 配套 重大 串联 融入 "
-    "紧扣 承接 立足 全域 优化 完善 扎实 提质 高质量 高标准 高水平 构建 开启 加速推进 紧盯".split(), key=len, reverse=True)
+    "紧扣 承接 立足 全域 优化 完善 扎实 提质 高质量 高标准 高水平 构建 开启 加速推进 紧盯 落实 编制 建立 实现 深化 打好 "
+    "年底前 年内 上半年 下半年 秋季开学前 完成 建成 其中".split(), key=len, reverse=True)
 ENUMERATOR_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
+GENERIC_NAME = re.compile(r"\d|以上|亿元|万元")  # "新开工亿元以上产业项目" is a class of projects, not one
 KEEP_PREFIXES = ("省级", "市级", "区级", "国家")  # part of a name when a name follows ("省级城市更新试点项目")
 CHUNK = re.compile(r"[^，,。；;：:！？!?\n（）()]+")
 
@@ -200,7 +208,8 @@ def _suffixed_names(chunk: str) -> list[str]:
             continue
         end, length = max(ends)
         name = _strip_name(item[:end])
-        if len(name) - length >= 2 and "等" not in name and not name.startswith(tuple(LIST_CLASSES)):
+        if len(name) - length >= 2 and "等" not in name and not name.startswith(tuple(LIST_CLASSES)) \
+                and not GENERIC_NAME.search(name):
             names.append(name)
     return names
 

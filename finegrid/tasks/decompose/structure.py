@@ -70,11 +70,11 @@ class _Heading:
 def parse(text: str) -> tuple[list[Node], bool, list[str]]:
     """(top-level nodes, whether headings were found, warnings) for a report's text."""
     headings = _headings(text)
-    warnings = _numbering_warnings(headings)
     if not headings:
-        warnings.insert(0, _("No headings (一、 / （一） / 1. / （1）) were found: the tasks follow the report's sentences."))
-        return _body_nodes(text, 0, _stripped_end(text, 0, len(text)), level=1), False, warnings
+        warning = _("No headings (一、 / （一） / 1. / （1）) were found: the tasks follow the report's sentences.")
+        return _body_nodes(text, 0, _stripped_end(text, 0, len(text)), level=1), False, [warning]
     _link(headings, len(text))
+    warnings = _numbering_warnings(headings)
     for heading in headings:
         _fill(text, heading)
     return [h.node for h in headings if h.parent is None], True, warnings
@@ -151,6 +151,19 @@ def _numbering_warnings(headings: list[_Heading]) -> list[str]:
 
 
 # --- a body: inline enumerations, else clauses ----------------------------------------
+
+
+def preface(text: str, nodes: list[Node]) -> tuple[int, int]:
+    """The span between the report's title line and its first heading: where 主要预期目标 stand."""
+    if not nodes:
+        return 0, 0
+    first_line_end = text.find("\n")
+    start = first_line_end + 1 if 0 <= first_line_end < nodes[0].source.start else 0
+    return _strip_span(text, start, nodes[0].source.start)
+
+
+def clause_nodes(text: str, start: int, end: int, level: int) -> list[Node]:
+    return [_clause_node(text, index, span, level) for index, span in enumerate(split_clauses(text, start, end), 1)]
 
 
 def _body_nodes(text: str, start: int, end: int, level: int) -> list[Node]:

@@ -17,7 +17,8 @@ CO_UNITS_MAX = 3
 HISTORY_WEIGHT = 0.8  # an earlier assignment of a near-identical task counts nearly as much as the duties
 # Bigrams every duty text and every task share: they say nothing about who does what.
 GENERIC = set("负责 工作 建设 推进 推动 组织 实施 管理 指导 全区 相关 有关 加强 完善 落实 承担 开展 协调 监督 "
-              "发展 加快 持续 全面 提升 强化 深化 优化 服务 体系 机制 制度 政策".split())
+              "发展 加快 持续 全面 提升 强化 深化 优化 服务 体系 机制 制度 政策 稳定 新增 新建 建成 全年 年底 以上 "
+              "提档 升级 水平 重点 质量 能力 完成 实现".split())
 HAN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
