@@ -1,0 +1,102 @@
+"""A lead unit for a task, suggested from each unit's 三定 duties and the district's earlier
+assignments, with a confidence like a dispatch suggestion's.
+
+Character bigrams weighted by TF-IDF (Chinese needs no word splitting for this: 招商, 就业,
+古城 are bigrams), cosine similarity of the task to each unit's duties, plus its similarity
+to the nearest task the unit led before. Measured on the seed report against the alternatives
+(keyword overlap, unigrams + bigrams): see the task app's note."""
+
+import math
+import re
+from collections import Counter
+
+TEMPERATURE = 0.04  # turns similarities (0–0.5) into a confidence that a near tie splits
+CO_UNIT_SHARE = 0.6  # a co-unit scores at least this share of the lead's score …
+CO_UNIT_MIN = 0.06  # … and at least this similarity
+CO_UNITS_MAX = 3
+HISTORY_WEIGHT = 0.8  # an earlier assignment of a near-identical task counts nearly as much as the duties
+# Bigrams every duty text and every task share: they say nothing about who does what.
+GENERIC = set("负责 工作 建设 推进 推动 组织 实施 管理 指导 全区 相关 有关 加强 完善 落实 承担 开展 协调 监督 "
+              "发展 加快 持续 全面 提升 强化 深化 优化 服务 体系 机制 制度 政策 稳定 新增 新建 建成 全年 年底 以上 "
+              "提档 升级 水平 重点 质量 能力 完成 实现".split())
+HAN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+
+
+def bigrams(text: str) -> Counter:
+    grams = Counter()
+    for run in HAN.findall(text):
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    for word in GENERIC & grams.keys():
+        del grams[word]
+    return grams
+
+
+class UnitIndex:
+    """The units' duties (and earlier tasks) as TF-IDF vectors, built once per decomposition."""
+
+    def __init__(self, units=(), history=()):
+        self.names, duties = [], []
+        for name, text in (_name_and_duties(u) for u in units):
+            if name and name not in self.names:
+                self.names.append(name)
+                duties.append(bigrams(text))
+        past = [(bigrams(task), unit) for task, unit in history if unit in self.names]
+        documents = duties + [grams for grams, _ in past]
+        frequency = Counter(g for doc in documents for g in doc)
+        self.idf = {g: math.log((1 + len(documents)) / (1 + n)) + 1 for g, n in frequency.items()}
+        self.duties = [self._vector(doc) for doc in duties]
+        self.past = [(self._vector(grams), unit) for grams, unit in past]
+
+    def _vector(self, grams: Counter) -> dict:
+        vector = {g: (1 + math.log(n)) * self.idf[g] for g, n in grams.items() if g in self.idf}
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {g: w / norm for g, w in vector.items()}
+
+    def scores(self, text: str) -> dict[str, float]:
+        query = self._vector(bigrams(text))
+        scores = {name: _cosine(query, duty) for name, duty in zip(self.names, self.duties)}
+        for vector, unit in self.past:
+            scores[unit] = max(scores[unit], _cosine(query, vector) * HISTORY_WEIGHT + scores[unit] * (1 - HISTORY_WEIGHT))
+        return scores
+
+    def suggest(self, text: str) -> list[tuple[str, float]]:
+        """Every unit with a confidence (0–1, summing to 1), best first; [] without units."""
+        scores = self.scores(text)
+        if not scores or max(scores.values()) <= 0:
+            return []
+        top = max(scores.values())
+        weights = {name: math.exp((s - top) / TEMPERATURE) for name, s in scores.items()}
+        total = sum(weights.values())
+        ranked = sorted(scores, key=lambda name: (-scores[name], self.names.index(name)))
+        return [(name, round(weights[name] / total, 3)) for name in ranked]
+
+    def lead_and_co_units(self, text: str) -> tuple[str, float, list[str]]:
+        scores = self.scores(text)
+        ranked = self.suggest(text)
+        if not ranked:
+            return "", 0.0, []
+        lead, confidence = ranked[0]
+        top = scores[lead]
+        co = [name for name, _ in ranked[1:]
+              if scores[name] >= max(CO_UNIT_SHARE * top, CO_UNIT_MIN)][:CO_UNITS_MAX]
+        return lead, confidence, co
+
+
+def suggest_units(text: str, units, history=()) -> list[tuple[str, float]]:
+    """[(unit name, confidence)] for a task's text, best first. `units` are org Units or
+    (name, duties) pairs; `history` is (task text, unit name) pairs of earlier assignments."""
+    return UnitIndex(units, history).suggest(text)
+
+
+def _name_and_duties(unit) -> tuple[str, str]:
+    if isinstance(unit, (tuple, list)):
+        return unit[0], unit[1]
+    if isinstance(unit, dict):
+        return unit["name"], unit.get("duties", "")
+    return unit.name, unit.duties or ""
+
+
+def _cosine(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(g, 0.0) for g, w in a.items())
