@@ -25,18 +25,21 @@ def earlier_assignments(limit: int = 5000) -> list[tuple[str, str]]:
     return list(rows)
 
 
-def read_outline(path: Path, year: int):
-    from ...decompose import ReportError, decompose_file
+def read_outline(path: Path, year: int, source: str | None = None):
+    from ...decompose import ReportError, decompose_file, read_report
 
     units = list(Unit.objects.filter(active=True))
-    if path.suffix.lower() == ".xlsx":
-        from ...sheet import SheetError, read_sheet
-
-        try:
-            return read_sheet(path, units=units)
-        except SheetError as error:
-            raise CommandError(str(error))
     try:
+        if path.suffix.lower() == ".xlsx":
+            from ...sheet import SheetError, outline_from_rows, read_sheet
+
+            names = {name for unit in units for name in (unit.name, unit.short_name, unit.code) if name}
+            try:
+                rows = read_sheet(path, names)
+            except SheetError as error:
+                raise CommandError(str(error))
+            # The sheet keeps each task's place in the report; the report itself gives the passages.
+            return outline_from_rows(rows, read_report(source) if source else "")
         return decompose_file(path, units=units, year=year, history=earlier_assignments())
     except ReportError as error:
         raise CommandError(str(error))
@@ -52,13 +55,14 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="where to write (json: default standard output)")
         parser.add_argument("--year", type=int, help="the report's work year (default: this year)")
         parser.add_argument("--title", help="the document's title (default: the file name)")
+        parser.add_argument("--source", help="an edited sheet: the report it was made from (for the passages)")
 
-    def handle(self, *args, file, dry_run, format, output, year, title, **options):
+    def handle(self, *args, file, dry_run, format, output, year, title, source=None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {file}")
         year = year or timezone.localdate().year
-        outline = read_outline(path, year)
+        outline = read_outline(path, year, source)
         if not outline.found_headings:
             self.stderr.write("no headings found: the report was split into clauses only")
         for warning in outline.warnings:
