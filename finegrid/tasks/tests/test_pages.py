@@ -132,3 +132,26 @@ def test_a_leaders_instruction_runs_on_its_limit(world):
     task = KeyTask.objects.get(kind=KeyTask.Kind.INSTRUCTION)
     assert task.state == KeyTask.State.ISSUED and (task.planned_end - task.planned_start).days == 5
     assert task.leader == world["leader"]
+
+
+def test_the_leaders_overview_has_the_key_tasks_panel(tree, world):
+    client = client_of(world["leader"])
+    from django.urls import reverse
+
+    assert reverse("console:app_panel", args=["keytasks"]) in client.get(reverse("console:overview")).content.decode()
+    panel = client.get(reverse("console:app_panel", args=["keytasks"])).content.decode()
+    assert 'data-panel="keytasks"' in panel and "All key tasks" in panel
+
+
+def test_the_supervision_report_command_writes_docx_xlsx_and_html(tree, tmp_path):
+    from django.core.management import call_command
+    from docx import Document
+    from openpyxl import load_workbook
+
+    call_command("report", "supervision", "--month", "2026-01", "--format", "docx", "-o", str(tmp_path / "r.docx"))
+    text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
+    assert "2026-01" in text
+    call_command("report", "supervision", "--month", "2026-01", "-o", str(tmp_path / "r.xlsx"))
+    assert len(load_workbook(tmp_path / "r.xlsx").sheetnames) == 3
+    call_command("report", "supervision", "--month", "2026-01", "--format", "html", "-o", str(tmp_path / "r.html"))
+    assert "<svg" in (tmp_path / "r.html").read_text()
