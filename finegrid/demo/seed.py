@@ -17,6 +17,7 @@ from finegrid.sensing.demo import seed_sensing
 
 from . import staff
 from .responsibility import fill_responsibility
+from .tasks import seed_tasks
 
 
 class SeedError(Exception):
@@ -45,6 +46,7 @@ def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
         created["sensing_sites"] = seed_sensing()
     if cases:
         created["cases"] = _history(cases, progress)
+    created.update(seed_tasks())  # 大督查: the work report's key tasks, a year of their progress, a 整改台账
     if any(created.values()):
         audit("demo.seed", "guangling", None, **created)
     return created

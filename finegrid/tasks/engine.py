@@ -106,7 +106,7 @@ def tell_escalation(row, task) -> list[Draft]:
 
 
 def has_children(task) -> bool:
-    return task.pk is not None and KeyTask.objects.filter(parent_id=task.pk).exists()
+    return task.branch
 
 
 def ready_to_issue(task, ctx) -> str | None:
@@ -417,6 +417,8 @@ def task_plan(task: KeyTask, now: datetime, calendar) -> Plan:
     level 1 when red, level 2 when a 督办单 went unanswered past its deadline, and a 催办 when the
     month's report is late."""
     if task.state == T.ISSUED:
+        if task.unit_id is None:  # a section without a lead unit of its own: its children are confirmed
+            return Plan(task.alarm, task.escalation, None)
         late = task.confirm_due is not None and now >= task.confirm_due
         alarm = max(task.alarm, "yellow" if late else "", key=R.RANK.__getitem__)
         return Plan(alarm, task.escalation, None if late else task.confirm_due)
@@ -441,7 +443,7 @@ def task_plan(task: KeyTask, now: datetime, calendar) -> Plan:
 def reminder(task: KeyTask, now: datetime, rules) -> tuple:
     """催办 once a month, when the report is not in by the report day."""
     month = R.month_of(now)
-    started = task.planned_start is not None and R.month_of(task.planned_start) < month
+    started = not task.branch and task.planned_start is not None and R.month_of(task.planned_start) < month
     filed = task.last_report_at is not None and R.month_of(task.last_report_at) == month
     if started and not filed and task.reminded != month and now > R.report_due(now, rules):
         return (("remind", {"period": month}),)

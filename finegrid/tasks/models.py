@@ -83,6 +83,7 @@ class KeyTask(models.Model):
     number = models.CharField(_("number"), max_length=16)
     title = models.TextField(_("task"))
     level = models.PositiveSmallIntegerField(default=1)
+    branch = models.BooleanField(default=False)  # has children: its progress is theirs, it files no report
     source_start = models.PositiveIntegerField(null=True, blank=True)
     source_end = models.PositiveIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TASK)

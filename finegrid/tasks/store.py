@@ -116,6 +116,9 @@ def _store_node(node, document, parent, root, known, order, now, year_end, actor
                                     for t in node.targets])
     for child in node.children:
         _store_node(child, document, task, task.root, known, order, now, year_end, actor)
+    if node.children:
+        KeyTask.objects.filter(pk=task.pk).update(branch=True)
+        task.branch = True
     return task
 
 
