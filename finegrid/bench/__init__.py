@@ -18,6 +18,7 @@ BENCHMARKS = {
     "insight": ("finegrid.bench.insight", "Appeal labels: topic CV on real messages, urgency recall, analyze speed"),
     "intake": ("finegrid.bench.intake", "Hotline import rows/s vs reading the CSV; Open311 POST load vs /health"),
     "console": ("finegrid.bench.console", "Server-side time and queries of the console's main pages vs the health check"),
+    "tasks": ("finegrid.bench.tasks", "Decompose 20,000 characters; the daily 督办 pass and roll-up over 10,000 key tasks; the desk"),
 }
 
 

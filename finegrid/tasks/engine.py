@@ -450,7 +450,7 @@ def reminder(task: KeyTask, now: datetime, rules) -> tuple:
     return ()
 
 
-watch(KeyTask, task_plan, TASKS.perform, related=("unit",))
+watch(KeyTask, task_plan, TASKS.perform, batch=True)  # most tasks are quiet on most mornings
 
 
 def roll_up(document_id=None) -> int:

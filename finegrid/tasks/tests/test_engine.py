@@ -183,3 +183,18 @@ def test_a_ledger_problem_closes_only_with_evidence_and_approval(world):
         PROBLEMS.perform(problem, "close", world["handler_cgj"], now=START + 33 * DAY)
     PROBLEMS.perform(problem, "close", world["supervision"], now=START + 33 * DAY)
     assert problem.state == Problem.State.CLOSED and problem.closed_at is not None
+
+
+def test_quiet_mornings_are_claimed_in_grouped_updates(tree, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for task in tree.tasks.filter(unit__isnull=False):
+        TASKS.perform(task, "confirm", world["handler_cgj"] if task.unit == world["cgj"] else world["handler_zjj"],
+                      now=START + DAY)
+    supervision.tick(START + DAY, models=(KeyTask,))  # the first look after 签收
+    with CaptureQueriesContext(connection) as seen:
+        counts = supervision.tick(START + 3 * DAY, models=(KeyTask,))
+    assert counts["claimed"] == 3 and counts["yellow"] == counts["red"] == 0
+    assert len(seen) <= 6  # the due rows, one read of them, one UPDATE per group: never one per task
+    assert not KeyTask.objects.filter(next_check_at__lte=START + 3 * DAY).exists()
