@@ -145,10 +145,18 @@ def task_detail(request, pk):
         "co_units": task.co_units.all(), "targets": task.targets.all(),
         "reports": task.reports.select_related("unit").order_by("-at")[:50],
         "orders": task.orders.all()[:20], "open_order": open_order(task),
-        "history": task.transitions.order_by("-seq")[:50], "evidence": task.evidence.all()[:50],
+        "history": labelled(TASKS, task.transitions.order_by("-seq")[:50]), "evidence": task.evidence.all()[:50],
         "actions": TASKS.allowed(task, request.user), "colours": COLOURS,
     }
     return render(request, "tasks/task.html", context)
+
+
+def labelled(machine, rows) -> list:
+    """Each history row with its action's label, in the reader's language."""
+    for row in rows:
+        act = machine.actions.get(row.action)
+        row.label = act.label if act else row.action
+        yield row
 
 
 def inputs_of(act, post) -> dict:
@@ -267,7 +275,7 @@ def problem_detail(request, pk):
         return redirect("tasks:problem", pk=problem.pk)
     return render(request, "tasks/problem.html", {
         "problem": problem, "actions": PROBLEMS.allowed(problem, request.user),
-        "history": problem.transitions.order_by("-seq")})
+        "history": labelled(PROBLEMS, problem.transitions.order_by("-seq"))})
 
 
 # ── the 督查通报 and the evaluation ───────────────────────────────────────────────────────────
