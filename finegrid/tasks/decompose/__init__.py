@@ -49,9 +49,11 @@ def _add_preface(outline: Outline) -> None:
     start, end = preface(outline.text, outline.nodes) if outline.found_headings else (0, 0)
     if start >= end or not targets(outline.text[start:end]):
         return
-    children = clause_nodes(outline.text, start, end, level=2)
-    node = Node(number="0", title=PREFACE_TITLE, level=1, source=Source(start, end),
-                children=[c for c in children if targets(outline.text[c.source.start:c.source.end])])
+    clauses = clause_nodes(outline.text, start, end, level=2)
+    children = [c for c in clauses if targets(outline.text[c.source.start:c.source.end])]
+    for index, child in enumerate(children, 1):
+        child.number = str(index)
+    node = Node(number="0", title=PREFACE_TITLE, level=1, source=Source(start, end), children=children)
     if len(node.children) == 1:
         node.children = []
     outline.nodes.insert(0, node)
