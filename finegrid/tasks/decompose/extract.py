@@ -6,6 +6,7 @@ or from a plain list of names, so the decomposer runs without a database."""
 
 import calendar
 import re
+import weakref
 from datetime import date
 
 from ..outline import Target
@@ -302,15 +303,37 @@ class NameList:
 
 
 def places(text: str, gazetteer=None) -> list[str]:
-    """Places named in the text, in order, each once: through the gazetteer's `mentions` or a NameList."""
+    """Places named in the text, in order, each once: through the gazetteer's `mentions` or a
+    NameList. A town or street is named by its stem as often as in full (头桥 for 头桥镇)."""
     if gazetteer is None:
         return []
     if isinstance(gazetteer, NameList):
-        names = gazetteer.names_in(text)
-    else:
-        names = [m.place.name for m in sorted(gazetteer.mentions(text), key=lambda m: m.start)
-                 if m.place.kind != "district"]
-    return list(dict.fromkeys(names))
+        return list(dict.fromkeys(gazetteer.names_in(text)))
+    found = [(m.start, m.end, m.place.name) for m in gazetteer.mentions(text) if m.place.kind != "district"]
+    taken = [(start, end) for start, end, _ in found]
+    for match in _stems(gazetteer).finditer(text) if _stems(gazetteer).pattern else ():
+        if not any(a < match.end() and match.start() < b for a, b in taken):
+            found.append((match.start(), match.end(), _STEM_OF[id(gazetteer)][match.group(0)]))
+    return list(dict.fromkeys(name for _, _, name in sorted(found)))
+
+
+STREET_SUFFIXES = ("街道", "镇", "乡")
+_STEMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_STEM_OF: dict[int, dict[str, str]] = {}
+
+
+def _stems(gazetteer) -> re.Pattern:
+    """One pattern over the stems of the gazetteer's streets and towns, built once per gazetteer."""
+    if gazetteer not in _STEMS:
+        stems = {}
+        for name, found in getattr(gazetteer, "by_name", {}).items():
+            if any(place.kind == "street" for place in found) and name.endswith(STREET_SUFFIXES):
+                stem = name[: -2] if name.endswith("街道") else name[:-1]
+                if len(stem) >= 2 and stem not in gazetteer.by_name:
+                    stems.setdefault(stem, name)
+        _STEM_OF[id(gazetteer)] = stems
+        _STEMS[gazetteer] = re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True)))
+    return _STEMS[gazetteer]
 
 
 # --- deadlines -------------------------------------------------------------------------

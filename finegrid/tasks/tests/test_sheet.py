@@ -3,12 +3,21 @@
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from finegrid.demo.staff import demo_units
 from finegrid.tasks.decompose import decompose
 from finegrid.tasks.sheet import COLUMNS, SheetError, outline_from_rows, read_sheet, write_sheet
 from finegrid.tasks.tests.test_decompose import SHORT
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in their English msgids, whatever the catalogue installed."""
+    with translation.override("en"):
+        yield
+
 
 UNITS = [name for name, _ in demo_units()]
 
