@@ -95,3 +95,11 @@ def test_a_clean_edit_is_taken_whole():
 def test_a_file_that_is_no_workbook_is_refused():
     with pytest.raises(SheetError):
         read_sheet(io.BytesIO(b"not a workbook"), UNITS)
+
+
+def test_a_sheet_of_another_shape_is_refused():
+    def edit(sheet):
+        sheet.delete_rows(1, 2)
+
+    with pytest.raises(SheetError, match="header"):
+        read_sheet(_edited(edit), UNITS)
