@@ -173,6 +173,11 @@ def staff_plan(units: dict) -> list[tuple]:
         ("supervisor", Role.SUPERVISOR, "zhzx", None),
         ("operator", Role.OPERATOR, "zhzx", None),
         ("dispatcher", Role.DISPATCHER, "zhzx", None),
+        # The offices of the second half, each in the unit that runs it.
+        ("supervision", Role.SUPERVISION_OFFICE, "dcs", None),
+        ("petition_office", Role.PETITION_OFFICE, "xfj", None),
+        ("organisation", Role.ORGANISATION, "zzb", None),
+        ("callback", Role.CALLBACK, "zhzx", None),
     ]
     plan += [(f"handler_{code}", Role.HANDLER, code, None) for code, _, _ in DEPARTMENTS + PARTY_ORGANS + UTILITIES]
     for unit in units.values():

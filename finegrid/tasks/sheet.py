@@ -121,6 +121,9 @@ def read_sheet(file, known_units) -> list[Row]:
     except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
         raise SheetError([(0, "", _("the file is not an Excel workbook (%(error)s)") % {"error": error})]) from error
     sheet = book.worksheets[0]
+    header = [str(cell.value or "").strip() for cell in next(sheet.iter_rows(max_row=1, max_col=2))]
+    if header != COLUMNS[:2]:
+        raise SheetError([(1, "", _("the first row is not the 任务分解表's header (序号, 工作任务, …)"))])
     known = None if known_units is None else set(known_units)
     problems, rows, seen = [], [], {}
     merged = _merged_rows(sheet)

@@ -30,6 +30,7 @@ def decompose(text: str, units=(), year: int | None = None, history=(), gazettee
     if gazetteer is not None and not hasattr(gazetteer, "mentions") and not isinstance(gazetteer, NameList):
         gazetteer = NameList(gazetteer)
     index = UnitIndex(units, history) if units else None
+    context = _context(outline)
     for node, own in _own_texts(outline):
         passage = text[node.source.start:node.source.end]
         node.targets = targets(own)
@@ -37,7 +38,7 @@ def decompose(text: str, units=(), year: int | None = None, history=(), gazettee
         node.places = places(own, gazetteer)
         node.deadline = deadline(own, year)
         if index:
-            node.lead_unit, node.lead_confidence, node.co_units = index.lead_and_co_units(passage)
+            node.lead_unit, node.lead_confidence, node.co_units = index.lead_and_co_units(passage, context[id(node)])
     return outline
 
 
@@ -49,9 +50,11 @@ def _add_preface(outline: Outline) -> None:
     start, end = preface(outline.text, outline.nodes) if outline.found_headings else (0, 0)
     if start >= end or not targets(outline.text[start:end]):
         return
-    children = clause_nodes(outline.text, start, end, level=2)
-    node = Node(number="0", title=PREFACE_TITLE, level=1, source=Source(start, end),
-                children=[c for c in children if targets(outline.text[c.source.start:c.source.end])])
+    clauses = clause_nodes(outline.text, start, end, level=2)
+    children = [c for c in clauses if targets(outline.text[c.source.start:c.source.end])]
+    for index, child in enumerate(children, 1):
+        child.number = str(index)
+    node = Node(number="0", title=PREFACE_TITLE, level=1, source=Source(start, end), children=children)
     if len(node.children) == 1:
         node.children = []
     outline.nodes.insert(0, node)
@@ -72,6 +75,20 @@ def _node_json(node) -> dict:
     row["lead_confidence"] = node.lead_confidence
     row["children"] = [_node_json(child) for child in node.children]
     return row
+
+
+def _context(outline: Outline) -> dict[int, str]:
+    """Each node's ancestors' titles: "新建幼儿园7所" under "办好人民满意教育" is the education
+    bureau's, a clause alone says too little about whose it is."""
+    context = {}
+
+    def visit(nodes, above):
+        for node in nodes:
+            context[id(node)] = above
+            visit(node.children, above + "\n" + node.title)
+
+    visit(outline.nodes, "")
+    return context
 
 
 def _own_texts(outline: Outline):

@@ -6,6 +6,7 @@ or from a plain list of names, so the decomposer runs without a database."""
 
 import calendar
 import re
+import weakref
 from datetime import date
 
 from ..outline import Target
@@ -37,34 +38,56 @@ ACHIEVEMENT_WORDS = ("新增", "新建", "建成", "完成", "实现", "引进",
 # Stripped from the front of an indicator: they say when or how hard, not what.
 LEAD_WORDS = sorted("全年 今年 年内 年底前 上半年 力争 确保 努力 预计 争取 实现 完成 全区 其中 同比 比上年 较上年 "
                     "累计 全面 持续 加快 着力 进一步 分别 同时 并 和 及 以及 要 将".split(), key=len, reverse=True)
+# Verbs a count follows ("安装200台空调", "为2.5万名妇女提供检查" does not count: the verb comes after).
+COUNTING_VERBS = tuple(set(ACHIEVEMENT_WORDS) | set(
+    "建设 新建改建 改建 扩建 安装 增配 配备 开设 打造 培训 培养 筛查 招聘 提升 升级改造 建设改善 筹措 供应 认定 "
+    "募集 创建 整治 修缮 疏浚 加装 实施 启动 布局 组建 引育 兑现 出清 盘活 投用 命名 评选 提供 新开".split()))
+# What a report counts without setting a target: "落实14条意见", "八项规定", "三个方面".
+NOT_COUNTED = ("意见", "措施", "举措", "条例", "规定", "办法", "精神", "要求", "方面", "大类", "方案", "文件")
+# A list's own marks before the words: "1.", "（三）", "▶", "*".
+MARKER = re.compile(r"^(?:\d+[.．、]|（[一二三四五六七八九十\d]+）|[▶•·*＊\s])+")
 BOUNDARY = "，,。；;：:！？!?（）()\n"
 FIGURE_BEFORE = re.compile(rf"(?:{NUMBER})(?:{'|'.join(map(re.escape, UNITS))})(?:以上|左右|以内|以下)?$")
 NOT_A_TARGET_AFTER = re.compile(r"[\u4e00-\u9fff]")  # "14条意见": a figure followed by a noun names, it does not count
 
 
 def targets(text: str) -> list[Target]:
-    found = []
+    found, verb = [], ""
     for match in FIGURE.finditer(text):
-        target = _target(text, match)
+        target, verb = _target(text, match, verb)
         if target:
             found.append(target)
     return found
 
 
-def _target(text: str, match: re.Match) -> Target | None:
+def _target(text: str, match: re.Match, verb: str = "") -> tuple[Target | None, str]:
+    """The target at a figure, and the verb that counts it (a list "新增1家食堂、3家照护之家" shares it)."""
     number, more, unit, qualifier = match.groups()
     value = _value(number)
     if value is None or _is_a_date(text, match):
-        return None
+        return None, verb
     start = _clause_start(text, match.start())
+    if text[start:match.start()].strip("*＊ ") == "" and start > 0 and text[start - 1] in "、和及":
+        counted = _counted_thing(text, match, start, value, unit, verb)  # "…、3家乡村长者照护之家"
+        return counted, verb
+    target = _figure(text, match, start, value)
+    if target is None and match.end() < len(text) and (NOT_A_TARGET_AFTER.match(text[match.end()]) or text[match.end()] in "“\""):
+        target = _counted_thing(text, match, start, value, unit, "")
+    if target:
+        verb = _last_verb(text[start:match.start()]) or verb
+    return target, verb
+
+
+def _figure(text: str, match: re.Match, start: int, value: float) -> Target | None:
+    number, more, unit, qualifier = match.groups()
     before = text[start:match.start()]
     word, comparator, relative = _comparison(before)
     after = text[match.end():match.end() + 1]
     spelled = not number[0].isdigit()  # "最后一公里", "一张网": a spelled number counts only after a verb
     if qualifier and after and NOT_A_TARGET_AFTER.match(after):
         return None  # "亿元以上项目", "56人以上大班额": the figure describes the thing, it is not the target
-    if spelled and not word or after and NOT_A_TARGET_AFTER.match(after):
-        return _counted_thing(text, match, start, value, unit)  # "新建3所幼儿园"
+    if spelled and not word or after and (NOT_A_TARGET_AFTER.match(after) or after in "“\""):
+        return None  # a count of a thing named after it: "新建3所幼儿园", see _counted_thing
     indicator = _indicator(before[: len(before) - len(word)] + (word if relative else ""))
     if not indicator:
         return None
@@ -77,20 +100,33 @@ def _target(text: str, match: re.Match) -> Target | None:
     return Target(text=text[start:match.end()].strip(), indicator=indicator, value=value, unit=_unit(unit), comparator=comparator)
 
 
-def _counted_thing(text: str, match: re.Match, start: int, value: float, unit: str) -> Target | None:
-    """A verb, a count and the thing counted: "改造10个老旧小区" → 改造老旧小区 ≥ 10 个."""
+def _counted_thing(text: str, match: re.Match, start: int, value: float, unit: str, verb: str) -> Target | None:
+    """A verb, a count and the thing counted: "改造10个老旧小区" → 改造老旧小区 ≥ 10 个; in a list the
+    verb of the first item counts the next ones."""
     before = text[start:match.start()].strip()
-    verb = next((w for w in ACHIEVEMENT_WORDS if before.endswith(w)), None)
-    if not verb or unit in ("%", "％", "‰", "倍"):
+    if match.group(4) or unit in ("%", "％", "‰", "倍"):
         return None
-    end = match.end()
-    while end < len(text) and text[end] not in BOUNDARY and end - match.end() < 12:
+    if not before.endswith(COUNTING_VERBS) and not verb:
+        return None  # "完成小区二期336户…改造": the verb too far from its count to be sure
+    end, quoted = match.end(), False
+    while end < len(text) and (text[end] not in BOUNDARY + "、和" or quoted) and end - match.end() < 24:
+        quoted = quoted != (text[end] in "“”\"") if text[end] != "”" else False
         end += 1
-    thing = text[match.end():end]
-    if len(thing) < 2:
+    thing = text[match.end():end].strip()
+    if len(thing) < 2 or thing.startswith(NOT_COUNTED):
         return None
-    indicator = _indicator(before + thing)
+    indicator = _indicator((before.strip("*＊ ") or verb) + thing)
     return Target(text=text[start:end].strip(), indicator=indicator, value=value, unit=_unit(unit), comparator=">=")
+
+
+def _last_verb(words: str) -> str:
+    """The last verb of action in the words, if any: what a count after them counts."""
+    best, at = "", -1
+    for verb in COUNTING_VERBS:
+        found = words.rfind(verb)
+        if found > at or found == at >= 0 and len(verb) > len(best):
+            best, at = verb, found
+    return best
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -99,6 +135,8 @@ def _clause_start(text: str, position: int) -> int:
     while start > 0 and text[start - 1] not in BOUNDARY and position - start < 40:
         if text[start - 1] == "、" and FIGURE_BEFORE.search(text, max(0, start - 16), start - 1):
             break
+        if text[start - 1] in "、和及" and text[start:position].strip("*＊ ") == "":
+            break  # the next count of a list: "新增1家食堂、3家照护之家"
         start -= 1
     return start
 
@@ -115,7 +153,7 @@ def _comparison(before: str) -> tuple[str, str, bool]:
 
 
 def _indicator(words: str) -> str:
-    words = words.strip()
+    words = MARKER.sub("", words.strip())
     changed = True
     while changed and words:
         changed = False
@@ -265,15 +303,37 @@ class NameList:
 
 
 def places(text: str, gazetteer=None) -> list[str]:
-    """Places named in the text, in order, each once: through the gazetteer's `mentions` or a NameList."""
+    """Places named in the text, in order, each once: through the gazetteer's `mentions` or a
+    NameList. A town or street is named by its stem as often as in full (头桥 for 头桥镇)."""
     if gazetteer is None:
         return []
     if isinstance(gazetteer, NameList):
-        names = gazetteer.names_in(text)
-    else:
-        names = [m.place.name for m in sorted(gazetteer.mentions(text), key=lambda m: m.start)
-                 if m.place.kind != "district"]
-    return list(dict.fromkeys(names))
+        return list(dict.fromkeys(gazetteer.names_in(text)))
+    found = [(m.start, m.end, m.place.name) for m in gazetteer.mentions(text) if m.place.kind != "district"]
+    taken = [(start, end) for start, end, _ in found]
+    for match in _stems(gazetteer).finditer(text) if _stems(gazetteer).pattern else ():
+        if not any(a < match.end() and match.start() < b for a, b in taken):
+            found.append((match.start(), match.end(), _STEM_OF[id(gazetteer)][match.group(0)]))
+    return list(dict.fromkeys(name for _, _, name in sorted(found)))
+
+
+STREET_SUFFIXES = ("街道", "镇", "乡")
+_STEMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_STEM_OF: dict[int, dict[str, str]] = {}
+
+
+def _stems(gazetteer) -> re.Pattern:
+    """One pattern over the stems of the gazetteer's streets and towns, built once per gazetteer."""
+    if gazetteer not in _STEMS:
+        stems = {}
+        for name, found in getattr(gazetteer, "by_name", {}).items():
+            if any(place.kind == "street" for place in found) and name.endswith(STREET_SUFFIXES):
+                stem = name[: -2] if name.endswith("街道") else name[:-1]
+                if len(stem) >= 2 and stem not in gazetteer.by_name:
+                    stems.setdefault(stem, name)
+        _STEM_OF[id(gazetteer)] = stems
+        _STEMS[gazetteer] = re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True)))
+    return _STEMS[gazetteer]
 
 
 # --- deadlines -------------------------------------------------------------------------

@@ -1,8 +1,17 @@
 """Reports arrive as .txt (UTF-8 or GB18030), .docx or .pdf; a damaged or encrypted file is refused."""
 
 import pytest
+from django.utils import translation
 
 from finegrid.tasks.decompose import ReportError, decompose_file, read_report
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in their English msgids, whatever the catalogue installed."""
+    with translation.override("en"):
+        yield
+
 
 TEXT = "一、聚焦产业强区\n一是加快滨江智造产业园建设。二是新增城镇就业4500人。\n二、聚焦民生改善\n（一）年底前消除大班额。"
 

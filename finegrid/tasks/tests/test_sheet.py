@@ -3,12 +3,21 @@
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from finegrid.demo.staff import demo_units
 from finegrid.tasks.decompose import decompose
 from finegrid.tasks.sheet import COLUMNS, SheetError, outline_from_rows, read_sheet, write_sheet
 from finegrid.tasks.tests.test_decompose import SHORT
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in their English msgids, whatever the catalogue installed."""
+    with translation.override("en"):
+        yield
+
 
 UNITS = [name for name, _ in demo_units()]
 
@@ -86,3 +95,11 @@ def test_a_clean_edit_is_taken_whole():
 def test_a_file_that_is_no_workbook_is_refused():
     with pytest.raises(SheetError):
         read_sheet(io.BytesIO(b"not a workbook"), UNITS)
+
+
+def test_a_sheet_of_another_shape_is_refused():
+    def edit(sheet):
+        sheet.delete_rows(1, 2)
+
+    with pytest.raises(SheetError, match="header"):
+        read_sheet(_edited(edit), UNITS)
