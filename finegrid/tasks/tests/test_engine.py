@@ -5,6 +5,7 @@ two editors, and the 整改台账. Clocks are passed in."""
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from finegrid.cases import supervision
 from finegrid.cases.machine import Conflict, TransitionError
@@ -20,6 +21,13 @@ from .factories import START, outline
 
 DAY = timedelta(days=1)
 S = KeyTask.State
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages matched below are the English ones (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

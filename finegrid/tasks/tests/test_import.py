@@ -4,6 +4,7 @@ run stores drafts; an edited 任务分解表 comes back with its leaders and 序
 import json
 
 import pytest
+from django.utils import translation
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -11,6 +12,13 @@ from finegrid.tasks.models import KeyTask, Milestone, SourceDocument
 
 REPORT = ("一、城市管理\n（一）提升市容环境。一是推动背街小巷整治，年底前完成改造50条。二是加快城管执法改革。\n"
           "二、住房保障\n（一）新建保障性住房2000套。\n")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages matched below are the English ones (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -155,3 +155,21 @@ def test_the_supervision_report_command_writes_docx_xlsx_and_html(tree, tmp_path
     assert len(load_workbook(tmp_path / "r.xlsx").sheetnames) == 3
     call_command("report", "supervision", "--month", "2026-01", "--format", "html", "-o", str(tmp_path / "r.html"))
     assert "<svg" in (tmp_path / "r.html").read_text()
+
+
+def test_a_report_takes_evidence_files_checked_by_content(tree, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    leaf = tree.tasks.get(number="一是")
+    client = client_of(world["handler_cgj"])
+    client.post(f"/tasks/{leaf.pk}/act/", {"action": "confirm", "version": leaf.version})
+    leaf.refresh_from_db()
+    fake = SimpleUploadedFile("进度.png", b"MZ not a picture", content_type="image/png")
+    answer = client.post(f"/tasks/{leaf.pk}/act/", {"action": "report_progress", "version": leaf.version,
+                                                  "percent": "20", "evidence": fake}, follow=True)
+    assert "not a JPEG" in answer.content.decode() and leaf.evidence.count() == 0
+    photo = SimpleUploadedFile("进度.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
+    client.post(f"/tasks/{leaf.pk}/act/", {"action": "report_progress", "version": leaf.version, "percent": "20",
+                                         "evidence": photo})
+    assert leaf.evidence.get().content_type == "image/png"
