@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/<int:pk>/issue/", views.issue_document, name="issue"),
     path("instructions/", views.new_instruction, name="instruction"),
     path("ledger/", views.ledger, name="ledger"),
+    path("ledger/new/", views.new_problem, name="new_problem"),
     path("ledger/<int:pk>/", views.problem_detail, name="problem"),
     path("report/", views.monthly_report, name="report"),
     path("evaluation/", views.evaluation, name="evaluation"),

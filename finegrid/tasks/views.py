@@ -24,6 +24,7 @@ from .engine import PROBLEMS, TASKS, open_order
 from .evaluation import evaluation_rows
 from .instructions import open_instruction
 from .models import CadreRecord, KeyTask, Milestone, Problem, SourceDocument
+from .rules import end_of_day
 from .store import issue_tree
 
 PAGE = 200
@@ -252,7 +253,32 @@ def ledger(request):
     return render(request, "tasks/ledger.html", {
         "problems": rows[:500], "by_unit": monthly.rectification_by_unit(rows, now), "now": now,
         "units": Unit.objects.filter(pk__in=access.problems().values("unit")), "states": Problem.State.choices,
+        "office": access.office, "all_units": Unit.objects.filter(active=True) if access.office else (),
+        "sources": Problem.Source.choices,
         "params": request.GET, "query": query.urlencode()})
+
+
+@require_POST
+@login_required
+def new_problem(request):
+    """The 督查室 enters an item of a 问题清单 (巡视 feedback, a 督查 or audit finding)."""
+    access_or_403(request, lambda a: a.office)
+    post, now = request.POST, timezone.now()
+    try:
+        unit = Unit.objects.get(code=post.get("unit", ""), active=True)
+        due = end_of_day(post.get("deadline", ""))
+        fields = {name: post.get(name, "").strip() for name in ("ledger", "number", "description", "measures",
+                                                               "closing_condition")}
+        if not all(fields.values()) or post.get("source") not in Problem.Source.values:
+            raise ValueError(_("every field of the item is needed"))
+        if Problem.objects.filter(ledger=fields["ledger"], number=fields["number"]).exists():
+            raise ValueError(_("that number is already in the ledger"))
+        problem = PROBLEMS.open(Problem(**fields, source=post["source"], unit=unit, opened_at=now, due_at=due,
+                                        next_check_at=now), "register", request.user, now=now)
+    except (Unit.DoesNotExist, ValueError) as error:
+        messages.error(request, str(error) or _("no such unit"))
+        return redirect("tasks:ledger")
+    return redirect("tasks:problem", pk=problem.pk)
 
 
 @login_required

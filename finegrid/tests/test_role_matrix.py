@@ -158,6 +158,9 @@ TABLE = {
     "tasks:instruction": Row(NOBODY, post=TASK_DESK, data={"title": "尽快处理", "urgency": "normal", "lead_unit": "cgj"}),
     "tasks:ledger": [Row(TASK_DESK | {"handler_cgj", "handler_zjj"}),
                      Row(TASK_DESK | {"handler_cgj", "handler_zjj"}, query="export=csv")],
+    "tasks:new_problem": Row(NOBODY, post={"supervision"}, data={
+        "ledger": "督查发现", "source": "supervision", "number": "9", "description": "台账不全", "measures": "补齐",
+        "closing_condition": "台账齐全", "unit": "cgj", "deadline": "2026-12-31"}),
     "tasks:problem": Row(TASK_DESK | {"handler_cgj"}, {"pk": "{problem}"}, post={"handler_cgj"},
                          data={"action": "submit", "version": "{problem_version}", "evidence": "落地率82%"}),
     "tasks:report": [Row(TASK_DESK), Row(TASK_DESK, query="month=2026-11&export=xlsx")],

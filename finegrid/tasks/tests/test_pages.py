@@ -173,3 +173,18 @@ def test_a_report_takes_evidence_files_checked_by_content(tree, world, settings,
     client.post(f"/tasks/{leaf.pk}/act/", {"action": "report_progress", "version": leaf.version, "percent": "20",
                                          "evidence": photo})
     assert leaf.evidence.get().content_type == "image/png"
+
+
+def test_the_office_enters_a_ledger_item_and_a_unit_asks_to_close_it(world):
+    client_of(world["supervision"]).post("/tasks/ledger/new/", {
+        "ledger": "省委巡视反馈", "source": "inspection", "number": "3", "description": "基层减负不到位",
+        "measures": "清理填报事项", "closing_condition": "精简30%", "unit": "cgj", "deadline": "2026-12-31"})
+    from finegrid.tasks.models import Problem
+
+    problem = Problem.objects.get(number="3")
+    assert problem.state == Problem.State.OPEN and problem.unit == world["cgj"]
+    client_of(world["handler_cgj"]).post(f"/tasks/ledger/{problem.pk}/", {
+        "action": "submit", "version": problem.version, "evidence": "已精简32%"})
+    problem.refresh_from_db()
+    assert problem.state == Problem.State.SUBMITTED
+    assert client_of(world["handler_cgj"]).post("/tasks/ledger/new/", {"ledger": "x"}).status_code == 403
