@@ -26,8 +26,9 @@ class Ranked:
 
 @dataclass
 class Table:
-    keys: list  # the indicators shown, cases' and key tasks'
+    keys: list  # the indicators shown, key tasks' first, then the cases'
     rows: list[Ranked]
+    terms: list = None  # each key's standard term (按期完成率 …)
 
 
 def class_weights() -> dict[str, dict]:
@@ -53,8 +54,10 @@ def evaluation_rows(period: str) -> Table:
             keys.update(k for k, v in row.values.items() if v is not None)
             ranked.append(Ranked(position.get(id(row)), row.key, row.name, str(labels.get(klass, "—")),
                                  row.score, row.values))
-    ranked.sort(key=lambda r: (r.klass, r.rank is None, r.rank or 0, r.key))
-    order = [k for c in COHORTS for k in c.indicators if k in keys]
+    ranked.sort(key=lambda r: (r.klass == "—", r.klass, r.rank is None, r.rank or 0, r.key))
+    cohorts = [*TASK_COHORTS, CASES]
+    order = [k for c in cohorts for k in c.indicators if k in keys]
+    terms = [c.indicators[k].term for c in cohorts for k in c.indicators if k in keys]
     for row in ranked:
         row.cells = [None if row.values.get(k) is None else round(100 * row.values[k], 1) for k in order]
-    return Table(order, ranked)
+    return Table(order, ranked, terms)
