@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.cases.machine import TransitionError
@@ -28,6 +29,15 @@ from .rules import end_of_day
 from .store import issue_tree
 
 PAGE = 200
+INPUT_LABELS = {  # the action inputs' names as a form shows them
+    "title": gettext_lazy("Task"), "deadline": gettext_lazy("Deadline"), "weight": gettext_lazy("Weight"),
+    "lead_unit": gettext_lazy("Lead unit (code or name)"), "co_units": gettext_lazy("Co-units (codes or names)"),
+    "leader": gettext_lazy("Leader in charge (user name)"), "milestones": gettext_lazy("Milestones"),
+    "percent": gettext_lazy("Per cent complete"), "period": gettext_lazy("Period (2026-11)"),
+    "done": gettext_lazy("What was done"), "problems": gettext_lazy("Problems"), "next_steps": gettext_lazy("Next steps"),
+    "targets": gettext_lazy("Target values (id=value)"), "kind": gettext_lazy("Why"),
+    "response": gettext_lazy("Answer"), "evidence": gettext_lazy("Evidence"),
+}
 COLOURS = {"red": "#d64545", "yellow": "#e8b62c", "": "#3c9d5d"}
 
 
@@ -147,9 +157,16 @@ def task_detail(request, pk):
         "reports": task.reports.select_related("unit").order_by("-at")[:50],
         "orders": task.orders.all()[:20], "open_order": open_order(task),
         "history": labelled(TASKS, task.transitions.order_by("-seq")[:50]), "evidence": task.evidence.all()[:50],
-        "actions": TASKS.allowed(task, request.user), "colours": COLOURS,
+        "actions": form_of(TASKS.allowed(task, request.user)), "colours": COLOURS,
     }
     return render(request, "tasks/task.html", context)
+
+
+def form_of(actions) -> list[dict]:
+    """Each action the page offers with its inputs' labels: what its form shows."""
+    return [{"name": a.name, "label": a.label, "needs_reason": a.needs_reason, "photos": a.photos,
+             "inputs": [{"name": i.name, "kind": i.kind, "required": i.required,
+                         "label": INPUT_LABELS.get(i.name, i.name)} for i in a.inputs]} for a in actions]
 
 
 def labelled(machine, rows) -> list:
@@ -300,7 +317,7 @@ def problem_detail(request, pk):
             messages.error(request, str(error))
         return redirect("tasks:problem", pk=problem.pk)
     return render(request, "tasks/problem.html", {
-        "problem": problem, "actions": PROBLEMS.allowed(problem, request.user),
+        "problem": problem, "actions": form_of(PROBLEMS.allowed(problem, request.user)),
         "history": labelled(PROBLEMS, problem.transitions.order_by("-seq"))})
 
 
