@@ -122,7 +122,9 @@ class KeyTask(models.Model):
         ordering = ["document_id", "order"]
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
-        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["root", "order"])]
+        # The desk's counts by colour and its drafts read (state, alarm); a unit's inbox (unit, state).
+        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["root", "order"]),
+                   models.Index(fields=["state", "alarm"])]
 
     def __str__(self):
         return f"{self.number} {self.title[:40]}"
