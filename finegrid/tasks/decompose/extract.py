@@ -311,18 +311,18 @@ def places(text: str, gazetteer=None) -> list[str]:
         return list(dict.fromkeys(gazetteer.names_in(text)))
     found = [(m.start, m.end, m.place.name) for m in gazetteer.mentions(text) if m.place.kind != "district"]
     taken = [(start, end) for start, end, _ in found]
-    for match in _stems(gazetteer).finditer(text) if _stems(gazetteer).pattern else ():
+    pattern, full_names = _stems(gazetteer)
+    for match in pattern.finditer(text) if full_names else ():
         if not any(a < match.end() and match.start() < b for a, b in taken):
-            found.append((match.start(), match.end(), _STEM_OF[id(gazetteer)][match.group(0)]))
+            found.append((match.start(), match.end(), full_names[match.group(0)]))
     return list(dict.fromkeys(name for _, _, name in sorted(found)))
 
 
 STREET_SUFFIXES = ("街道", "镇", "乡")
-_STEMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_STEM_OF: dict[int, dict[str, str]] = {}
+_STEMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # gazetteer → (pattern, stem → name)
 
 
-def _stems(gazetteer) -> re.Pattern:
+def _stems(gazetteer) -> tuple[re.Pattern, dict[str, str]]:
     """One pattern over the stems of the gazetteer's streets and towns, built once per gazetteer."""
     if gazetteer not in _STEMS:
         stems = {}
@@ -331,8 +331,7 @@ def _stems(gazetteer) -> re.Pattern:
                 stem = name[: -2] if name.endswith("街道") else name[:-1]
                 if len(stem) >= 2 and stem not in gazetteer.by_name:
                     stems.setdefault(stem, name)
-        _STEM_OF[id(gazetteer)] = stems
-        _STEMS[gazetteer] = re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True)))
+        _STEMS[gazetteer] = (re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True))), stems)
     return _STEMS[gazetteer]
 
 
