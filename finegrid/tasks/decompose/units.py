@@ -3,8 +3,10 @@ assignments, with a confidence like a dispatch suggestion's.
 
 Character bigrams weighted by TF-IDF (Chinese needs no word splitting for this: 招商, 就业,
 古城 are bigrams), cosine similarity of the task to each unit's duties, plus its similarity
-to the nearest task the unit led before. Measured on the seed report against the alternatives
-(keyword overlap, unigrams + bigrams): see the task app's note."""
+to the nearest task the unit led before. On the seed report's 16 items with the demo's duties,
+acceptable leads (lenient / strict reading): bigrams 16 / 14, unigrams + bigrams 16 / 14, bigrams +
+trigrams 16 / 15, plain keyword overlap 14 / 13; one item is noise on sixteen, so the simplest and
+fastest stays."""
 
 import math
 import re
