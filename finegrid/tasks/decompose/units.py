@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 
-TEMPERATURE = 0.04  # turns similarities (0–0.5) into a confidence that a near tie splits
+TEMPERATURE = 0.04  # similarities (0–0.5) → a confidence a near tie splits; not yet calibrated on outcomes
 CO_UNIT_SHARE = 0.6  # a co-unit scores at least this share of the lead's score …
 CO_UNIT_MIN = 0.06  # … and at least this similarity
 CO_UNITS_MAX = 3
