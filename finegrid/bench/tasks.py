@@ -81,6 +81,8 @@ def _build() -> datetime:
                 state=KeyTask.State.CONFIRMED, version=2, planned_start=start, planned_end=now + timedelta(days=60),
                 next_check_at=now - timedelta(hours=1), unit_id=units[n % len(units)]) for n in range(SECTIONS)])
     leaves = []
+    # A task's version is the length of its history: its reports' rows are seq 3 … 2 + per task.
+    version = 2 + REPORTS_N // (TASKS_N - SECTIONS) + 1
     for n in range(TASKS_N - SECTIONS):
         parent = sections[n % SECTIONS]
         end = now + timedelta(days=30 + n % 200)
@@ -88,7 +90,7 @@ def _build() -> datetime:
         progress = min(100, int(100 * (300 / (300 + 30 + n % 200)) * (0.75 + (n % 20) / 40)))  # a quarter behind
         leaves.append(KeyTask(document=document, parent=parent, root=parent, order=parent.order + n // SECTIONS + 1,
                               number=f"{parent.number}.{n // SECTIONS + 1}", title=f"基准任务{n}", level=2,
-                              state=KeyTask.State.IN_PROGRESS, version=12, planned_start=start, planned_end=end,
+                              state=KeyTask.State.IN_PROGRESS, version=version, planned_start=start, planned_end=end,
                               curve=curve, progress=progress, rolled=progress, unit_id=units[n % len(units)],
                               last_report_at=now - timedelta(days=n % 40), report_count=10,
                               next_check_at=now - timedelta(hours=1)))
