@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "finegrid.sensing",
     "finegrid.insight",
     "finegrid.intake",
+    "finegrid.tasks",  # 大督查: key tasks from the work report, on the case engine
     "finegrid.petitions",  # 信访: the 信访工作条例 chain, 接访 and 包案
     "finegrid.disputes",  # 矛盾纠纷: the dispute register and its mediation, on the case engine
     "finegrid.console",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("sensing/", include("finegrid.sensing.urls")),
     path("insight/", include("finegrid.insight.urls")),
     path("disputes/", include("finegrid.disputes.urls")),
+    path("tasks/", include("finegrid.tasks.urls")),
     path("", include("finegrid.intake.urls")),
     path("console/", include("finegrid.console.urls")),
     path("petitions/", include("finegrid.petitions.urls")),

@@ -20,6 +20,7 @@ from .disputes import seed_disputes
 from . import staff
 from .responsibility import fill_responsibility
 from .petitions import seed_petitions
+from .tasks import seed_tasks
 
 
 class SeedError(Exception):
@@ -57,6 +58,7 @@ def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
     if cases:
         created["cases"] = _history(cases, progress)
     created.update(seed_petitions())
+    created.update(seed_tasks())  # 大督查: the work report's key tasks, a year of their progress, a 整改台账
     if any(created.values()):
         audit("demo.seed", "guangling", None, **created)
     return created

@@ -3,6 +3,8 @@ town office per street, a committee per community, a few utilities, and people i
 a grid worker for each grid. Names and phone numbers are made up, deterministically."""
 
 import hashlib
+import json
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -39,13 +41,36 @@ DEPARTMENTS = [
     ("zrzy", "市自然资源和规划局广陵分局", "自然资源分局"),
     ("xfjy", "区消防救援大队", "消防救援大队"),
     ("sjj", "区数据局", "数据局"),
+    ("zfb", "区人民政府办公室", "区政府办"),
+    ("zwb", "区政务服务管理办公室", "政务办"),
+    ("gxj", "区工业和信息化局", "工信局"),
+    ("kjj", "区科学技术局", "科技局"),
+    ("tyjr", "区退役军人事务局", "退役军人事务局"),
+    ("tjj", "区统计局", "统计局"),
+    ("audit", "区审计局", "审计局"),
+    ("ybj", "区医疗保障局", "医保局"),
 ]
+# The party organs a district has: key tasks are led by them as often as by the government's
+# departments (大督查 itself is run by the 督查室 under the 区委办).
+PARTY_ORGANS = [
+    ("qwb", "区委办公室", "区委办"),
+    ("dcs", "区委区政府督查室", "督查室"),
+    ("zzb", "区委组织部", "组织部"),
+    ("xcb", "区委宣传部", "宣传部"),
+    ("zfw", "区委政法委员会", "政法委"),
+    ("jw", "区纪委监委", "纪委监委"),
+    ("tzb", "区委统战部", "统战部"),
+    ("shgzb", "区委社会工作部", "社会工作部"),
+]
+PARTY_PARENTS = {"dcs": "qwb"}  # the 督查室 sits in the 区委办
 UTILITIES = [
     ("water", "广陵供水服务中心", "供水"),
     ("gas", "广陵燃气服务中心", "燃气"),
     ("power", "广陵供电服务中心", "供电"),
     ("telecom", "广陵通信管线维护站", "通信"),
+    ("ctjt", "区城市建设投资集团", "城投集团"),  # the district's state-owned builder of its key works
 ]
+DUTIES_FILE = Path(__file__).parent / "data" / "duties.json"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力国庆春晓燕海波宁琳斌浩宇鹏飞俊凯"
 
@@ -75,6 +100,7 @@ def _create_units() -> dict:
     existing = set(Unit.objects.values_list("code", flat=True))
     district = Region.objects.get(level="district")
     rows = [Unit(code=c, name=n, short_name=s, kind=Unit.Kind.DEPARTMENT, region=district) for c, n, s in DEPARTMENTS]
+    rows += [Unit(code=c, name=n, short_name=s, kind=Unit.Kind.PARTY, region=district) for c, n, s in PARTY_ORGANS]
     rows += [Unit(code=c, name=n, short_name=s, kind=Unit.Kind.PROPERTY, region=district) for c, n, s in UTILITIES]
     for region in Region.objects.exclude(level="district").order_by("code"):
         kind = Unit.Kind.STREET if region.is_street_level else Unit.Kind.COMMUNITY
@@ -82,6 +108,7 @@ def _create_units() -> dict:
     new = [unit for unit in rows if unit.code not in existing]
     Unit.objects.bulk_create(new)
     _link_parents()
+    _set_duties()
     return {"created": len(new), "by_code": Unit.objects.in_bulk(field_name="code")}
 
 
@@ -99,7 +126,41 @@ def _link_parents() -> None:
         if parent_code and unit.parent_id is None and parent_code in units:
             unit.parent = units[parent_code]
             changed.append(unit)
+    for code, parent_code in PARTY_PARENTS.items():
+        unit, parent = units.get(code), units.get(parent_code)
+        if unit and parent and unit.parent_id is None:
+            unit.parent = parent
+            changed.append(unit)
     Unit.objects.bulk_update(changed, ["parent"])
+
+
+def demo_duties() -> dict[str, str]:
+    """Unit code → its 三定 duties in a few sentences."""
+    return {code: text for code, text in json.loads(DUTIES_FILE.read_text("utf-8")).items() if not code.startswith("_")}
+
+
+def demo_units() -> list[tuple[str, str]]:
+    """(name, duties) of the district's departments, party organs and utilities, without a
+    database: what the decomposer's tests and measures suggest lead units from."""
+    duties = demo_duties()
+    return [(name, duties.get(code, "")) for code, name, _ in DEPARTMENTS + PARTY_ORGANS + UTILITIES]
+
+
+def _set_duties() -> None:
+    """Every department, party organ and utility gets its duties; a street office its own kind's."""
+    duties = demo_duties()
+    changed = []
+    for unit in Unit.objects.exclude(kind=Unit.Kind.COMMUNITY):
+        text = duties.get(unit.code) or (_street_duties(unit.name) if unit.kind == Unit.Kind.STREET else "")
+        if text and unit.duties != text:
+            unit.duties = text
+            changed.append(unit)
+    Unit.objects.bulk_update(changed, ["duties"], batch_size=500)
+
+
+def _street_duties(name: str) -> str:
+    return (f"{name}：负责辖区党的建设和基层治理，社区建设和网格化管理；辖区经济发展、招商引资和企业服务；"
+            "城市管理、环境整治和征迁安置；民生保障、养老服务和社会救助；安全生产、矛盾纠纷化解和平安建设。")
 
 
 def staff_plan(units: dict) -> list[tuple]:
@@ -112,12 +173,13 @@ def staff_plan(units: dict) -> list[tuple]:
         ("supervisor", Role.SUPERVISOR, "zhzx", None),
         ("operator", Role.OPERATOR, "zhzx", None),
         ("dispatcher", Role.DISPATCHER, "zhzx", None),
-        ("callback", Role.CALLBACK, "zhzx", None),
-        ("supervision", Role.SUPERVISION_OFFICE, None, None),
+        # The offices of the second half, each in the unit that runs it.
+        ("supervision", Role.SUPERVISION_OFFICE, "dcs", None),
         ("petition_office", Role.PETITION_OFFICE, "xfj", None),
-        ("organisation", Role.ORGANISATION, None, None),
+        ("organisation", Role.ORGANISATION, "zzb", None),
+        ("callback", Role.CALLBACK, "zhzx", None),
     ]
-    plan += [(f"handler_{code}", Role.HANDLER, code, None) for code, _, _ in DEPARTMENTS + UTILITIES]
+    plan += [(f"handler_{code}", Role.HANDLER, code, None) for code, _, _ in DEPARTMENTS + PARTY_ORGANS + UTILITIES]
     for unit in units.values():
         if unit.kind == Unit.Kind.STREET:
             plan.append((f"street_{unit.code}", Role.HANDLER, unit.code, unit.code))

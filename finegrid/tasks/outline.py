@@ -40,6 +40,8 @@ class Node:
     places: list[str] = field(default_factory=list)  # gazetteer places and streets named
     deadline: str = ""  # ISO date on the work calendar's year ("2026-06-30"), "" when none
     children: list["Node"] = field(default_factory=list)
+    leader: str = ""  # 牵头区领导, the leader in charge: set by the 督查室 in the 任务分解表, never guessed
+    schedule: list[str] = field(default_factory=list)  # 序时进度 per quarter (一季度 … 四季度), "" when not set
 
     def as_json(self) -> dict:
         return asdict(self)

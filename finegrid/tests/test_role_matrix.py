@@ -31,6 +31,7 @@ from finegrid.core.models import AuditEntry
 from finegrid.org.models import RoleAssignment
 from finegrid.sensing.models import Alarm, AlarmEvent
 from finegrid.sensing.tests.factories import make_device, make_site
+from finegrid.tasks.models import KeyTaskTransition, ProblemTransition
 
 USERS = ["anonymous", "resident", "worker_a", "worker_b", "operator", "dispatcher", "supervisor", "street_sup",
          "leader", "handler_cgj", "handler_zjj", "street_a", "admin", "secadmin", "auditor", "superuser",
@@ -57,6 +58,7 @@ DISPUTE_DESK = frozenset({"worker_a", "worker_b", "street_a", "street_sup", "sup
 DISPUTE_A = DISPUTE_DESK - {"worker_b"}  # the dispute of grid A
 DISPUTE_REGISTRARS = DISPUTE_DESK - {"leader"}
 DISPUTE_SHOWS = {"dispute_number": DISPUTE_A}
+TASK_DESK = frozenset({"supervision", "leader"})  # 大督查's desk: every key task
 
 
 @dataclass
@@ -167,6 +169,26 @@ TABLE = {
     "api:register_dispute": Row(SIGNED_IN, shows=DISPUTE_SHOWS),  # the list's path; POST registers
     "api:dispute_detail": Row(DISPUTE_A, {"dispute_id": "{dispute}"}),
     "console:unlock": Row(NOBODY, post={"secadmin"}, data={"username": "operator"}),
+    # 大督查: the 督查室 and the leaders see every key task; a unit its own (城管局 leads the world's task).
+    "tasks:desk": [Row(TASK_DESK, shows={"keytask_title": TASK_DESK}), Row(TASK_DESK, query="export=csv"),
+                   Row(TASK_DESK, query="export=xlsx")],
+    "tasks:inbox": Row({"handler_cgj", "handler_zjj"}, shows={"keytask_title": {"handler_cgj"}}),
+    "tasks:task": Row(TASK_DESK | {"handler_cgj"}, {"pk": "{keytask}"}),
+    "tasks:act": Row(NOBODY, {"pk": "{keytask}"}, post={"handler_cgj"},
+                     data={"action": "report_progress", "version": "{keytask_version}", "percent": "40"}),
+    "tasks:issue": Row(NOBODY, {"pk": "{document}"}, post={"supervision"}),
+    "tasks:instruction": Row(NOBODY, post=TASK_DESK, data={"title": "尽快处理", "urgency": "normal", "lead_unit": "cgj"}),
+    "tasks:ledger": [Row(TASK_DESK | {"handler_cgj", "handler_zjj"}),
+                     Row(TASK_DESK | {"handler_cgj", "handler_zjj"}, query="export=csv")],
+    "tasks:new_problem": Row(NOBODY, post={"supervision"}, data={
+        "ledger": "督查发现", "source": "supervision", "number": "9", "description": "台账不全", "measures": "补齐",
+        "closing_condition": "台账齐全", "unit": "cgj", "deadline": "2026-12-31"}),
+    "tasks:problem": Row(TASK_DESK | {"handler_cgj"}, {"pk": "{problem}"}, post={"handler_cgj"},
+                         data={"action": "submit", "version": "{problem_version}", "evidence": "落地率82%"}),
+    "tasks:report": [Row(TASK_DESK), Row(TASK_DESK, query="month=2026-11&export=xlsx")],
+    "tasks:evaluation": Row({"organisation", "leader"}),
+    # A cadre's record: the organisation department and the cadre's own leader.
+    "tasks:cadre": Row({"organisation", "leader"}, {"user_id": "{cadre}"}),
 }
 
 # 信访 (finegrid/petitions): the petition office's; the leaders read every petition and 包案; a unit's
@@ -215,7 +237,8 @@ ADMIN_MODELS = {
     **{label: SYS for label in [
         "grid.region", "grid.grid", "grid.microgrid", "grid.place", "org.unit", "org.person", "org.responsibility",
         "cases.calendarday", "cases.calendaryear", "cases.workingperiod", "cases.indicatorweight", "sensing.site",
-        "sensing.device", "sensing.ingestcounter", "intake.question"]},
+        "sensing.device", "sensing.ingestcounter", "intake.question", "tasks.ruleset", "tasks.unitclass",
+        "tasks.classweight"]},
 }
 TABLE.update({
     "admin:index": Row(STAFF_SITE),
@@ -327,7 +350,9 @@ def _fill(w) -> dict:
     _one_of_each(w, case_a, now)
     dispute = _dispute(w)
     petitions = _petitions(w, now)
-    refs = {**petitions, "dispute": dispute.pk, "dispute_number": dispute.number, "dispute_version": dispute.version,
+    task_refs = _key_tasks(w, now)
+    refs = {**petitions, **task_refs, "dispute": dispute.pk, "dispute_number": dispute.number,
+            "dispute_version": dispute.version,
             "case_a": case_a.ticket, "case_b": case_b.ticket, "case_b_version": case_b.version, "site": site.code,
             "alarm": alarm.pk, "unit": w["cgj"].pk, "unit_type": _content_type(w["cgj"]),
             **{f"{name}_id": w[name].pk for name in ("resident", "auditor", "secadmin", "admin", "leader")}}
@@ -361,6 +386,11 @@ def _one_of_each(w, case, now):
     WorkingPeriod.objects.create(start=datetime.time(8, 30), end=datetime.time(12))
     IndicatorWeight.objects.create(indicator="closure_rate", weight=1)
     IngestCounter.objects.create(name="accepted", value=1)
+    from finegrid.tasks.models import ClassWeight, RuleSet, UnitClass
+
+    RuleSet.objects.create(valid_from=now - datetime.timedelta(days=400), note="默认")
+    UnitClass.objects.create(unit=w["zjj"], klass="economic")
+    ClassWeight.objects.create(klass="economic", indicator="keytask_on_time_rate", weight=30)
     Question.objects.create(category=w["category"], code="depth", datatype="number", description="深度", order=1)
     key = ApiToken.objects.create(name="app", key_hash="0" * 64, prefix="o311", purpose=ApiToken.Purpose.OPEN311)
     Receipt.objects.create(case=case, channel="web", token="t" * 32)
@@ -402,6 +432,35 @@ def _petitions(w, now) -> dict:
     case = take_in_charge(q, w["leader"], now=now, actor=w["petition_office"])
     return {"petition": p.number, "petition_version": p.version, "petition_q": q.number, "leader_case": case.pk,
             "link": q.links.get().pk}
+
+
+def _key_tasks(w, now) -> dict:
+    """A confirmed key task led by 城管局 (the leader in charge: leader), a draft tree waiting to be
+    issued, a 整改台账 item of 城管局, and a cadre record of handler_cgj whose leader is leader."""
+    import datetime
+
+    from finegrid.tasks.engine import PROBLEMS, TASKS
+    from finegrid.tasks.models import CadreRecord, Problem
+    from finegrid.tasks.outline import Node, Outline, Source
+    from finegrid.tasks.store import store
+
+    text = "推动园区扩容。加快城管执法改革。"
+    issued = store(Outline(text, [Node("一", "推动园区扩容", 1, Source(0, 7), lead_unit="区城市管理局")]),
+                   title="矩阵报告", now=now)
+    task = issued.tasks.get()
+    TASKS.perform(task, "edit", w["supervision"], data={"leader": "leader"})
+    TASKS.perform(task, "issue", w["supervision"])
+    TASKS.perform(task, "confirm", w["handler_cgj"])
+    drafts = store(Outline(text, [Node("一", "加快城管执法改革", 1, Source(7, 15), lead_unit="区城市管理局")]),
+                   title="待审报告", now=now)
+    problem = PROBLEMS.open(Problem(ledger="巡视反馈", source="inspection", number="1", description="招商落地率低",
+                                    measures="建立台账", closing_condition="落地率80%", unit=w["cgj"], opened_at=now,
+                                    due_at=now + datetime.timedelta(days=30)), "register", now=now)
+    CadreRecord.objects.create(cadre=w["handler_cgj"], superior=w["leader"], kind="quarterly", period="2026-Q3",
+                               rating="好", recorded_at=now)
+    return {"keytask": task.pk, "keytask_version": task.version, "keytask_title": task.title,
+            "document": drafts.pk, "problem": problem.pk, "problem_version": problem.version,
+            "cadre": w["handler_cgj"].pk}
 
 
 def _content_type(obj):
@@ -463,6 +522,7 @@ def fingerprint() -> tuple:
     return (machines, tuple(get_user_model().objects.order_by("pk").values_list("is_active", flat=True)),
             Dispute.objects.count(), Case.objects.count(), Transition.objects.count(), RoleAssignment.objects.count(),
             AlarmEvent.objects.count(), AuditEntry.objects.exclude(action__startswith="auth.").count(),
+            KeyTaskTransition.objects.count(), ProblemTransition.objects.count(),
             tuple(Alarm.objects.order_by("pk").values_list("state", flat=True)))
 
 

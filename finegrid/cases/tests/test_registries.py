@@ -30,7 +30,7 @@ def test_an_unknown_report_names_the_declared_ones():
     import pytest
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="evaluation, hot-issues, petitions, matters"):
+    with pytest.raises(CommandError, match="evaluation, hot-issues, supervision, petitions, matters"):
         call_command("report", "nothing")
 
 
@@ -51,4 +51,4 @@ def test_a_resident_gets_no_app_panel(client, world):
 
 
 def test_the_worker_steps_are_what_the_apps_declare():
-    assert [name for name, *_ in declared("worker_steps")] == ["sensing", "insight", "inbox", "petitions-index"]
+    assert [name for name, *_ in declared("worker_steps")] == ["sensing", "insight", "inbox", "tasks", "petitions-index"]

@@ -79,3 +79,17 @@ def test_seeding_again_creates_nothing(seeded):
     counts = [model.objects.count() for model in (Region, Grid, MicroGrid, Place, Unit, RoleAssignment)]
     assert not any(seed_demo().values())
     assert counts == [model.objects.count() for model in (Region, Grid, MicroGrid, Place, Unit, RoleAssignment)]
+
+
+def test_the_work_report_is_issued_reported_on_and_flagged_by_the_engine(seeded):
+    from finegrid.tasks.models import KeyTask, KeyTaskTransition, Problem
+
+    tasks = KeyTask.objects.filter(document__title__contains="2026年政府工作报告")
+    assert tasks.count() > 100 and not tasks.filter(state=KeyTask.State.DRAFT).exists()
+    assert tasks.filter(branch=False, report_count__gte=8).count() > 50  # a year of monthly reports
+    # Colours come from the daily pass (a `warn` transition by the system), never set by hand.
+    flagged = tasks.filter(alarm__in=("yellow", "red"))
+    assert tasks.filter(alarm="red").exists() and tasks.filter(alarm="yellow").exists()
+    warned = set(KeyTaskTransition.objects.filter(action="warn", actor=None).values_list("task", flat=True))
+    assert set(flagged.values_list("pk", flat=True)) <= warned
+    assert set(Problem.objects.values_list("state", flat=True)) == {"open", "closed"}

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-15")
         parser.add_argument("--month", help="hot-issues: the month, e.g. 2026-10")
         parser.add_argument("--by", default="unit", choices=GROUPINGS)
-        parser.add_argument("--format", choices=(*FORMATS, "html"), help="default: from -o's suffix, else json")
+        parser.add_argument("--format", choices=(*FORMATS, "html", "docx"),
+                            help="default: from -o's suffix, else json (html and docx: an app's report, such as supervision)")
         parser.add_argument("-o", "--output", help="the file to write (default: standard output)")
         parser.add_argument("--lang", default=settings.LANGUAGE_CODE, help="zh-hans (default) or en")
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         if not period:
             raise CommandError("evaluation needs --period")
         kind = _format(options["format"], output)
+        if kind not in WRITERS:
+            raise CommandError(f"evaluation is written as {', '.join(FORMATS)}, not {kind}")
         language = LANGUAGES.get(options["lang"].lower())
         if language is None:
             raise CommandError(f"unknown language {options['lang']!r}: use zh-hans or en")
