@@ -37,6 +37,7 @@ class Input:
     name: str
     kind: str = "text"  # text | unit | int | ticket | limit | category
     required: bool = False
+    label: str = ""  # what a form and a refusal call it (lazy text); the name when empty
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ class Machine:
                 "action": act.label, "state": obj.get_state_display()})
         if act.needs_reason and not step.reason:
             raise TransitionError(_("%(action)s needs a reason") % {"action": act.label})
-        missing = [i.name for i in act.inputs if i.required and _absent(i, step)]
+        missing = [str(i.label or i.name) for i in act.inputs if i.required and _absent(i, step)]
         if missing:
             raise TransitionError(_("%(action)s needs %(inputs)s") % {"action": act.label, "inputs": ", ".join(missing)})
         ctx.inputs = step.data  # readiness is judged on what the step gives (立案 under a corrected category)

@@ -210,7 +210,7 @@ DISPUTE_ACTIONS = {a.name: a for a in [
            MEDIATORS | STREET, needs_reason=True, ready=ready_to_reopen, change=reopen, counts="reopen_count",
            notices=tell_mediator("info", gettext_lazy("Dispute reopened: the agreement is broken"))),
     Action("close", gettext_lazy("Close (三到位)"), frozenset({D.AGREED}), D.CLOSED, STREET,
-           inputs=tuple(T(name, "text", True) for name, _label in THREE_IN_PLACE), ready=ready_to_close,
+           inputs=tuple(T(name, "text", True, label) for name, label in THREE_IN_PLACE), ready=ready_to_close,
            check=check_three_in_place, change=close),
     Action("rate_risk", gettext_lazy("Re-assess risk"), frozenset(OPEN), None, MEDIATORS | STREET,
            needs_reason=True, inputs=(T("risk", "risk", True),), check=check_risk,
