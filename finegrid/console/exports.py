@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 FORMATS = ("csv", "xlsx")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 100_000  # one export; beyond it the file says it was cut, and the filters should narrow
 
 
@@ -66,5 +67,6 @@ def _plain(value):
     if isinstance(value, (int, float)):
         return value
     text = str(value)
-    # A cell starting like a formula would run in the reader's spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting like a formula would run in the reader's spreadsheet (CSV injection, OWASP):
+    # = + - @, and a tab or carriage return some spreadsheets skip before reading the formula.
+    return "'" + text if text[:1] in FORMULA_STARTS else text
