@@ -91,22 +91,19 @@ def _clean(upload) -> Clean:
 
 def reencoded(data: bytes, fmt: str, name: str) -> bytes:
     """The picture's pixels, upright, in a new file of the same format with no metadata."""
-    refused = EvidenceError(_("%(name)s is not a photo that can be read") % {"name": name})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            with Image.open(io.BytesIO(data), formats=[fmt]) as image:  # reads the header only
                 if image.width * image.height > MAX_PIXELS:
-                    raise EvidenceError(_("%(name)s has more than %(mp)d megapixels")
-                                        % {"name": name, "mp": MAX_PIXELS // 1_000_000})
+                    raise Image.DecompressionBombError(f"{image.width}×{image.height}")
                 image.load()  # a truncated or corrupt file fails here
-                upright = ImageOps.exif_transpose(image)
-                return _encode(upright, fmt)
-    except EvidenceError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        raise refused from None
+                return _encode(ImageOps.exif_transpose(image), fmt)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise EvidenceError(_("%(name)s has more than %(mp)d megapixels")
+                            % {"name": name, "mp": MAX_PIXELS // 1_000_000}) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise EvidenceError(_("%(name)s is not a photo that can be read") % {"name": name}) from None
 
 
 def _encode(image, fmt: str) -> bytes:

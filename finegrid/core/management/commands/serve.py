@@ -1,8 +1,11 @@
+import ipaddress
 import os
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from gunicorn.app.base import BaseApplication
 
+from finegrid.settings import DEMO_SECRET_KEY
 from finegrid.wsgi import application
 
 
@@ -16,8 +19,23 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args, host, port, workers, threads, **options):
+        refuse_public_demo_key(host)
         self.stdout.write(f"finegrid serving at http://{host}:{port}/ ({workers} workers × {threads} threads)")
         Server(host, port, workers, threads).run()
+
+
+def refuse_public_demo_key(host: str) -> None:
+    """The demo's secret key is in the source: anyone could sign a session cookie with it. A
+    server using it listens on this machine only (127.0.0.1, ::1, localhost)."""
+    if settings.SECRET_KEY != DEMO_SECRET_KEY:
+        return
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise CommandError(f"the demo secret key is public: serve it on 127.0.0.1, not {host}, "
+                           "or set FINEGRID_SECRET_KEY to a long random value")
 
 
 class Server(BaseApplication):
