@@ -112,6 +112,7 @@ def staff_plan(units: dict) -> list[tuple]:
         ("supervisor", Role.SUPERVISOR, "zhzx", None),
         ("operator", Role.OPERATOR, "zhzx", None),
         ("dispatcher", Role.DISPATCHER, "zhzx", None),
+        ("callback", Role.CALLBACK, "zhzx", None),  # 回访: reads an anonymous reporter's phone, audited
     ]
     plan += [(f"handler_{code}", Role.HANDLER, code, None) for code, _, _ in DEPARTMENTS + UTILITIES]
     for unit in units.values():

@@ -58,6 +58,14 @@ class Fresh:
 grid_index = Fresh(current_index)
 
 
+def warm_up() -> None:
+    """What an Open311 POST needs, made before the server process takes its first request."""
+    from .open311.catalogue import services_now
+
+    grid_index.get()
+    services_now()
+
+
 def same_report(found: Queued, sub) -> bool:
     """Whether a replay under the same key carries the report `found` holds (compared as stored)."""
     payload = {name: getattr(sub, name) for name in FIELDS}

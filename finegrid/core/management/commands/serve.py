@@ -1,12 +1,19 @@
 import ipaddress
+import logging
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from django.utils.module_loading import import_string
 from gunicorn.app.base import BaseApplication
 
+from finegrid.core.declared import declared
 from finegrid.settings import DEMO_SECRET_KEY
 from finegrid.wsgi import application
+
+
+logger = logging.getLogger("finegrid.serve")
 
 
 class Command(BaseCommand):
@@ -38,6 +45,17 @@ def refuse_public_demo_key(host: str) -> None:
                            "or set FINEGRID_SECRET_KEY to a long random value")
 
 
+def warm_up(worker=None) -> None:
+    """Each worker process runs the apps' `warm_ups` before it accepts a request (a cold cache paid
+    by a resident's first request is that request's latency)."""
+    for path in declared("warm_ups"):
+        try:
+            import_string(path)()
+        except Exception as error:  # an optimisation (the request builds it anyway); no tables yet, say
+            logger.warning("warm-up %s skipped: %s", path, error)
+    connections.close_all()  # the request threads open their own
+
+
 class Server(BaseApplication):
     def __init__(self, host, port, workers, threads):
         self.options = {
@@ -48,6 +66,7 @@ class Server(BaseApplication):
             "timeout": 60,
             "accesslog": "-",
             "graceful_timeout": 20,
+            "post_worker_init": warm_up,
         }
         super().__init__()
 

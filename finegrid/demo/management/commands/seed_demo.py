@@ -14,6 +14,7 @@ DEMO_LOGINS = [
     ("supervisor", "值班长 supervisor"),
     ("operator", "受理员 operator"),
     ("dispatcher", "派遣员 dispatcher"),
+    ("callback", "回访员 call-back desk"),
     ("handler_cgj", "城管局处置人员 unit handler"),
     ("street_321002001", "东关街道处置人员 street handler"),
     ("gw321002001001001", "网格员 grid worker (琼花观社区第1网格)"),
