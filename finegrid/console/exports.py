@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from finegrid.core.cells import neutral
+
 FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 100_000  # one export; beyond it the file says it was cut, and the filters should narrow
 
 
@@ -66,7 +67,4 @@ def _plain(value):
         return ""
     if isinstance(value, (int, float)):
         return value
-    text = str(value)
-    # A cell starting like a formula would run in the reader's spreadsheet (CSV injection, OWASP):
-    # = + - @, and a tab or carriage return some spreadsheets skip before reading the formula.
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    return neutral(str(value))  # a cell starting like a formula would run in the reader's spreadsheet

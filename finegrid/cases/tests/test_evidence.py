@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from finegrid.cases.evidence import MAX_TOTAL_BYTES, EvidenceError, check_file, check_total, cleaned
@@ -15,6 +16,12 @@ from finegrid.cases.workflow import perform
 
 from .factories import image_bytes
 from .test_api import TUESDAY, _open
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # the refusals are matched by their English words
+        yield
 
 
 def upload(data: bytes, name="p.jpg"):

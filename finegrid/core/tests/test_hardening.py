@@ -77,9 +77,9 @@ def test_an_expired_api_session_is_a_json_401_not_a_redirect(client, world):
     session = client.session
     session[middleware.KEY] = time.time() - security.IDLE_TIMEOUT.total_seconds() - 5
     session.save()
-    response = client.get("/api/v1/cases")
+    response = client.get("/api/v1/cases", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
-    assert "expired" in response.json()["detail"]
+    assert response.json()["detail"] in ("The session has expired: sign in again.", "会话已过期，请重新登录。")
 
 
 def test_attempts_against_a_locked_account_are_audited(client, world):

@@ -21,7 +21,7 @@ def _errors(response) -> list[str]:
 def test_far_dates_are_a_400_not_a_500(client, o311, query):
     response = client.get(f"{V2}/requests.json?{query}")
     assert response.status_code == 400
-    assert "between the years" in _errors(response)[0]
+    assert "2999" in _errors(response)[0]  # the last year a date may name
 
 
 def _form(params: dict, charset: str) -> bytes:
