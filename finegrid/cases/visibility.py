@@ -10,7 +10,6 @@ from django.db.models.lookups import Exact
 from finegrid.grid.codes import STREET_LEN
 from finegrid.org.models import Role
 from finegrid.org.principal import principal_of
-from finegrid.org.privacy import mask_phone
 from finegrid.org.scopes import BUSINESS_ROLES, CALLBACK_ROLES, OFFICE_ROLES, OVERSIGHT_ROLES, scope_of, within
 
 from . import phones

@@ -7,7 +7,6 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 
 from finegrid.core.models import AuditEntry
