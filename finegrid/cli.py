@@ -14,12 +14,15 @@ import sys
 UNMIGRATED_OK = {"serve", "seed_demo", "bench", "check", "analyze"}
 # Django's own commands that read or write tables.
 DJANGO_NEEDS_TABLES = {"createsuperuser", "changepassword", "dumpdata", "loaddata", "flush"}
+# Django's commands finegrid replaces with its own (org's change_password keeps 三员分立).
+OWN_COMMANDS = {"changepassword": "change_password"}
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.settings")
     command = argv[1].replace("-", "_") if len(argv) > 1 and not argv[1].startswith("-") else None
+    command = OWN_COMMANDS.get(command, command)
     if command:
         argv[1] = command
     from django.core.exceptions import ImproperlyConfigured

@@ -45,6 +45,13 @@ if not SECRET_KEY or SECRET_KEY == DEMO_SECRET_KEY:
             "or FINEGRID_DEMO=1 for a demonstration."
         )
     SECRET_KEY = DEMO_SECRET_KEY
+elif len(SECRET_KEY) < 50 and not (DEMO or TESTING):
+    # Django's own check (security.W009) asks for 50 characters; a short secret signs sessions
+    # and seals the anonymous reporters' phones (cases/phones.py), so refuse it at start.
+    raise ImproperlyConfigured(f"FINEGRID_SECRET_KEY has {len(SECRET_KEY)} characters; use at least 50 random ones")
+# The key anonymous reporters' phones are sealed with is derived from this, or from the secret key
+# when it is empty (then a new secret key makes the sealed phones unreadable: set this to keep them).
+FINEGRID_PHONE_KEY = env_str("FINEGRID_PHONE_KEY")
 
 ALLOWED_HOSTS = env_list("FINEGRID_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -76,6 +83,42 @@ def database_from_env() -> dict:
 
 
 DATABASES = {"default": database_from_env()}
+
+
+def caches_from_env() -> dict:
+    """The default cache stays in each process (it holds what a process may keep: a catalogue, the
+    API keys); `shared` is what every worker must agree on — the rate limits — in the database
+    (the table core's migrations make), or in Redis when FINEGRID_REDIS_URL is set."""
+    url = env_str("FINEGRID_REDIS_URL")
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"FINEGRID_REDIS_URL must look like redis://127.0.0.1:6379/0, not {url!r}")
+    shared = ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url} if url else
+              {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "finegrid_shared_cache"})
+    shared["KEY_PREFIX"] = env_str("FINEGRID_CACHE_PREFIX", "finegrid")
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "shared": shared}
+
+
+CACHES = caches_from_env()
+
+
+def trusted_proxies() -> list[str]:
+    """FINEGRID_TRUSTED_PROXIES: the addresses or networks (10.0.0.0/8) of the reverse proxies whose
+    X-Forwarded-For is believed (core/throttle.py); empty = none, REMOTE_ADDR is the client."""
+    import ipaddress
+
+    items = env_list("FINEGRID_TRUSTED_PROXIES")
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"FINEGRID_TRUSTED_PROXIES: {item!r} is not an address or a network") from None
+    return items
+
+
+FINEGRID_TRUSTED_PROXIES = trusted_proxies()
+# Outbound webhooks (cases/outbound.py) refuse loopback, private and link-local addresses (SSRF)
+# unless this is on: a district whose own systems sit on its private network.
+FINEGRID_WEBHOOKS_PRIVATE = env_bool("FINEGRID_WEBHOOKS_PRIVATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -107,6 +150,7 @@ if TESTING:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "finegrid.core.csp.ContentSecurityPolicyMiddleware",  # every page: scripts and frames from here only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,7 +194,14 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("FINEGRID_HTTPS")
+HTTPS = env_bool("FINEGRID_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:  # served over TLS only: browsers are told to come back over it for a year (HSTS)
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_SSL_REDIRECT = env_bool("FINEGRID_HTTPS_REDIRECT")
+    if FINEGRID_TRUSTED_PROXIES:  # TLS ends at the proxy, which says so in this header
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Chinese first, English complete. Times are stored in UTC and shown in Shanghai time.

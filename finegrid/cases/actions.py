@@ -19,8 +19,9 @@ from .states import FINAL, OPEN, S, SEND_BACK_TO, WITH_UNIT
 
 __all__ = ["ACTIONS", "FINAL", "OPEN", "SYSTEM", "WITH_UNIT", "Action"]
 
-OFFICE = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})
-SUPERVISION = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+# No administrator is among them (三员分立): the system administrator runs the system, not cases.
+OFFICE = frozenset({Role.OPERATOR, Role.DISPATCHER})
+SUPERVISION = frozenset({Role.SUPERVISOR, Role.LEADER})
 FIELD = frozenset({Role.GRID_WORKER, Role.OPERATOR})
 UNIT = (Input("unit", "unit", required=True),)
 

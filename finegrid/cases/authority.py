@@ -11,8 +11,8 @@ def role_for(user, act: Action, case) -> str | None:
     """The role under which `user` may take `act` on `case`, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    if user.is_superuser and Role.ADMIN in act.roles:
-        return Role.ADMIN  # a system administrator (三员); a handler, worker or leader only by a role held
+    # A superuser is a system administrator (三员分立): it runs the system and takes no business
+    # action; like everyone else it acts only by a business role held.
     for role, region_code, unit_id, grid_codes in _assignments(user):
         if role in act.roles and _covers(role, region_code, unit_id, grid_codes, case):
             return role

@@ -16,7 +16,7 @@ from finegrid.grid.models import Grid
 from finegrid.org.responsibility import Matrix, unit_for
 
 from . import bulk_insert as rows
-from . import deadlines
+from . import deadlines, phones
 from .actions import ACTIONS
 from .bulk_insert import Step
 from .effects import Context
@@ -118,10 +118,11 @@ def _batch_context(reports) -> Batch:
 def _case_of(report: Report, batch: Batch, now) -> Case:
     category = batch.categories.get(report.category_code)
     values = _blank_case()
+    phone, sealed = phones.stored(report.reporter_phone, report.anonymous)
     for name, value in (
         ("channel", report.channel), ("title", report.title[:200]), ("description", report.description),
         ("address", report.address[:200]), ("area_code", report.area_code), ("lon", report.lon), ("lat", report.lat),
-        ("reporter_name", report.reporter_name), ("reporter_phone", report.reporter_phone), ("urgency", report.urgency),
+        ("reporter_name", report.reporter_name), ("reporter_phone", phone), ("reporter_phone_sealed", sealed), ("urgency", report.urgency),
         ("external_id", report.external_id), ("reported_at", report.reported_at or now), ("state", Case.State.COLLECTED),
         ("version", 1), ("category_id", category.pk if category else None),
         ("grid_id", batch.grids.get(report.grid_code)), ("reporter_id", report.reporter_id),

@@ -185,7 +185,9 @@ class Case(models.Model):
     # The most precise code known (micro-grid, grid, community or street): scopes filter by prefix.
     area_code = models.CharField(_("area code"), max_length=18, blank=True, db_index=True)
     reporter_name = models.CharField(_("reporter"), max_length=64, blank=True)
-    reporter_phone = models.CharField(_("reporter's phone"), max_length=32, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=32, blank=True)  # masked when anonymous
+    # An anonymous reporter's phone, encrypted (cases/phones.py): for the call-back desk alone.
+    reporter_phone_sealed = models.TextField(blank=True, default="", editable=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     anonymous = models.BooleanField(_("anonymous"), default=False)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.COLLECTED)

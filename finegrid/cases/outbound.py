@@ -33,6 +33,8 @@ to the log instead, for demonstrations.
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
 import urllib.error
@@ -203,7 +205,54 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a 3xx answer is an HTTPError, i.e. a failed delivery
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class PrivateAddress(OSError):
+    pass
+
+
+def check_peer(address: str) -> None:
+    """Refuse to talk to this machine or the private network (SSRF: a webhook URL naming
+    127.0.0.1, 10.x, 169.254.169.254 …) unless FINEGRID_WEBHOOKS_PRIVATE allows it."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if getattr(ip, "ipv4_mapped", None):
+        ip = ip.ipv4_mapped
+    if settings.FINEGRID_WEBHOOKS_PRIVATE:
+        return
+    if not ip.is_global or ip.is_multicast:
+        raise PrivateAddress(f"{ip} is a loopback, private or reserved address (FINEGRID_WEBHOOKS_PRIVATE)")
+
+
+class _CheckedPeer:
+    """Checks the address actually connected to, after the name was resolved: a DNS answer that
+    changes between a check and the connection (rebinding) cannot slip past."""
+
+    def connect(self):
+        super().connect()
+        try:
+            check_peer(self.sock.getpeername()[0])
+        except PrivateAddress:
+            self.sock.close()
+            raise
+
+
+class _HTTPConnection(_CheckedPeer, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_CheckedPeer, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_HTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(_NoRedirect, _HTTPHandler, _HTTPSHandler)
 
 
 def post(delivery: Delivery) -> str | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from finegrid.grid.locate import locate
 
+from . import phones
 from .models import Case, Category, Transition
 
 
@@ -18,10 +19,11 @@ def open_case(*, channel: str, title: str, description: str = "", category_code:
               reporter_name: str = "", reporter_phone: str = "", reporter=None, anonymous: bool = False,
               urgency: str = "", external_id: str = "", actor=None, now=None) -> Case:
     now = now or timezone.now()
+    reporter_phone, sealed = phones.stored(reporter_phone, anonymous)
     case = Case(
         channel=channel, title=title[:200], description=description, address=address[:200], lon=lon, lat=lat,
         category=_category(category_code), reporter_name=reporter_name, reporter_phone=reporter_phone,
-        reporter=reporter, anonymous=anonymous, urgency=urgency, external_id=external_id, reported_at=now,
+        reporter_phone_sealed=sealed, reporter=reporter, anonymous=anonymous, urgency=urgency, external_id=external_id, reported_at=now,
         state=Case.State.COLLECTED, version=1,
     )
     _place(case, area_code)

@@ -10,14 +10,14 @@ from django.db.models.lookups import Exact
 from finegrid.grid.codes import STREET_LEN
 from finegrid.org.models import Role
 from finegrid.org.principal import principal_of
-from finegrid.org.privacy import mask_phone
-from finegrid.org.scopes import BUSINESS_ROLES, OFFICE_ROLES, OVERSIGHT_ROLES, scope_of, within
+from finegrid.org.scopes import BUSINESS_ROLES, CALLBACK_ROLES, OFFICE_ROLES, OVERSIGHT_ROLES, scope_of, within
 
+from . import phones
 from .models import Case
 
 AREA_ROLES = BUSINESS_ROLES - {Role.HANDLER}  # a handler sees its unit's cases, not an area
-FULL_PHONE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN})  # call the reporter back
-OPENER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.GRID_WORKER, Role.ADMIN})
+CASE_ROLES = BUSINESS_ROLES | CALLBACK_ROLES  # the roles that read cases at all
+OPENER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.GRID_WORKER})
 
 
 @dataclass(frozen=True)
@@ -29,22 +29,28 @@ class Viewer:
     @classmethod
     def of(cls, user) -> "Viewer":
         principal = principal_of(user)
+        # createsuperuser's account is a system administrator (三员): it runs the system, no business.
         roles = principal.roles | ({Role.ADMIN} if user.is_superuser else set())
         return cls(user, frozenset(roles), principal.handler_units)
 
     def phone(self, case: Case) -> str:
-        return case.reporter_phone if self.roles & FULL_PHONE_ROLES else mask_phone(case.reporter_phone)
+        """The reporter's phone as this viewer may see it; every whole number shown is audited."""
+        return phones.shown(self, [case])[case.pk]
+
+    def phones(self, cases) -> dict:
+        """{case pk: phone} for a page or an export of cases, audited in one entry."""
+        return phones.shown(self, list(cases))
 
 
 def visible_cases(viewer: Viewer) -> QuerySet:
     """Staff see the cases in their area scope and those now with a unit they handle for; a
-    resident sees the cases they reported; the security administrator and the auditor none (三员分立),
-    nor the offices of the other apps."""
-    if not viewer.roles & BUSINESS_ROLES:
+    resident sees the cases they reported; the call-back desk (回访) those of its area (no area: the
+    district); the three administrators none (三员分立), nor the offices of the other apps."""
+    if not viewer.roles & CASE_ROLES:
         if viewer.roles & (OVERSIGHT_ROLES | OFFICE_ROLES):
             return Case.objects.none()
         return Case.objects.filter(reporter=viewer.user)
-    scope = scope_of(viewer.user, roles=AREA_ROLES)
+    scope = scope_of(viewer.user, roles=AREA_ROLES | CALLBACK_ROLES)
     if scope.whole_district:
         return Case.objects.all()
     seen = Q(pk__in=[])

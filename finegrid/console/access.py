@@ -16,10 +16,11 @@ from finegrid.org.scopes import Scope, scope_of
 DESKS = [
     (Role.LEADER, "leader"), (Role.SUPERVISOR, "supervisor"), (Role.DISPATCHER, "dispatcher"),
     (Role.OPERATOR, "dispatcher"), (Role.HANDLER, "unit"), (Role.GRID_WORKER, "grid_worker"),
-    (Role.ADMIN, "admin"), (Role.SECURITY_ADMIN, "security"), (Role.AUDITOR, "auditor"),
+    (Role.CALLBACK, "callback"), (Role.ADMIN, "admin"), (Role.SECURITY_ADMIN, "security"), (Role.AUDITOR, "auditor"),
 ]
-COMMAND_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
-OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+# The system administrator is at no business desk (三员分立): its desk is the administration page.
+COMMAND_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER})
+OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR})
 
 
 @dataclass

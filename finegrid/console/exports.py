@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from finegrid.core.cells import neutral
+
 FORMATS = ("csv", "xlsx")
 MAX_ROWS = 100_000  # one export; beyond it the file says it was cut, and the filters should narrow
 
@@ -74,6 +76,4 @@ def _plain(value):
         return ""
     if isinstance(value, (int, float)):
         return value
-    text = str(value)
-    # A cell starting like a formula would run in the reader's spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return neutral(str(value))  # a cell starting like a formula would run in the reader's spreadsheet

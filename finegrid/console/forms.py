@@ -5,6 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from finegrid.core.models import audit
+from finegrid.core.throttle import client_address
+
 from . import security
 
 
@@ -16,6 +19,10 @@ class LockoutMixin:
         if username:
             until = security.locked_until(username)
             if until is not None:
+                # The security administrator must see a guesser who keeps trying (登录失败处理):
+                # the lock refuses the attempt before any password check, so it is logged here.
+                address = client_address(self.request) if self.request is not None else ""
+                audit("auth.locked_attempt", target=username[:128], ip=address, until=until.isoformat())
                 minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
                 raise forms.ValidationError(
                     _("Too many failed sign-ins: this account is locked for %(minutes)d more minutes, "

@@ -8,15 +8,17 @@ read once at sign-in and kept in the session, so no page pays a query for it."""
 import time
 
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import security
 
 KEY = "finegrid_last_seen"
 PASSWORD_KEY = "finegrid_password_expires"  # epoch seconds, set at sign-in and at each change
 TOUCH_EVERY = 60  # seconds
+API_PREFIX = "/api/"
 
 
 class IdleTimeoutMiddleware:
@@ -29,6 +31,8 @@ class IdleTimeoutMiddleware:
             last = request.session.get(KEY, now)
             if now - last > security.IDLE_TIMEOUT.total_seconds():
                 logout(request)
+                if request.path.startswith(API_PREFIX):  # a script wants a status, not a login page
+                    return JsonResponse({"detail": _("The session has expired: sign in again.")}, status=401)
                 if request.headers.get("HX-Request"):
                     response = self.get_response(request)
                     response["HX-Redirect"] = reverse("login")
@@ -39,6 +43,9 @@ class IdleTimeoutMiddleware:
                 request.session[KEY] = now
             expires = request.session.get(PASSWORD_KEY)
             if expires is not None and now > expires and not _may_pass(request.path):
+                if request.path.startswith(API_PREFIX):
+                    return JsonResponse({"detail": _("The password has expired: change it in the console.")},
+                                        status=403)
                 return _to(request, reverse("console:password"))
         return self.get_response(request)
 

@@ -100,3 +100,18 @@ TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
 
 def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class SharedCacheEntry(models.Model):
+    """The table of Django's database cache (`CACHES["shared"]`), made by a migration rather than
+    by `createcachetable`, so it exists whichever cache is configured: what every worker process
+    must agree on (the rate limits of core/throttle.py) lives here, or in Redis when
+    FINEGRID_REDIS_URL is set. Its columns are the ones DatabaseCache reads and writes."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "finegrid_shared_cache"
+        verbose_name = _("shared cache entry")

@@ -177,7 +177,7 @@ def staff_plan(units: dict) -> list[tuple]:
         ("supervision", Role.SUPERVISION_OFFICE, "dcs", None),
         ("petition_office", Role.PETITION_OFFICE, "xfj", None),
         ("organisation", Role.ORGANISATION, "zzb", None),
-        ("callback", Role.CALLBACK, "zhzx", None),
+        ("callback", Role.CALLBACK, "zhzx", None),  # 回访: reads an anonymous reporter's phone, audited
     ]
     plan += [(f"handler_{code}", Role.HANDLER, code, None) for code, _, _ in DEPARTMENTS + PARTY_ORGANS + UTILITIES]
     for unit in units.values():

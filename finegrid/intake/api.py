@@ -54,7 +54,7 @@ def create_case(request: HttpRequest, body: CaseIn):
     Idempotency-Key header, the duplicate check; a refusal is a 422 naming each field."""
     viewer = Viewer.of(request.auth)
     if not viewer.roles & OPENER_ROLES:
-        raise HttpError(403, _("only operators, dispatchers, grid workers and administrators open cases here"))
+        raise HttpError(403, _("only operators, dispatchers and grid workers open cases here"))
     given = request.headers.get("Idempotency-Key", "").strip()
     sub = Submission(
         channel=body.channel, title=body.title, description=body.description, category_code=body.category,

@@ -11,6 +11,9 @@ class IntakeConfig(AppConfig):
     # `finegrid worker` opens queued Open311 reports every 2 s: an app's report is a case within
     # seconds, while a burst still reaches the case engine in batches.
     worker_steps = (("inbox", 2, "finegrid.intake.inbox.drain"),)
+    # A server process builds its grid index and reads the Open311 catalogue before its first
+    # request: built on a first POST instead, it was that POST's 400 ms (the bench's p99 outlier).
+    warm_ups = ("finegrid.intake.inbox.warm_up",)
 
     def ready(self):
         from finegrid.cases.models import Category, CategoryRule

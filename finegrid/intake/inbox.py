@@ -9,12 +9,14 @@ worker, where a batch shares one read of the catalogue, the calendar and the mat
 
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import secrets
 import threading
 import time
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -54,6 +56,20 @@ class Fresh:
 # The locator checks the grids' fingerprint (two aggregates over 20,000 micro-grids) on every call;
 # a POST needs only "inside the district?", so the index is re-checked every 30 s instead.
 grid_index = Fresh(current_index)
+
+
+def warm_up() -> None:
+    """What an Open311 POST needs, made before the server process takes its first request."""
+    from .open311.catalogue import services_now
+
+    grid_index.get()
+    services_now()
+
+
+def same_report(found: Queued, sub) -> bool:
+    """Whether a replay under the same key carries the report `found` holds (compared as stored)."""
+    payload = {name: getattr(sub, name) for name in FIELDS}
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder)) == found.payload
 
 
 def queue(sub, *, now=None) -> tuple[Queued, bool]:

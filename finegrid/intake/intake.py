@@ -10,7 +10,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from finegrid.cases import channels
-from finegrid.cases.evidence import EvidenceError, check_file
+from finegrid.cases.evidence import EvidenceError, check_file, check_total
 from finegrid.cases.models import Case
 
 from .models import Receipt
@@ -130,6 +130,11 @@ def _title_of(description: str) -> str:
 
 
 def _check_photos(photos, problems: dict) -> None:
+    try:
+        check_total(photos)
+    except EvidenceError as error:
+        problems["photos"] = str(error)
+        return
     for photo in photos:
         try:
             check_file(photo)

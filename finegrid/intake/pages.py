@@ -5,7 +5,6 @@ is closed. The phone is shown masked on every page after the report is taken in.
 import uuid
 
 import shapely
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
@@ -13,8 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from finegrid.cases import phones
 from finegrid.cases.models import Case, Category
 from finegrid.cases.workflow import TransitionError, perform
+from finegrid.cases.evidence import MAX_TOTAL_BYTES
+from finegrid.core.models import audit
+from finegrid.core.throttle import Limit, allow_all, client_address
 from finegrid.grid.models import Region
 from finegrid.grid.svg import Frame, Shape, map_paths
 from finegrid.org.privacy import mask_phone
@@ -25,7 +28,14 @@ from .open311.views import ATTRIBUTE
 from .timeline import followed, public_steps, status_of
 
 MAP_WIDTH = 600
-LOOKUP_TRIES = 10  # failed lookups per address per 10 minutes: a ticket + phone pair cannot be guessed
+# Shared by every worker (core/throttle.py): a ticket + phone pair cannot be guessed, nor the
+# report form flooded. A phone reports at most a few times an hour; an address (a household, a
+# shop's Wi-Fi) a few more in ten minutes.
+LOOKUPS_BY_ADDRESS = Limit("track-address", 10, 600)
+LOOKUPS_BY_TICKET = Limit("track-ticket", 10, 600)
+REPORTS_BY_ADDRESS = Limit("report-address", 8, 600)
+REPORTS_BY_PHONE = Limit("report-phone", 5, 3600)
+REPORT_MAX_BYTES = MAX_TOTAL_BYTES + 1024 * 1024  # the photos and the form's text
 RESIDENT_DOMAINS = ("component", "event", "hotline")
 
 
@@ -51,11 +61,16 @@ def categories_for_residents():
 def report(request):
     form, problems = {}, {}
     if request.method == "POST":
+        if _content_length(request) > REPORT_MAX_BYTES:  # refused before the files are read
+            return HttpResponseBadRequest(_("The report is too large."))
         try:
             form = request.POST.dict()
             photos = request.FILES.getlist("photos")
         except (RequestDataTooBig, TooManyFieldsSent):
             return HttpResponseBadRequest(_("The report is too large."))
+        if not allow_all([(REPORTS_BY_ADDRESS, client_address(request)),
+                          (REPORTS_BY_PHONE, digits(form.get("phone", "")))]):
+            return _too_many(request)
         try:
             taken = intake(_submission(request, form, photos))
         except IntakeError as error:
@@ -124,28 +139,45 @@ def digits(value: str) -> str:
 @require_http_methods(["GET", "POST"])
 def track(request):
     problem = ""
+    status = 200
     if request.method == "POST":
-        address = request.META.get("REMOTE_ADDR", "")
-        tries = cache.get(f"intake-track:{address}", 0)
-        if tries >= LOOKUP_TRIES:
-            problem = _("Too many tries. Wait ten minutes and try again.")
+        ticket = digits(request.POST.get("ticket", ""))
+        # Every try counts, for the address and for the ticket: a guesser changing address (or a
+        # botnet) still meets the ticket's limit, one resident behind a proxy only their own.
+        if not allow_all([(LOOKUPS_BY_ADDRESS, client_address(request)), (LOOKUPS_BY_TICKET, ticket)]):
+            problem, status = _("Too many tries. Wait ten minutes and try again."), 429
         else:
-            case = _find(request.POST.get("ticket", ""), request.POST.get("phone", ""))
+            case = _find(ticket, request.POST.get("phone", ""), request.user)
             if case is not None:
                 request.session["tracked"] = [*request.session.get("tracked", [])[-19:], case.ticket]
                 return redirect("intake-case", ticket=case.ticket)
-            cache.set(f"intake-track:{address}", tries + 1, 600)
-            problem = _("No report has this ticket number with this phone number.")
-    return render(request, "intake/track.html", {"problem": problem, "form": request.POST},
-                  status=400 if problem else 200)
+            problem, status = _("No report has this ticket number with this phone number."), 400
+    return render(request, "intake/track.html", {"problem": problem, "form": request.POST}, status=status)
 
 
-def _find(ticket: str, phone: str) -> Case | None:
+def _content_length(request) -> int:
+    value = request.META.get("CONTENT_LENGTH") or "0"
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
+def _too_many(request):
+    context = {"form": request.POST.dict(), "problems": {"form": _("Too many reports from here. Wait a while and "
+                                                                     "try again, or call the hotline.")},
+               "categories": categories_for_residents(), "map": district_map(), "questions": _questions(),
+               "key": request.POST.get("key") or uuid.uuid4().hex}
+    return render(request, "intake/report.html", context, status=429)
+
+
+def _find(ticket: str, phone: str, user) -> Case | None:
     ticket, phone = digits(ticket), digits(phone)
     if not ticket or len(phone) < 5:
         return None
-    case = Case.objects.filter(ticket=ticket).only("ticket", "reporter_phone").first()
-    return case if case is not None and digits(case.reporter_phone) == phone else None
+    case = Case.objects.filter(ticket=ticket).only("ticket", "reporter_phone", "reporter_phone_sealed").first()
+    if case is None or digits(phones.whole(case)) != phone:
+        return None
+    if case.reporter_phone_sealed:  # an anonymous reporter's number was opened to compare: audited
+        audit("case.phone_read", case.ticket, actor=user if user.is_authenticated else None, seen_in="track")
+    return case
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,9 @@
 
 
 def mask_phone(phone: str) -> str:
-    """Keep the first 3 and last 4 digits of a mobile number: 138****5678."""
+    """Keep the first 3 and last 4 digits of a mobile number: 138****5678 (a masked one stays)."""
+    if "*" in (phone or ""):
+        return phone
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     if len(digits) < 7:
         return "*" * len(digits)

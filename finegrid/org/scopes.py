@@ -13,13 +13,17 @@ from .models import Role
 from .principal import principal_of
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
-# 三员分立 (GB/T 22239-2019): the security administrator and the auditor oversee the system; they
-# hold no area, see no case, personal or sensor data and take no business action.
-OVERSIGHT_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
+# 三员分立 (GB/T 22239-2019): the system administrator runs the system, the security administrator
+# grants roles, the auditor reads the audit trail; none of them holds an area, sees case, personal
+# or sensor data or takes a business action. A superuser is a system administrator.
+OVERSIGHT_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 # The offices of the second half (督查室, 信访, 组织部) work on their own apps' objects, each app
 # scoping them itself: they hold no area of cases, grids or sensors.
 OFFICE_ROLES = frozenset({Role.SUPERVISION_OFFICE, Role.PETITION_OFFICE, Role.ORGANISATION})
-BUSINESS_ROLES = STAFF_ROLES - OVERSIGHT_ROLES - OFFICE_ROLES  # the case, grid and sensor world
+# The hotline's call-back desk (回访) reads cases to call their reporters back, and nothing of the
+# grids or the sensors: it holds no area of them (cases.visibility reads its cases).
+CALLBACK_ROLES = frozenset({Role.CALLBACK})
+BUSINESS_ROLES = STAFF_ROLES - OVERSIGHT_ROLES - OFFICE_ROLES - CALLBACK_ROLES  # the case, grid and sensor world
 CODE_LENGTH = 18  # a micro-grid's code, the longest
 
 
@@ -63,11 +67,10 @@ class Scope:
 
 def scope_of(user, roles=BUSINESS_ROLES) -> Scope:
     """The union of the areas of the user's assignments to any of `roles`. An assignment with no
-    area covers the whole district, so the oversight roles are never among `roles`."""
+    area covers the whole district, so the oversight roles are never among `roles`; a superuser
+    is a system administrator and has no area either (三员分立)."""
     if not user.is_authenticated or not user.is_active:
         return Scope()
-    if user.is_superuser:
-        return Scope(whole_district=True)
     roles = frozenset(roles) - OVERSIGHT_ROLES
     prefixes, grid_codes = set(), set()
     for grant in principal_of(user).grants:

@@ -35,20 +35,24 @@ from finegrid.tasks.models import KeyTaskTransition, ProblemTransition
 
 USERS = ["anonymous", "resident", "worker_a", "worker_b", "operator", "dispatcher", "supervisor", "street_sup",
          "leader", "handler_cgj", "handler_zjj", "street_a", "admin", "secadmin", "auditor", "superuser",
-         "supervision", "petition_office", "organisation"]
+         "supervision", "petition_office", "organisation", "callback"]
 
 # ── Who is who ────────────────────────────────────────────────────────────────────────────────
 EVERYONE = frozenset(USERS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 NOBODY = frozenset()
-SUPERUSERS = frozenset({"admin", "superuser"})  # the system administrator (as the demo makes it) and createsuperuser's
-DISTRICT = frozenset({"operator", "dispatcher", "supervisor", "leader"}) | SUPERUSERS  # the whole district's cases
+# The system administrator (as the demo makes it) and createsuperuser's account, which is one too.
+SUPERUSERS = frozenset({"admin", "superuser"})
+DISTRICT = frozenset({"operator", "dispatcher", "supervisor", "leader"})  # the whole district's cases
 COMMAND = DISTRICT | {"street_sup"}  # console.access.COMMAND_ROLES
-OVERVIEW = frozenset({"supervisor", "street_sup", "leader"}) | SUPERUSERS
-# 三员分立: the security administrator and the auditor are in no row of business data.
+OVERVIEW = frozenset({"supervisor", "street_sup", "leader"})
+# 三员分立: the three administrators — the system administrator and a superuser among them — are in
+# no row of business data: they run the system, grant roles, read the audit trail.
+# 回访: the call-back desk reads the district's cases (to call their reporters back), nothing else.
+CALLBACK = frozenset({"callback"})
 # Case A: grid A, reported by the resident, now with 城管局; case B: grid B, just reported.
-CASE_A = DISTRICT | {"resident", "worker_a", "street_sup", "handler_cgj"}
-CASE_B = DISTRICT | {"worker_b"}
+CASE_A = DISTRICT | CALLBACK | {"resident", "worker_a", "street_sup", "handler_cgj"}
+CASE_B = DISTRICT | CALLBACK | {"worker_b"}
 AREA_A = DISTRICT | {"worker_a", "street_sup", "street_a"}  # whose area scope covers grid A
 AREA_B = DISTRICT | {"worker_b"}
 STREET_A_PAGE = AREA_A  # a street's page: its area, or a grid in it
@@ -96,7 +100,8 @@ TABLE = {
     "api:list_cases": Row(SIGNED_IN, shows=CASE_SHOWS),
     "api:create_case": Row(SIGNED_IN, shows=CASE_SHOWS),  # the same path as the list; POST is the intake's
     "api:case_detail": [Row(CASE_A, A), Row(CASE_B, B)],
-    # 核实 of case B: its grid worker and the operators; not a superuser (a system administrator).
+    # 核实 of case B: its grid worker and the operators; not a superuser (a system administrator),
+    # not the call-back desk.
     "api:take_action": Row(NOBODY, B, post={"worker_b", "operator"}, data={"action": "verify"}, json=True),
     # Sensing: sites and alarms of the user's area.
     "sensing:sites": Row(SIGNED_IN, shows={"site": AREA_A}),
@@ -126,6 +131,7 @@ TABLE = {
     "console:cases": [Row(SIGNED_IN, shows=CASE_SHOWS), Row(SIGNED_IN, query="export=csv", shows=CASE_SHOWS),
                       Row(SIGNED_IN, query="export=xlsx")],
     "console:case": [Row(CASE_A, A), Row(CASE_B, B)],
+    # 立案: the command centre's operators and dispatchers; no administrator, not the call-back desk.
     "console:act": Row(NOBODY, {"ticket": "{case_b}", "action": "accept"}, post=DISTRICT - {"leader", "supervisor"},
                        data={"version": "{case_b_version}"}),
     "console:photo": Row(NOBODY, {"ticket": "{case_a}", "pk": 0}),
@@ -140,8 +146,8 @@ TABLE = {
                                  data={"version": "{case_b_version}"}),
     "console:triage_dispatch": Row(NOBODY, A, post=NOBODY),  # no unit chosen
     "console:merge": Row(COMMAND),
-    "console:unit_desk": Row({"handler_cgj", "handler_zjj", "street_a"} | SUPERUSERS),
-    "console:worker": Row({"worker_a", "worker_b"} | SUPERUSERS),
+    "console:unit_desk": Row({"handler_cgj", "handler_zjj", "street_a"}),
+    "console:worker": Row({"worker_a", "worker_b"}),
     "console:overview": Row(OVERVIEW),
     "console:ranking": Row(OVERVIEW | {"handler_cgj", "handler_zjj", "street_a"}, {"by": "unit"}),  # the unit desk's panel
     "console:trend": Row(OVERVIEW),

@@ -19,3 +19,14 @@ def make_user(username, role, region=None, unit=None, grids=()):
     from finegrid.conftest import make_user as make
 
     return make(username, role, region=region, unit=unit, grids=grids)
+
+
+def image_bytes(fmt="PNG", size=(4, 3), colour=(200, 30, 30), **save) -> bytes:
+    """A real picture (evidence is decoded and re-encoded: a header followed by zeros is refused)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, fmt, **save)
+    return out.getvalue()

@@ -310,8 +310,10 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
-    """A real HTTP server on a free local port; `answers` lists the statuses it will give."""
+def receiver(settings):
+    """A real HTTP server on a free local port; `answers` lists the statuses it will give. It is on
+    this machine, so private addresses are allowed (FINEGRID_WEBHOOKS_PRIVATE)."""
+    settings.FINEGRID_WEBHOOKS_PRIVATE = True
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     server.requests, server.answers = [], []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -380,7 +382,28 @@ def test_a_webhook_that_recovers_is_sent_on_the_retry(world, receiver):
     assert Delivery.objects.get().status == "sent"
 
 
-def test_an_unreachable_webhook_is_retried(world):
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::ffff:127.0.0.1]"])
+def test_a_webhook_to_this_machine_or_the_private_network_is_refused(world, receiver, settings, host):
+    settings.FINEGRID_WEBHOOKS_PRIVATE = False  # the default: SSRF into the district's own network
+    WebhookEndpoint.objects.create(name="inside", url=f"http://{host}:{receiver.server_port}/hook", secret="x")
+    notify("info", None, unit=world["cgj"], title="测试")
+    assert deliver_pending()["sent"] == 0
+    assert receiver.requests == [] and "private" in Delivery.objects.get().last_error
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "::1", "fc00::1",
+                                     "0.0.0.0", "100.64.0.1"])
+def test_private_and_reserved_addresses_are_refused(settings, address):
+    from finegrid.cases.outbound import PrivateAddress, check_peer
+
+    settings.FINEGRID_WEBHOOKS_PRIVATE = False
+    with pytest.raises(PrivateAddress):
+        check_peer(address)
+    check_peer("93.184.216.34")
+
+
+def test_an_unreachable_webhook_is_retried(world, settings):
+    settings.FINEGRID_WEBHOOKS_PRIVATE = True
     WebhookEndpoint.objects.create(name="gone", url="http://127.0.0.1:9/hook", secret="x")
     notify("info", None, unit=world["cgj"], title="测试")
     assert deliver_pending()["retried"] == 1

@@ -55,8 +55,10 @@ class PeopleSheet(Sheet):
         return {"regions": dict(Region.objects.values_list("code", "pk")),
                 "units": dict(Unit.objects.values_list("code", "pk")),
                 "grids": dict(Grid.objects.values_list("code", "pk")), "names": {},
+                # A superuser is a system administrator too (三员), with or without its role.
                 "privileged": set(RoleAssignment.objects.filter(role__in=PRIVILEGED)
-                                  .values_list("user__username", flat=True))}
+                                  .values_list("user__username", flat=True))
+                | set(get_user_model().objects.filter(is_superuser=True).values_list("username", flat=True))}
 
     def check(self, row, context):
         username = required(row, "username", C["username"].title, 150)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.core.declared import declared
 from finegrid.org.models import Role
 
-from finegrid.cases.visibility import Viewer
+from finegrid.cases.visibility import CASE_ROLES, Viewer
+from finegrid.org.scopes import BUSINESS_ROLES
 
 from ..access import COMMAND_ROLES, OVERVIEW_ROLES
 from ..audit_signals import NAV_ROLES
@@ -18,11 +19,11 @@ LINKS = [
     (_("My desk"), "console:home", None),
     (_("Command centre"), "console:command", COMMAND_ROLES),
     (_("Queue"), "console:queue", COMMAND_ROLES),
-    (_("Cases"), "console:cases", None),
+    (_("Cases"), "console:cases", CASE_ROLES),  # not the three administrators' (三员分立)
     (_("Overview"), "console:overview", OVERVIEW_ROLES),
     (_("Unit desk"), "console:unit_desk", {Role.HANDLER}),
     (_("My grid"), "console:worker", {Role.GRID_WORKER}),
-    (_("Grid map"), "home", None),
+    (_("Grid map"), "home", BUSINESS_ROLES),
     (_("Security"), "console:security", {Role.SECURITY_ADMIN}),
     (_("Audit log"), "console:audit", {Role.AUDITOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),

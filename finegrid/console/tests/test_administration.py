@@ -161,3 +161,12 @@ def test_an_import_never_touches_an_administrators_account(admin, world):
     world["secadmin"].refresh_from_db()
     assert world["secadmin"].is_active and not RoleAssignment.objects.filter(user=world["secadmin"], role="operator")
     assert "secadmin" not in _export(admin, "people")
+
+
+def test_an_import_never_gives_a_superuser_a_business_role(admin, world):
+    """createsuperuser's account holds no role, yet it is a system administrator (三员): an import
+    must not make it an operator, nor switch it off."""
+    page = _import(admin, "people", _csv("用户名,姓名,角色,启用\nroot,某人,受理员,否\n")).content.decode()
+    assert "三员" in page
+    world["superuser"].refresh_from_db()
+    assert world["superuser"].is_active and not RoleAssignment.objects.filter(user=world["superuser"]).exists()

@@ -12,13 +12,11 @@ from django.urls import reverse
 
 from finegrid.cases.models import Case
 from finegrid.cases.reporting import open_case
-from finegrid.cases.tests.factories import make_category
+from finegrid.cases.tests.factories import image_bytes, make_category
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(
-    "0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201"
-    "4d0a2db40000000049454e44ae426082")
+PNG = image_bytes()  # a real picture: evidence is decoded and re-encoded
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed (make install adds it)")
 # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between

@@ -6,8 +6,9 @@ from django.urls import reverse
 from finegrid.cases.models import Case
 from finegrid.cases.workflow import perform
 from finegrid.core.models import AuditEntry
+from finegrid.cases.tests.factories import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = image_bytes()  # a real picture: evidence is decoded
 
 
 def _act(client, case, action, **fields):

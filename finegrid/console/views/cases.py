@@ -1,6 +1,7 @@
 """The case list and the case page: history, place, photos, related cases, the deadline, and
 exactly the actions this person may take now."""
 
+import json
 from datetime import timedelta
 
 from django.contrib import messages
@@ -11,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from finegrid.cases import dispatch
+from finegrid.cases import dispatch, phones
 from finegrid.cases.actions import ACTIONS, OPEN
 from finegrid.cases.models import Case, Evidence
 from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
+from finegrid.core.csp import UPLOAD_POLICY
 from finegrid.org.models import Person, Unit
 
 from .. import caselist, exports, timeline
@@ -62,6 +64,12 @@ def visible_case(request, ticket: str) -> Case:
     return case
 
 
+def countdown_words() -> str:
+    """The words console/countdown.js writes, in the page's language (a data attribute, no inline script)."""
+    return json.dumps({"d": _("d"), "h": _("h"), "min": _("min"), "overdue": _("overdue by"), "left": _("left")},
+                      ensure_ascii=False)
+
+
 @desk_required()
 def case_detail(request, ticket):
     case = visible_case(request, ticket)
@@ -79,6 +87,7 @@ def case_detail(request, ticket):
         "deadline": timeline.deadline(case, now), "actions": [_action_form(case, act) for act in actions],
         "related": _related(request, case, now), "duplicates": list(case.duplicates.only("ticket", "title", "state")),
         "map": case_map(case), "phone": request.desk.viewer.phone(case),
+        "phone_readable": phones.readable(request.desk.viewer, case), "countdown_words": countdown_words(),
         "suggestions": dispatch.suggestions(case) if any(a.name in ("dispatch", "reassign") for a in actions) else [],
         "units": Unit.objects.filter(active=True).only("code", "name").order_by("code")
         if any(a.name in ("dispatch", "reassign") for a in actions) else [],
@@ -153,7 +162,18 @@ def evidence_file(request, ticket, pk):
     photo = Evidence.objects.filter(case=case, pk=pk).first()
     if photo is None:
         raise Http404
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    return serve_evidence(photo)
+
+
+def serve_evidence(photo: Evidence) -> FileResponse:
+    """A photo is shown in the page; anything else (a PDF) is only ever downloaded, and neither may
+    run a script if opened on its own (a sandbox policy; no sniffing another type from it)."""
+    inline = photo.content_type.startswith("image/")
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type, as_attachment=not inline,
+                            filename=f"{photo.case.ticket}-{photo.pk}.{photo.file.name.rsplit('.', 1)[-1]}")
+    response["Content-Security-Policy"] = UPLOAD_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def case_url(case: Case) -> str:

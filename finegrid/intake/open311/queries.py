@@ -22,6 +22,7 @@ from finegrid.intake.timeline import (
 PUBLIC_CHANNELS = (Case.Channel.OPEN311, Case.Channel.WEB, Case.Channel.PATROL)
 WINDOW = timedelta(days=90)  # the spec's default window: 90 days or 1,000 requests, whichever is smaller
 MAX_PAGE = 1000
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # the dates a query or an update may name
 
 
 def _refused(status, text):
@@ -82,6 +83,9 @@ def parse_w3c(value: str | None, name: str) -> datetime | None:
     if moment is None or moment.tzinfo is None:
         raise _refused(400, _("%(name)s must be a W3C datetime with a zone, such as 2026-03-10T09:30:00+08:00")
                        % {"name": name})
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # 9999-12-31 plus the 90-day window overflows
+        raise _refused(400, _("%(name)s must be between the years %(first)d and %(last)d")
+                       % {"name": name, "first": FIRST_YEAR, "last": LAST_YEAR})
     return moment
 
 

@@ -5,18 +5,22 @@ Each view keeps one order: read the parameters (empty ones count as absent) → 
 where the method needs one → call the domain (`intake`, the case queries) → write the document
 in the format the URL asks for. Every refusal is GeoReport's error document with 400, 403 or 404."""
 
+import codecs
 import hashlib
 import json
 import re
 from functools import wraps
+from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from finegrid.cases.models import Case
+from finegrid.core import throttle
 from finegrid.intake import inbox
 from finegrid.intake.answers import check_answers
 from finegrid.intake.intake import IntakeError, Submission, clean, text
@@ -41,8 +45,11 @@ class Refused(Exception):
 class Params:
     """The request's parameters, body over query string; an empty value is no value (the spec)."""
 
-    def __init__(self, request):
-        self.sources = [request.POST, request.GET] if request.method == "POST" else [request.GET]
+    def __init__(self, request, form=None):
+        if request.method == "POST":
+            self.sources = [request.POST if form is None else form, request.GET]
+        else:
+            self.sources = [request.GET]
 
     def get(self, name: str) -> str | None:
         for source in self.sources:
@@ -82,7 +89,8 @@ def endpoint(methods=("GET",)):
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
-                return view(request, fmt, Params(request), **kwargs)
+                form = _form_in_its_charset(request) if request.method == "POST" else None
+                return view(request, fmt, Params(request, form), **kwargs)
             except Refused as refusal:
                 return errors(fmt, refusal.status, *refusal.descriptions)
             except (RequestDataTooBig, TooManyFieldsSent):
@@ -91,6 +99,26 @@ def endpoint(methods=("GET",)):
         return wrapper
 
     return decorate
+
+
+def _form_in_its_charset(request) -> QueryDict | None:
+    """A form body read in the charset its Content-Type declares (GBK from many a Chinese client;
+    Django itself reads forms in UTF-8 only), UTF-8 when it declares none. A body that is not in
+    its charset is refused, never stored garbled. None: Django reads the body (multipart, UTF-8)."""
+    declared = request.content_params.get("charset", "").strip()
+    try:
+        encoding = codecs.lookup(declared or "utf-8").name
+    except LookupError:
+        raise Refused(400, _("the charset %(charset)s is not known") % {"charset": declared[:32]}) from None
+    if request.content_type != "application/x-www-form-urlencoded":
+        return None
+    body = request.body
+    try:
+        unquote_to_bytes(body.replace(b"+", b" ")).decode(encoding)
+    except UnicodeDecodeError:
+        raise Refused(400, _("the body is not in %(charset)s: declare its charset in the Content-Type "
+                             "(charset=gbk)") % {"charset": declared or "UTF-8"}) from None
+    return QueryDict(body, encoding=encoding)
 
 
 def _key(params: Params):
@@ -177,8 +205,22 @@ def _post_request(request, fmt, params):
         _inside(sub)
     except IntakeError as error:
         raise Refused(400, *[f"{OPEN311_NAMES.get(name, name)}: {problem}" for name, problem in error.problems.items()])
-    queued, _created = inbox.queue(sub)
+    given = request.headers.get("Idempotency-Key", "").strip()
+    if not throttle.allow_all([(POSTS_BY_ADDRESS, throttle.client_address(request)),
+                               (POSTS_BY_PHONE, re.sub(r"\D", "", sub.reporter_phone))]):
+        raise Refused(429, _("too many requests from this address or for this phone: try again later"))
+    queued, created = inbox.queue(sub)
+    if not created and given and not inbox.same_report(queued, sub):
+        raise Refused(422, _("the Idempotency-Key %(key)s was already used for another request")
+                      % {"key": given[:64]})
     return document(fmt, "service_requests", [{"token": queued.token, "service_notice": ""}])
+
+
+# Shared by every worker (core/throttle.py); an app's api_key is the app's, not a resident's, so
+# the limits are per address (a client app posting for many residents sits behind a trusted proxy
+# or asks for an exemption) and per phone.
+POSTS_BY_ADDRESS = throttle.Limit("open311-address", 60, 600)
+POSTS_BY_PHONE = throttle.Limit("open311-phone", 10, 3600)
 
 
 # The submission's fields by the names an Open311 client sent them under.

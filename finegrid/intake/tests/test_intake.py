@@ -7,8 +7,9 @@ from finegrid.intake.intake import DESCRIPTION_MAX, IntakeError, Submission, int
 from finegrid.intake.models import Receipt
 
 from .conftest import GRID_A, GRID_B, OUTSIDE
+from finegrid.cases.tests.factories import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = image_bytes()  # a real picture: evidence is decoded
 
 
 def _web(**kwargs):

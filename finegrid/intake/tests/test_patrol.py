@@ -4,8 +4,9 @@ from finegrid.cases.models import Case
 from finegrid.intake.intake import Submission, intake
 
 from .conftest import GRID_A, GRID_B
+from finegrid.cases.tests.factories import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = image_bytes()  # a real picture: evidence is decoded
 
 
 def _as(client, user):

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from finegrid.core.cells import neutral
 from finegrid.core.declared import declared
 from finegrid.cases.evaluation import GROUPINGS, evaluate, indicators_for, period_bounds
 
@@ -123,7 +124,9 @@ def write_csv(table: Table, output: str | None, stdout) -> None:
     writer = csv.writer(buffer)
     writer.writerow(table.headers())
     kinds = [kind for _, kind, _ in table.columns]
-    writer.writerows([_text(value, kind) for value, kind in zip(record, kinds)] for record in table.records())
+    # Names are neutralised (a unit named "=…" would run as a formula); figures stay figures, a "-" included.
+    writer.writerows([neutral(_text(value, kind)) if kind == "text" else _text(value, kind)
+                      for value, kind in zip(record, kinds)] for record in table.records())
     _emit("\ufeff" + buffer.getvalue(), output, stdout)
 
 
@@ -139,7 +142,7 @@ def write_xlsx(table: Table, output: str, stdout) -> None:
     sheet.title = _localised("Evaluation", "考核")
     sheet.append(table.headers())
     for record in table.records():
-        sheet.append(list(record))
+        sheet.append([neutral(value) for value in record])
     number_formats = {"percent": "0.0%", "score": "0.00", "count": "0", "rank": "0"}
     for index, (header, kind, _) in enumerate(table.columns, start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True)
