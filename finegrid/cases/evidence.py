@@ -123,14 +123,15 @@ def _encode(image, fmt: str) -> bytes:
 
 def attach(case, transition, uploads, user=None) -> list[Evidence]:
     """Store checked files for a transition (call check_file on each first): the cleaned bytes."""
-    stored = []
-    for upload in uploads:
-        clean = cleaned(upload)
-        digest = hashlib.sha256(clean.data).hexdigest()
-        # Named by content and type: the sender's file name (a person's name, a .html) is not kept.
-        name = f"{digest[:20]}.{EXTENSIONS[clean.content_type]}"
-        stored.append(Evidence.objects.create(
-            case=case, transition=transition, file=ContentFile(clean.data, name=name),
-            content_type=clean.content_type, size=len(clean.data), sha256=digest, uploaded_by=user,
-        ))
-    return stored
+    return [Evidence.objects.create(case=case, transition=transition, uploaded_by=user, **stored_file(upload))
+            for upload in uploads]
+
+
+def stored_file(upload) -> dict:
+    """What any app keeps of a checked upload: the cleaned bytes (a photo re-encoded) under a name
+    made of their content and type, never the sender's file name (a person's name, a .html)."""
+    clean = cleaned(upload)
+    digest = hashlib.sha256(clean.data).hexdigest()
+    name = f"{digest[:20]}.{EXTENSIONS[clean.content_type]}"
+    return {"file": ContentFile(clean.data, name=name), "content_type": clean.content_type,
+            "size": len(clean.data), "sha256": digest}

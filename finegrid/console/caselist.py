@@ -8,7 +8,8 @@ from finegrid.cases import listing
 from finegrid.cases.listing import CaseFilters
 from finegrid.cases.phones import Ledger
 
-from . import exports
+from finegrid.core import exports
+
 
 PAGE_SIZE = 50
 LIST_FIELDS = ("state", "category", "unit", "area", "channel", "alarm", "overdue", "reported_from",

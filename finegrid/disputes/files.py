@@ -1,21 +1,11 @@
-"""The agreement's files, stored with the step that recorded them (the machine's `attach`)."""
+"""The agreement's files, stored with the step that recorded them (the machine's `attach`): the
+cleaned bytes the case engine keeps of any upload (cases.evidence.stored_file)."""
 
-import hashlib
-
-from finegrid.cases.evidence import check_file
+from finegrid.cases.evidence import stored_file
 
 from .models import AgreementFile
 
 
 def attach(dispute, transition, uploads, user=None) -> list[AgreementFile]:
-    stored = []
-    for upload in uploads:
-        content_type = check_file(upload)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        stored.append(AgreementFile.objects.create(
-            dispute=dispute, transition=transition, file=upload, content_type=content_type, size=upload.size,
-            sha256=digest.hexdigest(), uploaded_by=user))
-    return stored
+    return [AgreementFile.objects.create(dispute=dispute, transition=transition, uploaded_by=user, **stored_file(upload))
+            for upload in uploads]

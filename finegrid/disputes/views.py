@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from finegrid.cases.machine import TransitionError
-from finegrid.console import exports
+from finegrid.core import exports
 from finegrid.grid.models import Region
 from finegrid.org.principal import principal_of
 

@@ -8,7 +8,6 @@ progress with the planned curve of its 序时节点 under the rules in force (`r
 escalates: level 1 writes a 督办单 to the lead unit and tells the leader in charge; an order
 unanswered by its response deadline reaches the district's leaders (level 2)."""
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
 
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from finegrid.cases.calendar import Limit, LimitKind
 from finegrid.cases.evaluation import Cohort, by_unit
-from finegrid.cases.evidence import EvidenceError, check_file
+from finegrid.cases.evidence import EvidenceError, check_file, stored_file
 from finegrid.cases.machine import SYSTEM, Action, Context, Input, Machine, TransitionError, watched_actions
 from finegrid.cases.notices import Draft
 from finegrid.cases.supervision import Plan, overseers_of, watch, window_plan
@@ -326,17 +325,7 @@ def ready_to_close(task, ctx) -> str | None:
 
 
 def attach(task, transition, uploads, user=None) -> list[TaskEvidence]:
-    stored = []
-    for upload in uploads:
-        content_type = check_file(upload)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        stored.append(TaskEvidence.objects.create(task=task, transition=transition, file=upload,
-                                                  content_type=content_type, size=upload.size,
-                                                  sha256=digest.hexdigest()))
-    return stored
+    return [TaskEvidence.objects.create(task=task, transition=transition, **stored_file(upload)) for upload in uploads]
 
 
 def _check_file(upload) -> None:

@@ -19,7 +19,9 @@ from finegrid.cases.machine import TransitionError
 from finegrid.core.models import audit
 from finegrid.org.models import Unit
 
-from . import exports, report as monthly
+from finegrid.core import exports
+
+from . import report as monthly
 from .access import Access
 from .engine import PROBLEMS, TASKS, open_order
 from .evaluation import evaluation_rows

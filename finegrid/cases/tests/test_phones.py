@@ -109,7 +109,7 @@ def test_the_case_page_shows_an_anonymous_phone_to_the_call_back_desk_alone(clie
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_exports_neutralise_formula_cells(value):
-    from finegrid.console.exports import _plain
+    from finegrid.core.exports import _plain
 
     assert _plain(value) == "'" + value
 

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from finegrid.grid.models import Grid, Region
 from finegrid.org.models import Role, Unit
 
-from .. import exports
+from finegrid.core import exports
+
 from ..access import desk_required
 from ..admin_io.registry import SHEETS
 from ..admin_io.sheet import run_import

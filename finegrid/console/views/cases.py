@@ -18,8 +18,9 @@ from finegrid.cases.models import Case, Evidence
 from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
 from finegrid.core.csp import UPLOAD_POLICY
 from finegrid.org.models import Person, Unit
+from finegrid.core import exports
 
-from .. import caselist, exports, timeline
+from .. import caselist, timeline
 from ..access import desk_required
 from ..forms import ActionForm
 from ..location import case_map

@@ -18,8 +18,9 @@ from finegrid.cases.visibility import in_area
 from finegrid.cases.workflow import TransitionError, perform
 from finegrid.grid.models import Region
 from finegrid.org.models import Unit
+from finegrid.core import exports
 
-from .. import caselist, exports, maps, suggest
+from .. import caselist, maps, suggest
 from ..access import COMMAND_ROLES, desk_required
 from .cases import visible_case
 from .triage import back_to

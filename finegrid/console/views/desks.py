@@ -8,8 +8,9 @@ from finegrid.cases.states import RUNNING, WITH_UNIT
 from finegrid.cases.models import Case, Notice
 from finegrid.grid.models import Grid
 from finegrid.org.models import Role, Unit
+from finegrid.core import exports
 
-from .. import caselist, exports, timeline
+from .. import caselist, timeline
 from ..access import desk_required
 from .administration import administration_page
 

@@ -12,7 +12,9 @@ from finegrid.core.models import audit
 from finegrid.org.models import Role, RoleAssignment
 
 from .. import audit_log as log
-from .. import exports, security
+from finegrid.core import exports
+
+from .. import security
 from ..access import desk_required
 from ..models import LoginAttempt
 

@@ -16,8 +16,9 @@ from finegrid.cases.states import RUNNING
 from finegrid.cases.models import Case
 from finegrid.core.declared import declared
 from finegrid.org.models import Role, Unit
+from finegrid.core import exports
 
-from .. import caselist, charts, exports, panels
+from .. import caselist, charts, panels
 from ..access import OVERVIEW_ROLES, desk_required
 
 S = Case.State

@@ -1,5 +1,6 @@
-"""Every list of the console exports to Excel (xlsx) and CSV with the filters it is showing:
-a view hands its rows here, with the same queryset it renders, only unpaged."""
+"""Every list of the console and of every app exports to Excel (xlsx) and CSV with the filters it
+is showing: a view hands its rows here, with the same queryset it renders, only unpaged. It lives in
+core, below every app, so an app's lists export the same way without copying it."""
 
 import csv
 import io
