@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 from datetime import timedelta
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from .models import Petition
 from .rules import local_day
@@ -33,6 +34,13 @@ def recorded(kind: str):
 
 
 def compose(kind: str, obj, step, changes: dict) -> dict:
+    # An official document is Chinese whoever takes the step: a worker or a command runs in English,
+    # and the channel once read "以Visit (来访)方式" in a 受理告知书 written by the demo's seeding.
+    with translation.override("zh-hans"):
+        return _compose(kind, obj, step, changes)
+
+
+def _compose(kind: str, obj, step, changes: dict) -> dict:
     merged = {field: changes.get(field, getattr(obj, field, None)) for field in (
         "due_at", "handle_due_at", "window_ends", "kind")}
     context = {

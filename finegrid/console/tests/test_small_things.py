@@ -44,3 +44,12 @@ def test_one_meaning_of_running_on_the_overview_the_map_and_the_list(client, wor
     on_map = sum(maps.counts_by_child(Case.objects.all(), "321002", 9, "open", timezone.now()).values())
     listed = client.get(f"{reverse('api:list_cases')}?{maps.list_query('321002', 'open')}").json()["count"]
     assert overview == on_map == listed == 3
+
+
+def test_the_offices_of_the_other_apps_land_on_their_own_desk(client, world):
+    """督查室, 信访 and 组织部 were told "you have no role" on signing in."""
+    for who, desk in [("supervision", "tasks:desk"), ("petition_office", "petitions:desk"),
+                      ("organisation", "tasks:evaluation")]:
+        client.force_login(world[who])
+        answer = client.get(reverse("console:home"))
+        assert answer.status_code == 302 and answer["Location"] == reverse(desk), who

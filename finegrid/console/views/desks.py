@@ -9,6 +9,7 @@ from finegrid.cases.models import Case, Notice
 from finegrid.grid.models import Grid
 from finegrid.org.models import Role, Unit
 from finegrid.core import exports
+from finegrid.core.declared import declared
 
 from .. import caselist, timeline
 from ..access import desk_required
@@ -40,7 +41,18 @@ def home(request):
         return supervisor(request)
     if desk.name == "admin":
         return administration_page(request)
+    if own_desk := _app_desk(desk.roles):
+        return redirect(own_desk)
     return render(request, "console/no_desk.html")
+
+
+def _app_desk(roles) -> str | None:
+    """The offices of the other apps (督查室, 信访, 组织部) land on their app's first desk that their
+    roles open — the apps declare them as `nav_links` — not on "you have no role"."""
+    for _label, name, allowed in declared("nav_links"):
+        if allowed and roles & allowed:
+            return name
+    return None
 
 
 def _with_deadlines(cases, now):

@@ -192,3 +192,18 @@ def test_a_new_rule_version_applies_to_new_petitions_and_the_old_keep_theirs(wor
     assert older.rule_version == 1 and last_day(older.due_at) == "2026-05-06"  # 61 days: 05-05 is 劳动节
     with pytest.raises(ValueError, match="positive whole number"):
         revise({**days, "handle": 0}, True, date(2026, 1, 1))
+
+
+def test_a_document_is_chinese_whatever_language_the_step_runs_in(world):
+    """The demo's seeding runs in English; its 受理告知书 once read "以Visit (来访)方式反映"."""
+    from django.utils import translation
+
+    from finegrid.petitions.documents import compose
+
+    petition = Petition(number="XF1", channel="visit", matter="小区停工", anonymous=True)
+    from types import SimpleNamespace
+
+    step = SimpleNamespace(now=at("2026-03-02"), reason="", data={}, unit=world["zjj"])
+    with translation.override("en"):
+        text = compose("accepted", petition, step, {"handle_due_at": None, "window_ends": None, "kind": ""})["text"]
+    assert "Visit" not in text and "来访" in text
