@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     name = "finegrid.cases"
     verbose_name = _("Cases")
     audit_words = (("catalogue.load", _("Category catalogue loaded")), ("catalogue.revise", _("Category catalogue revised")),
-                   ("calendar.import", _("Work calendar imported")))
+                   ("calendar.import", _("Work calendar imported")), ("case.phone_read", _("Reporter's phone read")))
 
     def ready(self):
         from . import outbound  # noqa: F401 — registers the webhook, e-mail and SMS channels in notices.SENDERS

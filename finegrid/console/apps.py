@@ -7,6 +7,7 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Command-centre console")
     audit_words = (("login", _("Signed in")), ("logout", _("Signed out")), ("login_failed", _("Failed sign-in")),
                    ("password_change", _("Password changed")), ("unlock", _("Account unlocked")),
+                   ("auth.locked_attempt", _("Sign-in to a locked account")),
                    ("admin_import", _("Spreadsheet imported")), ("admin_add", _("Added in the admin site")),
                    ("admin_change", _("Changed in the admin site")), ("admin_delete", _("Deleted in the admin site")))
 

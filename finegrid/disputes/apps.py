@@ -9,6 +9,7 @@ class DisputesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "finegrid.disputes"
     verbose_name = _("Disputes and mediation")
+    audit_words = (("disputes.party_phone", _("Party's phone read")),)
     overview_panels = (("disputes", _("Disputes (矛盾纠纷)"), "finegrid.disputes.panels.overview",
                         "disputes/_overview.html"),)
     nav_links = ((_("Mediation desk"), "disputes:desk", DESK_ROLES),)

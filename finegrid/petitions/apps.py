@@ -11,6 +11,9 @@ class PetitionsConfig(AppConfig):
     name = "finegrid.petitions"
     label = "petitions"
     verbose_name = _("Petitions")
+    audit_words = (("petitions.identity_read", _("Petitioner's identity read")),
+                   ("petitions.link_confirmed", _("Petition link confirmed")),
+                   ("petitions.link_rejected", _("Petition link rejected")))
     default_auto_field = "django.db.models.BigAutoField"
     worker_steps = (("petitions-index", 60, "finegrid.petitions.linking.index_new_cases"),)
     reports = (("petitions", "finegrid.petitions.report.write"),)

@@ -53,3 +53,19 @@ def test_a_chinese_auditor_reads_words_not_codes(client, world, case_a):
     sheet = b"".join(answer.streaming_content).decode("utf-8-sig")
     assert sheet.splitlines()[0].startswith("时间,操作人,")
     assert "账户解锁" in sheet
+
+
+def test_every_audit_action_the_code_writes_has_its_words():
+    """An action no app names shows to the auditor as its code (tasks.cadre.read): each `audit("…")`
+    in the source must be declared in its app's `audit_words` (a prefix for a built code)."""
+    import re
+    from pathlib import Path
+
+    from finegrid.console.audit_words import action_words
+
+    root = Path(__file__).resolve().parents[2]
+    written = {code for path in root.rglob("*.py") if "tests" not in path.parts
+               for code in re.findall(r'audit\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8"))}
+    words = action_words()
+    unnamed = {code for code in written if not any(name == code or name.startswith(code) for name in words)}
+    assert unnamed == set()
