@@ -43,19 +43,6 @@ class LockoutAdminAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
     """The admin site's own sign-in page keeps the same lockout."""
 
 
-class ActionForm(forms.Form):
-    """The inputs any case action may take; the action itself says which are required."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    unit = forms.CharField(label=gettext_lazy("Unit"), required=False, max_length=32)
-    master = forms.CharField(label=gettext_lazy("Ticket of the case to merge into"), required=False, max_length=20)
-    rating = forms.IntegerField(label=gettext_lazy("Rating (1–5)"), required=False, min_value=1, max_value=5)
-    limit = forms.CharField(label=gettext_lazy("Extension (e.g. 3工作日)"), required=False, max_length=16)
-    category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=16)
-
-
 class NewPasswordForm(PasswordChangeForm):
     """口令定期更换: the old password, and a new one that passes the policy and is not the old one."""
 

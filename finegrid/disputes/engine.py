@@ -195,7 +195,7 @@ DISPUTE_ACTIONS = {a.name: a for a in [
     Action("session", gettext_lazy("Mediation session"), frozenset({D.MEDIATING}), None, MEDIATORS,
            inputs=(T("summary", "text", True), T("place")), check=check_session, counts="session_count"),
     Action("extend", gettext_lazy("Extend with both parties' consent"), frozenset({D.MEDIATING}), None, MEDIATORS,
-           needs_reason=True, inputs=(T("days", "int", True), T("applicant_consent", "bool", True),
+           needs_reason=True, inputs=(T("days", "int", True, gettext_lazy("Days more")), T("applicant_consent", "bool", True),
                                       T("respondent_consent", "bool", True)),
            check=check_extension, change=extend, counts="extension_count"),
     Action("agree", gettext_lazy("Agreement reached"), frozenset({D.MEDIATING}), D.AGREED, MEDIATORS, photos=True,

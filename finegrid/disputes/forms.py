@@ -1,13 +1,10 @@
 """The forms of a dispute's page, read off the action table's inputs (one schema for the page, the
 API and the machine), and the registration form."""
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from finegrid.cases.machine import TransitionError
 from finegrid.org.models import Role, RoleAssignment, Unit
 
 from .engine import DISPUTES
@@ -58,40 +55,6 @@ def offered(dispute, user) -> list[dict]:
         found.append({"name": act.name, "label": act.label, "needs_reason": act.needs_reason, "photos": act.photos,
                       "fields": fields})
     return found
-
-
-@dataclass
-class Given:
-    unit: object
-    data: dict
-
-
-def read_step(act, dispute, post) -> Given:
-    unit, data = None, {}
-    for given in act.inputs:
-        raw = post.get(given.name, "")
-        if given.kind == "unit":
-            if raw:
-                unit = Unit.objects.filter(code=raw[:32]).first()
-                if unit is None:
-                    raise TransitionError(_("no such unit"))
-        elif given.kind == "bool":
-            data[given.name] = raw in ("1", "on", "true")
-        elif given.kind == "int":
-            try:
-                data[given.name] = int(raw)
-            except ValueError:
-                raise TransitionError(_("%(field)s: a whole number") % {"field": LABELS.get(given.name, given.name)})
-        elif raw or given.required:
-            data[given.name] = raw[:4000]
-    return Given(unit, data)
-
-
-def posted_version(post, current: int) -> int:
-    try:
-        return int(post.get("version", current))
-    except ValueError:
-        return current
 
 
 class NewDisputeForm(forms.Form):

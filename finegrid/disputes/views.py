@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from finegrid.cases.machine import TransitionError
+from finegrid.cases.posted import take_posted
 from finegrid.core import exports
 from finegrid.grid.models import Region
 from finegrid.org.principal import principal_of
@@ -123,12 +124,7 @@ def act(request, pk: int, action: str):
     if act is None or act.automatic:
         raise Http404
     try:
-        given = forms.read_step(act, dispute, request.POST)
-        # The version the page showed: when someone acted since, the machine's conditional UPDATE refuses.
-        dispute.version = forms.posted_version(request.POST, dispute.version)
-        DISPUTES.perform(dispute, action, request.user, reason=request.POST.get("reason", "")[:2000],
-                         unit=given.unit, data=given.data,
-                         evidence=request.FILES.getlist("files")[:5] if act.photos else ())
+        take_posted(DISPUTES, dispute, act, request, evidence=request.FILES.getlist("files")[:5] if act.photos else ())
     except TransitionError as error:
         messages.error(request, str(error))
     else:

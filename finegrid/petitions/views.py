@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from finegrid.cases.machine import TransitionError
+from finegrid.cases.posted import take_posted
 from finegrid.org.models import Role, RoleAssignment, Unit
 from finegrid.org.privacy import mask_phone
 
@@ -110,7 +111,6 @@ def _leaders():
     return get_user_model().objects.filter(pk__in=users).order_by("username")
 
 
-INT_INPUTS = {"days", "rating"}
 INPUT_CHOICES = {"kind": [(kind, Petition.Kind(kind).label) for kind in ROUTES],
                  "to": [(to, to) for ways in ROUTES.values() for to in ways],
                  "rating": [(3, "3"), (2, "2"), (1, "1")]}
@@ -124,16 +124,10 @@ INPUT_LABELS = {"opinion": gettext_lazy("opinion"), "to": gettext_lazy("where it
 def act(request, number, action):
     found = _petition(request, number)
     spec = PETITIONS.actions.get(action)
-    data = {}
-    for item in spec.inputs if spec else ():
-        value = request.POST.get(item.name, "").strip()
-        if item.kind != "unit" and value:
-            data[item.name] = int(value) if item.name in INT_INPUTS and value.isdigit() else value
-    unit = Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
     try:
-        if int(request.POST.get("version", -1)) != found.version:
-            raise TransitionError(_("somebody else changed the case first; reload it and try again"))
-        PETITIONS.perform(found, action, request.user, reason=request.POST.get("reason", ""), unit=unit, data=data)
+        if spec is None or spec.automatic:
+            raise TransitionError(_("unknown action %(action)s") % {"action": action[:40]})
+        take_posted(PETITIONS, found, spec, request)
     except TransitionError as error:
         return render(request, "petitions/refused.html", {"petition": found, "problem": error}, status=409)
     return redirect("petitions:petition", number=number)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.cases.machine import TransitionError
+from finegrid.cases.posted import take_posted
 from finegrid.core.models import audit
 from finegrid.org.models import Unit
 
@@ -179,21 +180,6 @@ def labelled(machine, rows) -> list:
         yield row
 
 
-def inputs_of(act, post) -> dict:
-    data = {}
-    for field in act.inputs:
-        value = post.get(field.name, "").strip()
-        if not value:
-            continue
-        if field.kind == "int":
-            try:
-                value = int(value)
-            except ValueError:
-                raise TransitionError(_("%(name)s is a whole number") % {"name": field.name})
-        data[field.name] = value
-    return data
-
-
 def acting_unit(access, task, action):
     if action == "contribute":
         return next((u for u in task.co_units.filter(pk__in=access.units)), None)
@@ -207,13 +193,9 @@ def act(request, pk):
     action = TASKS.actions.get(request.POST.get("action", ""))
     if action is None or action.automatic:
         return HttpResponseBadRequest(_("unknown action"))
-    if str(task.version) != request.POST.get("version"):
-        messages.error(request, _("somebody else changed the task first; look at it again"))
-        return redirect("tasks:task", pk=task.pk)
     try:
-        TASKS.perform(task, action.name, request.user, reason=request.POST.get("reason", ""),
-                      data=inputs_of(action, request.POST), unit=acting_unit(access, task, action.name),
-                      evidence=request.FILES.getlist("evidence") if action.photos else ())
+        take_posted(TASKS, task, action, request, unit=acting_unit(access, task, action.name),
+                    evidence=request.FILES.getlist("evidence") if action.photos else ())
     except TransitionError as error:
         messages.error(request, str(error))
     else:
@@ -311,10 +293,7 @@ def problem_detail(request, pk):
         if action is None or action.automatic:
             return HttpResponseBadRequest(_("unknown action"))
         try:
-            if str(problem.version) != request.POST.get("version"):
-                raise TransitionError(_("somebody else changed it first; look at it again"))
-            PROBLEMS.perform(problem, action.name, request.user, reason=request.POST.get("reason", ""),
-                             data=inputs_of(action, request.POST))
+            take_posted(PROBLEMS, problem, action, request)
         except TransitionError as error:
             messages.error(request, str(error))
         return redirect("tasks:problem", pk=problem.pk)

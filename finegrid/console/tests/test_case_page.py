@@ -60,7 +60,7 @@ def test_a_stale_form_is_refused_politely(client, world, case_a):
     perform(case_a, "accept", world["operator"])
     response = client.post(reverse("console:act", args=[case_a.ticket, "dispatch"]),
                            {"version": stale, "unit": "cgj"}, follow=True)
-    assert "已被他人更新" in response.content.decode()
+    assert "被他人更新" in response.content.decode()
     assert Case.objects.get(pk=case_a.pk).state == Case.State.ACCEPTED
 
 

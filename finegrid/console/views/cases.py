@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from finegrid.cases import dispatch, phones
 from finegrid.cases.actions import ACTIONS, OPEN
 from finegrid.cases.models import Case, Evidence
-from finegrid.cases.workflow import Conflict, TransitionError, allowed_actions, perform
+from finegrid.cases.posted import take_posted
+from finegrid.cases.workflow import CASES, Conflict, TransitionError, allowed_actions
 from finegrid.core.csp import UPLOAD_POLICY
 from finegrid.org.models import Person, Unit
 from finegrid.core import exports
 
 from .. import caselist, timeline
 from ..access import desk_required
-from ..forms import ActionForm
 from ..location import case_map
 
 RELATED_WINDOW = timedelta(days=30)
@@ -98,8 +98,7 @@ def case_detail(request, ticket):
 
 def _action_form(case, act) -> dict:
     # The action table says what each action asks for: its required inputs and whether it takes photos.
-    return {"act": act, "fields": [i.name for i in act.inputs if i.required], "photos": act.photos,
-            "form": ActionForm(initial={"version": case.version})}
+    return {"act": act, "fields": [i.name for i in act.inputs if i.required], "photos": act.photos}
 
 
 def _related(request, case, now) -> list[Case]:
@@ -118,17 +117,13 @@ def _related(request, case, now) -> list[Case]:
 def case_act(request, ticket, action):
     case = visible_case(request, ticket)
     act = ACTIONS.get(action)
-    form = ActionForm(request.POST)
     back = redirect("console:case", ticket=case.ticket)
-    if act is None or not form.is_valid():
-        messages.error(request, _("The form could not be read: %(errors)s") % {"errors": _errors(form)})
-        return back
-    if form.cleaned_data["version"] != case.version:
-        messages.warning(request, _("Someone else changed this case while you were looking at it. "
-                                    "Here it is as it stands now; please check and try again."))
+    if act is None or act.automatic:
+        messages.error(request, _("unknown action %(action)s") % {"action": action[:40]})
         return back
     try:
-        _perform(request, case, act, form.cleaned_data)
+        # The transition row is the audit: the auditor's log reads it (console/audit_log.py).
+        take_posted(CASES, case, act, request, evidence=request.FILES.getlist("photos"))
     except Conflict:
         messages.warning(request, _("Someone else changed this case a moment ago. "
                                     "Here it is as it stands now; please check and try again."))
@@ -137,23 +132,6 @@ def case_act(request, ticket, action):
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": act.label})
     return back
-
-
-def _perform(request, case, act, data):
-    unit = None
-    if data["unit"]:
-        unit = Unit.objects.filter(code=data["unit"]).first()
-        if unit is None:
-            raise TransitionError(_("no unit has the code %(code)s") % {"code": data["unit"]})
-    extra = {key: data[key] for key in act.input_names() - {"unit"} if data.get(key) not in (None, "")}
-    # The transition row is the audit: the auditor's log reads it (console/audit_log.py).
-    perform(case, act.name, request.user, reason=data["reason"], unit=unit, data=extra,
-            evidence=request.FILES.getlist("photos"))
-
-
-def _errors(form) -> str:
-    return "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                     for f, e in form.errors.items())
 
 
 @desk_required()
