@@ -17,6 +17,8 @@ from finegrid.sensing.models import Alarm, IngestCounter, Reading
 from finegrid.sensing.mqtt import Consumer, broker_address, make_client
 
 URL = os.environ.get("FINEGRID_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
+# The machine's broker and its topics are shared: under pytest-xdist these tests run on one worker.
+pytestmark = pytest.mark.xdist_group("shared-mosquitto")
 
 
 @pytest.fixture
