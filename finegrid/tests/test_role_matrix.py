@@ -137,6 +137,9 @@ TABLE = {
     "console:photo": Row(NOBODY, {"ticket": "{case_a}", "pk": 0}),
     "console:command": Row(COMMAND),
     "console:map": Row(COMMAND),
+    "console:map_areas": Row(COMMAND, query="level=grid"),  # the base map's overlays: the map's own readers
+    "console:map_cases": Row(COMMAND, query="bbox=119,32,120,33&zoom=15"),
+    "console:map_sites": Row(COMMAND),
     "console:feed": Row(SIGNED_IN, shows=CASE_SHOWS),
     "console:queue": Row(COMMAND),
     "console:queue_bulk": Row(NOBODY, post=NOBODY),  # no tickets chosen: nothing to do for anyone
