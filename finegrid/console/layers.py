@@ -16,7 +16,7 @@ from finegrid.grid import coords
 from finegrid.grid.models import Grid, Region
 
 from . import maps
-from .location import PointFinder
+from finegrid.grid.points import PointFinder
 
 LEVELS = {"street": 9, "community": 12, "grid": 15}
 SIMPLIFY_DEG = {"street": 0.0001, "community": 0.00005, "grid": 0.00002}  # ≈ 10, 5 and 2 m

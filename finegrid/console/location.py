@@ -1,70 +1,21 @@
-"""Where a case is: its grid and micro-grids drawn from their own boundaries, with a pin — at its
-GPS point, or, for a case located by text (a hotline call's address: area_code set, no lon/lat),
-at the point of the place the text names, else at its area's representative point."""
+"""Where a case is: its grid and micro-grids drawn from their own boundaries, with a pin at the
+case's point (grid/points.py: its GPS point, else the place its address names, else its area's)."""
 
 import shapely
 
-from finegrid.grid.gazetteer import current_gazetteer
+from finegrid.core.basemap import current as current_basemap
+from finegrid.grid import coords
 from finegrid.grid.models import Grid, MicroGrid, Region
+from finegrid.grid.points import case_point
 from finegrid.grid.svg import Frame
 
 WIDTH = 360
-GPS, PLACE, AREA = "gps", "place", "area"  # how a case's point was found, best first
-
-
-class PointFinder:
-    """Text and area code → a point, memoised for one request (a map asks for many cases)."""
-
-    def __init__(self):
-        self.names = None
-        self.areas: dict[str, tuple | None] = {}
-        self.texts: dict[tuple, tuple | None] = {}
-
-    def point(self, text: str, area_code: str) -> tuple[float, float] | None:
-        found = self.located(text, area_code)
-        return found[:2] if found else None
-
-    def located(self, text: str, area_code: str) -> tuple[float, float, str] | None:
-        """(lon, lat, PLACE or AREA), or None when neither the text nor the code places it."""
-        key = (text, area_code)
-        if key not in self.texts:
-            place = self._place(text, area_code)
-            self.texts[key] = (*place, PLACE) if place else self._area(area_code)
-        return self.texts[key]
-
-    def _place(self, text: str, area_code: str) -> tuple[float, float] | None:
-        """The most specific place the text names inside the case's street (as the gazetteer
-        ranks mentions), so "东关街个园门口" is at 个园 rather than the middle of 东关街."""
-        if not text:
-            return None
-        self.names = self.names or current_gazetteer()
-        mentions = self.names.mentions(text)
-        street = area_code[:9]
-        inside = [m for m in mentions if not street or street in m.place.street_codes] or mentions
-        if not inside:
-            return None
-        best = max(inside, key=lambda m: m.rank)
-        return best.place.lon, best.place.lat
-
-    def _area(self, code: str) -> tuple[float, float, str] | None:
-        if not code:
-            return None
-        if code not in self.areas:
-            row = (MicroGrid.objects.filter(code=code).first() or Grid.objects.filter(code=code).first()
-                   or Region.objects.filter(code=code).first())
-            point = row.geometry.representative_point() if row is not None and row.geometry is not None else None
-            self.areas[code] = (point.x, point.y, AREA) if point is not None else None
-        return self.areas[code]
-
-
-def case_point(case) -> tuple[float, float, str] | None:
-    """(lon, lat, how) of a case's marker: GPS, else the place its text names, else its area."""
-    if case.lon is not None and case.lat is not None:
-        return case.lon, case.lat, GPS
-    return PointFinder().located(case.address or f"{case.title} {case.description}", case.area_code)
-
-
 def case_map(case) -> dict | None:
+    """The case's grid (or community, or street) with its pin; on the tiles when there are some."""
+    return with_base_map(_case_map(case))
+
+
+def _case_map(case) -> dict | None:
     point = case_point(case)
     grid = case.grid or (Grid.objects.filter(code=case.area_code[:15]).first() if len(case.area_code) >= 15 else None)
     if grid is None:
@@ -72,6 +23,26 @@ def case_map(case) -> dict | None:
     shapes = [(m.code, m.name, m.geometry) for m in MicroGrid.objects.filter(grid=grid).only("code", "name", "geometry")]
     shapes = shapes or [(grid.code, grid.name, grid.geometry)]
     return _drawn(shapes, case, point)
+
+
+def with_base_map(drawn: dict | None) -> dict | None:
+    """The same map for case_map.js when the district configured tiles: the areas and the pin as
+    GeoJSON, shifted onto the tiles' system."""
+    if drawn is None:
+        return None
+    geometries = drawn.pop("geometries")
+    basemap = current_basemap()
+    if basemap is None:
+        return drawn
+    crs = basemap.crs
+    features = [{"type": "Feature", "properties": {"title": title, "mine": mine},
+                 "geometry": shapely.geometry.mapping(coords.shift_geometry(geometry, crs))}
+                for title, mine, geometry in geometries]
+    pin = drawn["pin"]
+    config = {"basemap": basemap.for_page(), "areas": {"type": "FeatureCollection", "features": features}, "pin": None}
+    if pin is not None:
+        config["pin"] = {"at": list(coords.from_wgs84(pin["lon"], pin["lat"], crs)), "how": pin["how"]}
+    return {**drawn, "base": config}
 
 
 def _region_map(case, point) -> dict | None:
@@ -86,8 +57,9 @@ def _drawn(shapes, case, point) -> dict:
     frame = Frame(shapely.total_bounds([g for _, _, g in shapes]), WIDTH)
     paths = [{"d": frame.path(shapely.simplify(g, 0.5 / frame.scale, preserve_topology=True)), "title": f"{name} {code}",
               "mine": case.area_code.startswith(code)} for code, name, g in shapes]
+    geometries = [(f"{name} {code}", case.area_code.startswith(code), g) for code, name, g in shapes]
     pin = None
     if point is not None:
         pin = {"x": round(frame.x(point[0]), 1), "y": round(frame.y(point[1]), 1), "how": point[2],
                "lon": point[0], "lat": point[1]}
-    return {"width": frame.width, "height": frame.height, "paths": paths, "pin": pin}
+    return {"width": frame.width, "height": frame.height, "paths": paths, "pin": pin, "geometries": geometries}

@@ -122,6 +122,7 @@ TABLE = {
     "intake-report": Row(EVERYONE),
     "intake-reported": Row(NOBODY, A, refusal="/track/"),  # only in the session that reported it
     "intake-track": Row(EVERYONE),
+    "intake-places": Row(EVERYONE, query="q=%E4%B8%AA%E5%9B%AD&lon=119.405&lat=32.415"),  # the gazetteer's public names
     "intake-case": Row(NOBODY, A, refusal="/track/"),  # only once tracked with ticket and phone
     "intake-patrol": Row({"worker_a", "worker_b"}),
     "intake-patrol-report": Row(NOBODY, post=NOBODY),  # an empty report is refused by everyone
