@@ -109,6 +109,10 @@ def test_the_command_map_pans_and_zooms_on_the_district_tiles(mapped, open_as, l
     _settle(page)
     page.locator(f"#base-map .leaflet-marker-icon[title='{mapped['by_text'].ticket}']").click()
     page.wait_for_url(f"**{reverse('console:case', args=[mapped['by_text'].ticket])}")
+    # Its case page: the marker at 个园, on the tiles, saying it was placed by the address.
+    page.wait_for_selector("#case-map[data-ready]")
+    assert page.locator("#case-map path.case-pin.place").count() == 1
+    assert "个园门口" in page.locator(".map-note").first.inner_text()
 
 
 @browser_only
@@ -181,3 +185,22 @@ def test_without_tiles_the_server_drawn_map_stays(mapped, client, settings):
     page = client.get(reverse("console:command")).content.decode()
     assert '<svg class="map"' in page and "base-map" not in page and "leaflet" not in page
     assert json.loads(client.get(reverse("console:map_sites")).content)["type"] == "FeatureCollection"
+
+
+@pytest.mark.django_db
+def test_a_case_located_by_text_has_its_marker_at_the_place_it_names(mapped, client, settings, tiles):
+    settings.FINEGRID_BASEMAP = {"kind": "xyz", "url": ""}
+    client.force_login(mapped["operator"])
+    case = mapped["by_text"]
+    page = client.get(reverse("console:case", args=[case.ticket])).content.decode()
+    assert '<circle class="pin"' in page
+    drawn = client.get(reverse("console:case", args=[case.ticket])).context["map"]
+    assert drawn["pin"]["how"] == "place" and (drawn["pin"]["lon"], drawn["pin"]["lat"]) == (119.4072, 32.4151)
+    # The offline command map's grid level has its bubble too.
+    grid_map = client.get(reverse("console:map"), {"area": GRID_A}).context["map"]
+    assert any(b["href"].endswith(f"/{case.ticket}/") for b in grid_map["bubbles"])
+
+    xyz(settings, tiles, crs="bd09")
+    base = client.get(reverse("console:case", args=[case.ticket])).context["map"]["base"]
+    assert coords.metres_between(base["pin"]["at"], coords.from_wgs84(119.4072, 32.4151, coords.BD09)) < 0.5
+    assert base["areas"]["features"] and "tiles" in base["basemap"]
