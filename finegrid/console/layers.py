@@ -19,33 +19,58 @@ from . import maps
 from finegrid.grid.points import PointFinder
 
 LEVELS = {"street": 9, "community": 12, "grid": 15}
-SIMPLIFY_DEG = {"street": 0.0001, "community": 0.00005, "grid": 0.00002}  # ≈ 10, 5 and 2 m
+SIMPLIFY_DEG = {"street": 0.0002, "community": 0.0001, "grid": 0.00004}  # ≈ 20, 10 and 4 m: 1–2 px at their zooms
 MAX_CASES = 5000
 TILE = 256
 
 
-def _rows(level: str):
-    if level == "grid":
-        return Grid.objects.only("code", "name", "geometry")
-    return Region.objects.filter(level=level).only("code", "name", "geometry")
+REGION_LEVELS = {"street": ("street", "town"), "community": ("community", "village")}
+DECIMALS = 6  # ≈ 0.1 m: more digits only weigh the page
+_shapes: dict = {}  # (level, grids' fingerprint) → the level's simplified shapes, made once per process
 
 
-def areas(level: str, cases, scope, measure: str, crs: str, now=None) -> dict:
-    """Every area of `level` the scope reaches, with its count (the same count the offline map
-    colours by), simplified for the screen and shifted onto the tiles."""
+def _level_shapes(level: str) -> list[tuple]:
+    """(code, name, simplified geometry, bounds, label point) of every area of `level`, kept for as
+    long as the grids stand (grid.locate's fingerprint): simplifying 1,500 grids is most of the work."""
+    from finegrid.grid.locate import fingerprint
+
+    key = (level, fingerprint(), Region.objects.filter(level__in=REGION_LEVELS.get(level, ())).count())
+    if key not in _shapes:
+        rows = (Grid.objects.all() if level == "grid" else Region.objects.filter(level__in=REGION_LEVELS[level]))
+        found = []
+        for code, name, geometry in rows.order_by("code").values_list("code", "name", "geometry"):
+            shape = Grid._meta.get_field("geometry").to_python(geometry) if geometry is not None else None
+            if shape is not None:
+                simple = shapely.set_precision(shapely.simplify(shape, SIMPLIFY_DEG[level], preserve_topology=True),
+                                               10 ** -DECIMALS)
+                point = shape.representative_point()
+                found.append((code, name, simple, shape.bounds, (point.x, point.y)))
+        if len(_shapes) > 12:  # old fingerprints: the grids were edited since
+            _shapes.clear()
+        _shapes[key] = found
+    return _shapes[key]
+
+
+def areas(level: str, cases, scope, measure: str, crs: str, now=None, view: tuple | None = None) -> dict:
+    """Every area of `level` the scope reaches (and, given a WGS-84 `view`, that lies in it), with
+    its count (the same count the offline map colours by), simplified and shifted onto the tiles."""
     length = LEVELS[level]
     district = Region.objects.filter(level="district").values_list("code", flat=True).first() or ""
-    counts = maps.counts_by_child(cases, district, length, measure, now) if district else {}
-    rows = [r for r in _rows(level).order_by("code") if r.geometry is not None and maps.reaches(scope, r.code)]
-    top = max((counts.get(r.code, 0) for r in rows), default=0)
+    rows = [r for r in _level_shapes(level) if maps.reaches(scope, r[0]) and (view is None or _meets(r[3], view))]
+    counts = maps.counts_by_child(cases, district, length, measure, now) if district and rows else {}
+    top = max(counts.values(), default=0)
     features = []
-    for row in rows:
-        n = counts.get(row.code, 0)
-        shape = coords.shift_geometry(shapely.simplify(row.geometry, SIMPLIFY_DEG[level], preserve_topology=True), crs)
-        label = coords.from_wgs84(*_point(row.geometry.representative_point()), crs)
-        features.append(_feature(shape, {"code": row.code, "name": row.name, "n": n, "fill": maps.colour(n, top),
-                                         "label": [round(label[0], 6), round(label[1], 6)]}))
+    for code, name, simple, _bounds, point in rows:
+        n = counts.get(code, 0)
+        label = coords.from_wgs84(*point, crs)
+        features.append(_feature(coords.shift_geometry(simple, crs), {
+            "code": code, "name": name, "n": n, "fill": maps.colour(n, top),
+            "label": [round(label[0], DECIMALS), round(label[1], DECIMALS)]}))
     return {"type": "FeatureCollection", "features": features, "top": top}
+
+
+def _meets(bounds: tuple, view: tuple) -> bool:
+    return bounds[0] <= view[2] and bounds[2] >= view[0] and bounds[1] <= view[3] and bounds[3] >= view[1]
 
 
 def cases_in(view: tuple, zoom: int, cases, measure: str, crs: str, now=None) -> dict:
@@ -53,10 +78,14 @@ def cases_in(view: tuple, zoom: int, cases, measure: str, crs: str, now=None) ->
     clustered as the offline map clusters them, in pixels at `zoom`. A case located by text is at
     its place's point (PointFinder), so it has a marker too."""
     west, south, east, north = view
-    rows = maps._open(cases, "", measure, now).values_list("ticket", "lon", "lat", "address", "area_code", "title")
+    open_ = maps._open(cases, "", measure, now)
+    fields = ("ticket", "lon", "lat", "address", "area_code", "title")
+    # GPS points are filtered by the database; text-located cases are placed here, then filtered.
+    rows = [*open_.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north).values_list(*fields)[:MAX_CASES],
+            *open_.filter(lon__isnull=True).values_list(*fields)[:MAX_CASES]]
     finder = PointFinder()
     points = []
-    for ticket, lon, lat, address, area_code, title in rows[:MAX_CASES]:
+    for ticket, lon, lat, address, area_code, title in rows:
         where = (lon, lat) if lon is not None and lat is not None else finder.point(address or title, area_code)
         if where is None or not (west <= where[0] <= east and south <= where[1] <= north):
             continue
@@ -105,6 +134,8 @@ def _point(point) -> tuple[float, float]:
 
 
 def _feature(geometry, properties: dict) -> dict:
+    if not isinstance(geometry, shapely.Point):  # the shift moved the points off the rounding
+        geometry = shapely.set_precision(geometry, 10 ** -DECIMALS)
     return {"type": "Feature", "geometry": shapely.geometry.mapping(geometry), "properties": properties}
 
 

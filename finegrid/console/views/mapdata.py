@@ -35,7 +35,18 @@ def areas(request):
     level = request.GET.get("level", "street")
     if level not in layers.LEVELS:
         raise Http404
-    return _json(layers.areas(level, request.desk.cases(), request.desk.scope, _measure(request), _crs()))
+    crs = _crs()
+    view = _bbox(request)  # the grid level is asked for the view only: 1,500 grids are megabytes
+    view = _view_in_wgs84(view, crs) if view else None
+    return _json(layers.areas(level, request.desk.cases(), request.desk.scope, _measure(request), crs, view=view))
+
+
+def _bbox(request) -> tuple | None:
+    try:
+        view = tuple(float(part) for part in request.GET.get("bbox", "").split(","))
+    except ValueError:
+        return None
+    return view if len(view) == 4 else None
 
 
 @require_GET

@@ -65,17 +65,32 @@
     holder.dataset.labels = show ? finegridMaps.declutter(map, tooltips, function (t) { return t.rank; }) : 0;
   }
 
+  function bboxOf(bounds) {
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+      .map(function (v) { return v.toFixed(6); }).join(",");
+  }
+
+  // Streets and communities are read once; grids for the view (padded), again when it leaves it.
+  var gridBounds = null;
   function refreshAreas() {
     var level = levelFor(map.getZoom());
+    if (level === "grid") {
+      if (current === "grid" && gridBounds && gridBounds.contains(map.getBounds())) { labels(); return Promise.resolve(); }
+      var padded = map.getBounds().pad(0.5);
+      return get(cfg.urls.areas + query("&level=grid&bbox=" + bboxOf(padded))).then(function (data) {
+        if (levelFor(map.getZoom()) !== "grid") return;
+        gridBounds = padded; drawAreas("grid", data);
+      });
+    }
+    gridBounds = null;
     if (level === current) { labels(); return Promise.resolve(); }
     var got = loaded[level] || (loaded[level] = get(cfg.urls.areas + query("&level=" + level)));
     return got.then(function (data) { if (levelFor(map.getZoom()) === level) drawAreas(level, data); });
   }
 
   function refreshCases() {
-    var b = map.getBounds(), zoom = Math.round(map.getZoom());
-    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(",");
-    return get(cfg.urls.cases + query("&zoom=" + zoom + "&bbox=" + bbox)).then(function (data) {
+    var zoom = Math.round(map.getZoom());
+    return get(cfg.urls.cases + query("&zoom=" + zoom + "&bbox=" + bboxOf(map.getBounds()))).then(function (data) {
       cases.clearLayers();
       L.geoJSON(data, {
         pointToLayer: function (f, latlng) {
