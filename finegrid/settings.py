@@ -274,3 +274,26 @@ LOGGING = {
     "handlers": {"console": {"class": "finegrid.core.logs.StderrHandler"}},  # see core/logs.py
     "root": {"handlers": ["console"], "level": env_str("FINEGRID_LOG_LEVEL", "INFO")},
 }
+
+# The base map under the maps (core/basemap.py, the README's settings): a tile service the district
+# configures. Empty = no base map: the console keeps its server-drawn maps, which need no network.
+# KIND is xyz (URL a {z}/{x}/{y} template), wmts (URL a WMTS endpoint, with LAYER and MATRIX_SET,
+# GoogleMapsCompatible tiling) or tianditu (天地图: KEY is its tk; URL may be left empty).
+FINEGRID_BASEMAP = {
+    "kind": env_str("FINEGRID_BASEMAP_KIND", "xyz"),
+    "url": env_str("FINEGRID_BASEMAP_URL"),
+    "labels_url": env_str("FINEGRID_BASEMAP_LABELS_URL"),  # a second layer of names over the first
+    "key": env_str("FINEGRID_BASEMAP_KEY"),
+    "layer": env_str("FINEGRID_BASEMAP_LAYER"),
+    "matrix_set": env_str("FINEGRID_BASEMAP_MATRIX_SET"),
+    "crs": env_str("FINEGRID_BASEMAP_CRS", "wgs84"),  # wgs84 (天地图, CGCS2000), gcj02 (高德), bd09 (百度)
+    "attribution": env_str("FINEGRID_BASEMAP_ATTRIBUTION"),
+    "approval": env_str("FINEGRID_BASEMAP_APPROVAL"),  # 审图号: only an approved map is shown to the public
+    "max_zoom": env_str("FINEGRID_BASEMAP_MAX_ZOOM", "18"),
+}
+if FINEGRID_BASEMAP["kind"] not in ("xyz", "wmts", "tianditu"):
+    raise ImproperlyConfigured(f"FINEGRID_BASEMAP_KIND must be xyz, wmts or tianditu, not {FINEGRID_BASEMAP['kind']!r}")
+if FINEGRID_BASEMAP["crs"] not in ("wgs84", "gcj02", "bd09"):
+    raise ImproperlyConfigured(f"FINEGRID_BASEMAP_CRS must be wgs84, gcj02 or bd09, not {FINEGRID_BASEMAP['crs']!r}")
+if not FINEGRID_BASEMAP["max_zoom"].isdigit():
+    raise ImproperlyConfigured(f"FINEGRID_BASEMAP_MAX_ZOOM must be a whole number, not {FINEGRID_BASEMAP['max_zoom']!r}")

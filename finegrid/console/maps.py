@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.cases.states import RUNNING
 from finegrid.cases.models import Case
 from finegrid.grid.models import Grid, MicroGrid, Region
+from finegrid.grid.points import PointFinder
 from finegrid.grid.svg import Frame
 
 WIDTH = 900
@@ -109,7 +110,8 @@ def draw(code: str, cases, scope, measure: str = "open", now=None) -> dict:
     frame = Frame(shapely.total_bounds([a.geometry for a in areas]), WIDTH)
     points = None
     if length >= 15:  # grids or micro-grids: single cases, read once for the counts and the markers
-        points = list(_open(cases, code, measure, now).values_list("area_code", "lon", "lat", "ticket")[:MAX_MARKERS])
+        points = _with_points(_open(cases, code, measure, now)
+                              .values_list("area_code", "lon", "lat", "ticket", "address", "title")[:MAX_MARKERS])
     if points is not None and len(points) < MAX_MARKERS:
         counts = Counter(row[0][:length] for row in points)
     else:
@@ -133,6 +135,18 @@ def draw(code: str, cases, scope, measure: str = "open", now=None) -> dict:
     return {"width": frame.width, "height": frame.height, "paths": paths, "bubbles": bubbles, "top": top,
             "outlines": grandchildren_outlines(areas, frame, tolerance), "labels": labels,
             "level": LEVELS.get(length, "")}
+
+
+def _with_points(rows) -> list[tuple]:
+    """(area code, lon, lat, ticket) per case; a case located by text alone is at the place its
+    address names (grid/points.py), so it has its marker too."""
+    finder = PointFinder()
+    found = []
+    for area, lon, lat, ticket, address, title in rows:
+        if lon is None or lat is None:
+            lon, lat = finder.point(address or title, area) or (None, None)
+        found.append((area, lon, lat, ticket))
+    return found
 
 
 def _open(cases, code: str, measure: str, now):

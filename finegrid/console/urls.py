@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import administration, cases, command, desks, governance, overview, password, triage
+from .views import administration, cases, command, desks, governance, mapdata, overview, password, triage
 
 app_name = "console"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("cases/<str:ticket>/photos/<int:pk>/", cases.evidence_file, name="photo"),
     path("command/", command.command, name="command"),
     path("command/map/", command.district_map, name="map"),
+    path("command/map/areas.json", mapdata.areas, name="map_areas"),  # the base map's overlays
+    path("command/map/cases.json", mapdata.cases, name="map_cases"),
+    path("command/map/sites.json", mapdata.sites, name="map_sites"),
     path("feed/", command.feed, name="feed"),
     path("queue/", command.queue, name="queue"),
     path("queue/bulk/", command.queue_bulk, name="queue_bulk"),

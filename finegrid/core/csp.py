@@ -16,11 +16,21 @@ POLICY = "; ".join([
 UPLOAD_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
+def policy() -> str:
+    """POLICY, with the configured base map's tile servers allowed as image sources."""
+    from .basemap import current
+
+    basemap = current()
+    if basemap is None or not basemap.origins():
+        return POLICY
+    return POLICY.replace("img-src 'self' data: blob:", "img-src 'self' data: blob: " + " ".join(basemap.origins()))
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy())
         return response

@@ -26,6 +26,8 @@ class CaseIn(Schema):
     # strict: a JSON false or "39.9" is no degree (lax float() made `"lat": false` the equator)
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False, strict=True, description="WGS-84")
     lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False, strict=True, description="WGS-84")
+    coords: Literal["", "wgs84", "gcj02", "bd09"] = Field(
+        "", description="the system lon/lat are in (gcj02: 高德/腾讯, bd09: 百度); empty: WGS-84. Stored as WGS-84")
     area_code: str = Field("", pattern=r"^(\d{6,18})?$", description="when there is no point")
     address: str = Field("", max_length=200)
     reporter_name: str = Field("", max_length=64)
@@ -58,7 +60,7 @@ def create_case(request: HttpRequest, body: CaseIn):
     given = request.headers.get("Idempotency-Key", "").strip()
     sub = Submission(
         channel=body.channel, title=body.title, description=body.description, category_code=body.category,
-        lon=body.lon, lat=body.lat, area_code=body.area_code, address=body.address, reporter_name=body.reporter_name,
+        lon=body.lon, lat=body.lat, coords=body.coords, area_code=body.area_code, address=body.address, reporter_name=body.reporter_name,
         reporter_phone=body.reporter_phone, anonymous=body.anonymous, urgency=body.urgency, answers=body.answers,
         actor=viewer.user, public_only=False, accept=False, key=f"api:{viewer.user.pk}:{given}"[:128] if given else "",
     )

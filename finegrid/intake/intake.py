@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from finegrid.cases import channels
 from finegrid.cases.evidence import EvidenceError, check_file, check_total
+from finegrid.grid import coords
 from finegrid.cases.models import Case
 
 from .models import Receipt
@@ -45,6 +46,7 @@ class Submission:
     category_code: str = ""
     lon: float | None = None
     lat: float | None = None
+    coords: str = ""  # the system lon/lat are in when the channel declared one (gcj02 from 高德); stored as WGS-84
     address: str = ""
     area_code: str = ""
     reporter_name: str = ""
@@ -157,9 +159,23 @@ def _check_point(sub: Submission, problems: dict) -> None:
         problems["location"] = _("give both longitude and latitude, or neither")
     elif lon is not None and not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         problems["location"] = _("longitude is -180 to 180 and latitude -90 to 90 degrees")
+    if lon is not None and "location" not in problems:
+        lon, lat = _in_wgs84(sub, lon, lat, problems)
     sub.lon, sub.lat = lon, lat
     if lon is None and not sub.address and not sub.area_code and "location" not in problems:
         problems["location"] = _("mark the place on the map or give an address")
+
+
+def _in_wgs84(sub: Submission, lon: float, lat: float, problems: dict) -> tuple[float, float]:
+    """A point the channel declared in GCJ-02 or BD-09, converted once: the submission then says
+    WGS-84, so a second clean (the queue's worker) does not shift it again."""
+    try:
+        system = coords.system_of(sub.coords)
+    except ValueError:
+        problems["coords"] = _("coordinates are wgs84, gcj02 or bd09, not %(name)s") % {"name": sub.coords[:20]}
+        return lon, lat
+    sub.coords = ""
+    return coords.to_wgs84(lon, lat, system)
 
 
 def new_token() -> str:

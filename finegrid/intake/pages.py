@@ -23,6 +23,7 @@ from finegrid.grid.svg import Frame, Shape, map_paths
 from finegrid.org.privacy import mask_phone
 
 from .intake import IntakeError, Submission, intake
+from .mapview import prefilled_point, public_pin, resident_map
 from .models import Question
 from .open311.views import ATTRIBUTE
 from .timeline import followed, public_steps, status_of
@@ -59,7 +60,7 @@ def categories_for_residents():
 
 @require_http_methods(["GET", "POST"])
 def report(request):
-    form, problems = {}, {}
+    form, problems = prefilled_point(request.GET), {}  # a phone app's link may hand its point over
     if request.method == "POST":
         if _content_length(request) > REPORT_MAX_BYTES:  # refused before the files are read
             return HttpResponseBadRequest(_("The report is too large."))
@@ -80,7 +81,7 @@ def report(request):
             request.session["reported"] = [*request.session["reported"][-19:], taken.case.ticket]
             return redirect("intake-reported", ticket=taken.case.ticket)
     context = {"form": form, "problems": problems, "categories": categories_for_residents(), "map": district_map(),
-               "questions": _questions(),
+               "resident_map": resident_map(), "questions": _questions(),
                "key": form.get("key") or uuid.uuid4().hex}
     return render(request, "intake/report.html", context, status=400 if problems else 200)
 
@@ -109,8 +110,8 @@ def _submission(request, form: dict, photos) -> Submission:
     user = request.user if request.user.is_authenticated else None
     return Submission(
         channel=Case.Channel.WEB, description=form.get("description", ""), category_code=form.get("category", ""),
-        lon=form.get("lon") or None, lat=form.get("lat") or None, address=form.get("address", ""),
-        reporter_name="" if anonymous else form.get("name", ""), reporter_phone=form.get("phone", ""),
+        lon=form.get("lon") or None, lat=form.get("lat") or None, coords=form.get("coords", ""),
+        address=form.get("address", ""), reporter_name="" if anonymous else form.get("name", ""), reporter_phone=form.get("phone", ""),
         anonymous=anonymous, reporter=user, actor=user, photos=photos, answers=answers_of(request),
         key=("web:" + form["key"])[:128] if form.get("key") else "",
     )
@@ -164,7 +165,7 @@ def _too_many(request):
     context = {"form": request.POST.dict(), "problems": {"form": _("Too many reports from here. Wait a while and "
                                                                      "try again, or call the hotline.")},
                "categories": categories_for_residents(), "map": district_map(), "questions": _questions(),
-               "key": request.POST.get("key") or uuid.uuid4().hex}
+               "resident_map": resident_map(), "key": request.POST.get("key") or uuid.uuid4().hex}
     return render(request, "intake/report.html", context, status=429)
 
 
@@ -196,7 +197,7 @@ def case_page(request, ticket):
     shown = followed(case)
     context = {"case": case, "shown": shown, "steps": public_steps(shown), "status": status_of(shown.state),
                "phone": mask_phone(case.reporter_phone), "spoken": spoken(case.ticket), "problem": problem,
-               "can_rate": case.state == Case.State.CLOSED, "ratings": range(5, 0, -1)}
+               "can_rate": case.state == Case.State.CLOSED, "ratings": range(5, 0, -1), "public_pin": public_pin(case)}
     return render(request, "intake/case.html", context, status=400 if problem else 200)
 
 

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from finegrid.cases.models import Case, Category
 from finegrid.cases.workflow import TransitionError, perform
 from finegrid.grid.models import MicroGrid
-from finegrid.grid.svg import PALETTE, Shape, map_paths
+from finegrid.grid.svg import PALETTE, Shape
 from finegrid.org.models import Role, RoleAssignment
 
 from .intake import IntakeError, Submission, intake
+from .mapview import patrol_map, patrol_sketch
 from .pages import answers_of
 
 TASK_ACTIONS = {"verify": Case.State.COLLECTED, "check_ok": Case.State.HANDLED, "rework": Case.State.HANDLED}
@@ -64,7 +65,7 @@ def page(request):
     micros = MicroGrid.objects.filter(grid__in=grids)
     shapes = [Shape(m.geometry, "", f"{m.name} {m.code}", PALETTE[i % len(PALETTE)]) for i, m in enumerate(micros)]
     shapes += [Shape(g.geometry, "", f"{g.name} {g.code}", "none") for g in grids]
-    context = {"grids": grids, "map": map_paths(shapes, width=360), "tasks": tasks_of(grids),
+    context = {"grids": grids, "map": patrol_sketch(shapes), "patrol_map": patrol_map(grids, micros), "tasks": tasks_of(grids),
                "groups": quick_categories(), "words": _words()}
     return render(request, "intake/patrol.html", context)
 

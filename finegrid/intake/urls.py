@@ -2,11 +2,12 @@
 
 from django.urls import include, path
 
-from . import pages, patrol
+from . import mapview, pages, patrol
 
 urlpatterns = [
     path("open311/v2/", include("finegrid.intake.open311.urls")),
     path("report/", pages.report, name="intake-report"),
+    path("report/places/", mapview.places, name="intake-places"),  # the address search that moves the pin
     path("report/<str:ticket>/received/", pages.reported, name="intake-reported"),
     path("track/", pages.track, name="intake-track"),
     path("track/<str:ticket>/", pages.case_page, name="intake-case"),

@@ -122,6 +122,7 @@ TABLE = {
     "intake-report": Row(EVERYONE),
     "intake-reported": Row(NOBODY, A, refusal="/track/"),  # only in the session that reported it
     "intake-track": Row(EVERYONE),
+    "intake-places": Row(EVERYONE, query="q=%E4%B8%AA%E5%9B%AD&lon=119.405&lat=32.415"),  # the gazetteer's public names
     "intake-case": Row(NOBODY, A, refusal="/track/"),  # only once tracked with ticket and phone
     "intake-patrol": Row({"worker_a", "worker_b"}),
     "intake-patrol-report": Row(NOBODY, post=NOBODY),  # an empty report is refused by everyone
@@ -137,6 +138,9 @@ TABLE = {
     "console:photo": Row(NOBODY, {"ticket": "{case_a}", "pk": 0}),
     "console:command": Row(COMMAND),
     "console:map": Row(COMMAND),
+    "console:map_areas": Row(COMMAND, query="level=grid"),  # the base map's overlays: the map's own readers
+    "console:map_cases": Row(COMMAND, query="bbox=119,32,120,33&zoom=15"),
+    "console:map_sites": Row(COMMAND),
     "console:feed": Row(SIGNED_IN, shows=CASE_SHOWS),
     "console:queue": Row(COMMAND),
     "console:queue_bulk": Row(NOBODY, post=NOBODY),  # no tickets chosen: nothing to do for anyone

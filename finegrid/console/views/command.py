@@ -19,8 +19,9 @@ from finegrid.cases.workflow import TransitionError, perform
 from finegrid.grid.models import Region
 from finegrid.org.models import Unit
 from finegrid.core import exports
+from finegrid.core.basemap import current as current_basemap
 
-from .. import caselist, maps, suggest
+from .. import caselist, layers, maps, suggest
 from ..access import COMMAND_ROLES, desk_required
 from .cases import visible_case
 from .triage import back_to
@@ -53,6 +54,9 @@ def command(request):
     context = _map_context(request)
     cases = request.desk.cases()
     context["waiting"] = {name: cases.filter(state__in=states).count() for name, states in QUEUES.items()}
+    basemap = current_basemap()
+    if basemap is not None:  # the district's tiles: the map pans and zooms on them (command_map.js)
+        context["base_map"] = layers.page_config(basemap, request.desk.scope, context["measure"])
     return render(request, "console/command.html", context)
 
 

@@ -28,7 +28,7 @@ def _get(summary, ok, *parameters, not_found=False) -> dict:
 POST_REQUEST = {
     "type": "object", "required": ["service_code"],
     "properties": {name: {"type": "string"} for name in [
-        "api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string", "address_id", "email",
+        "api_key", "jurisdiction_id", "service_code", "lat", "long", "coords", "address_string", "address_id", "email",
         "device_id", "account_id", "first_name", "last_name", "phone", "description", "media_url",
         "attribute[depth]"]},
 }

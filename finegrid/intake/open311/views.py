@@ -242,8 +242,8 @@ def _submission(request, params: Params, api_key, code: str) -> Submission:
     media = params.get("media_url")
     return Submission(
         channel=Case.Channel.OPEN311, description=params.get("description") or "", category_code=code,
-        lon=params.get("long"), lat=params.get("lat"), address=params.get("address_string") or "",
-        area_code=params.get("address_id") or "", reporter_name=name, reporter_phone=params.get("phone") or "",
+        lon=params.get("long"), lat=params.get("lat"), coords=params.get("coords") or "",
+        address=params.get("address_string") or "", area_code=params.get("address_id") or "", reporter_name=name, reporter_phone=params.get("phone") or "",
         answers=params.attributes(), media_urls=[text(media, 500)] if media else [], api_key=api_key,
         key=_idempotency_key(request, params, api_key),
     )

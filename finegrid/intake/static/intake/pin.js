@@ -33,5 +33,6 @@
       navigator.geolocation.getCurrentPosition(function (p) { set(p.coords.longitude, p.coords.latitude); });
     });
   }
+  window.finegridPin = set;  // the address search (resident_map.js) moves the pin too
   if (lon.value && lat.value) set(+lon.value, +lat.value);
 })();
