@@ -119,3 +119,32 @@ def test_a_visitor_reports_by_suggestion_and_keeps_the_photo_when_refused(catalo
     case = Case.objects.get()
     assert case.category.code == "C0101" and case.evidence.count() == 1
     assert case.receipt.answers == {"depth": "20"}
+
+
+def test_the_track_page_shows_the_units_reply_and_after_photo(catalogue, live_server, page_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from finegrid.cases.workflow import perform
+    from finegrid.conftest import make_user
+    from finegrid.grid.models import Region
+    from finegrid.intake.intake import Submission, intake
+    from finegrid.org.models import Role, Unit
+
+    case = intake(Submission(channel="web", description="井盖破了", category_code="C0101", lon=GRID_A[0], lat=GRID_A[1],
+                             reporter_phone="13800005678", answers={"depth": "5"})).case
+    unit = Unit.objects.create(code="u1", name="区城管局", kind="department", region=Region.objects.get(code="321002"))
+    operator, handler = make_user("op", Role.OPERATOR), make_user("handler_u1", Role.HANDLER, unit=unit)
+    case.refresh_from_db()
+    if case.state == "accepted":
+        perform(case, "dispatch", operator, unit=unit)
+    after = SimpleUploadedFile("after.png", image_bytes(), content_type="image/png")
+    perform(case, "report_done", handler, reason="已更换井盖", evidence=[after])
+    page = page_of()
+    page.goto(live_server.url + "/track/")
+    page.fill("#ticket", case.ticket)
+    page.fill("#phone", "13800005678")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    reply = page.locator("#reply")
+    assert "已更换井盖" in reply.inner_text() and "区城管局" in reply.inner_text()
+    assert reply.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
