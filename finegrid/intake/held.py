@@ -23,9 +23,9 @@ MAX_HELD = 6  # intake.PHOTOS_MAX
 
 
 def hold(request, uploads) -> list[str]:
-    """Store the uploads that pass their checks; their names, as the session now lists them."""
+    """Store the uploads that pass their checks; the new names (the session lists them too)."""
     _forget_old()
-    names = list(request.session.get(SESSION_KEY, []))
+    names = []
     for upload in uploads:
         try:
             clean = cleaned(upload)
@@ -33,8 +33,9 @@ def hold(request, uploads) -> list[str]:
             continue  # the refused photo itself: the resident chooses another
         name = f"{secrets.token_hex(12)}.{EXTENSIONS[clean.content_type]}"
         names.append(default_storage.save(f"{FOLDER}/{name}", ContentFile(clean.data)).rsplit("/", 1)[-1])
-    request.session[SESSION_KEY] = names[-MAX_HELD:]
-    return request.session[SESSION_KEY]
+    # A session holds a few reports' photos at most; the oldest names go first.
+    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), *names][-3 * MAX_HELD:]
+    return names
 
 
 def mine(request, names) -> list[str]:

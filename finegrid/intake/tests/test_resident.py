@@ -242,3 +242,13 @@ def test_the_patrol_quick_picks_start_with_the_workers_own_most_used(shipped):
     assert picks[:2] == ["C0137", "E0406"] and len(picks) == 12
     fresh = [c.code for c in quick_picks(shipped["worker_b"], quick_categories())]
     assert fresh[:2] == ["C0137", "E0406"]  # the district's patrols' most used, for one with none of their own
+
+
+def test_an_unticked_photo_is_left_out_and_a_new_one_added(client, catalogue):
+    client.post("/report/", {"category": "E0101", "description": "", "lon": GRID_A[0], "lat": GRID_A[1],
+                             "key": "k-1", "photos": [_photo("a.png")]})
+    first = client.session["held_photos"][0]
+    again = client.post("/report/", {"category": "E0101", "description": "", "lon": GRID_A[0], "lat": GRID_A[1],
+                                     "key": "k-1", "photos": [_photo("b.png")]})  # the first unticked
+    page = again.content.decode()
+    assert f'value="{first}"' not in page and page.count('name="held"') == 1
