@@ -19,6 +19,7 @@ from . import bulk_insert as rows
 from . import deadlines, phones
 from .actions import ACTIONS
 from .bulk_insert import Step
+from .catalogue import condition_for
 from .effects import Context
 from .machine import SYSTEM, TransitionError
 from .machine import Step as MachineStep
@@ -48,6 +49,7 @@ class Report:
     anonymous: bool = False
     actor: object = None  # who reported (the report row's actor); the batch's `actor` when None
     accept: bool = True  # False: stays 信息采集 even when the batch accepts (an operator's API report)
+    condition: str = ""  # the 立案条件 (its text) the reporter's answers chose; "" or unknown: the rule's first
 
 
 @dataclass
@@ -96,7 +98,8 @@ def open_many(reports: list[Report], *, accept: bool = False, actor=None, now=No
     cases = [_case_of(report, batch, now) for report in reports]
     _locate([case for case, report in zip(cases, reports) if not report.grid_code], batch)
     # Every field is decided before the INSERT, so each row is written once.
-    steps = [_steps(case, batch, accept and report.accept, actor, now) for case, report in zip(cases, reports)]
+    steps = [_steps(case, batch, accept and report.accept, actor, now, report.condition)
+             for case, report in zip(cases, reports)]
     for case_steps, report in zip(steps, reports):
         if report.actor is not None:
             case_steps[0] = _reported_by(case_steps[0], report.actor)
@@ -169,18 +172,25 @@ def _reported_by(step: Step, actor) -> Step:
     return step._replace(actor_id=actor.pk, actor_label=actor.username)
 
 
-def _steps(case: Case, batch: Batch, accept: bool, actor, now) -> list[Step]:
+def _steps(case: Case, batch: Batch, accept: bool, actor, now, condition: str = "") -> list[Step]:
     """The transitions of one case, and its fields set by the action table's own checks and
     changes, as `workflow.perform` would set them one by one."""
     steps = [_row(case, "report", "", actor, "", now, _shared(batch, {"channel": case.channel}))]
     if accept and case.category_id is not None:
         ctx = Context(case, rule=batch.rules.get(case.category_id), calendar=batch.calendar)
-        steps += filter(None, [_apply(case, "accept", MachineStep(actor, SYSTEM, now), ctx, batch)])
+        chosen = _condition_input(ctx.rule, condition)
+        steps += filter(None, [_apply(case, "accept", MachineStep(actor, SYSTEM, now, data=chosen), ctx, batch)])
         unit = _unit_for(case, case.category, batch) if case.state == Case.State.ACCEPTED else None
         if unit is not None:
             steps += filter(None, [_apply(case, "dispatch", MachineStep(None, SYSTEM, now, unit=unit), ctx, batch)])
     case.version = len(steps)
     return steps
+
+
+def _condition_input(rule, text: str) -> dict:
+    """The accept step's `condition` input for the 立案条件 named by its text (none: the rule's first)."""
+    found = condition_for(rule, text) if rule is not None and text else None
+    return {"condition": found.seq} if found else {}
 
 
 def _apply(case: Case, name: str, step: MachineStep, ctx: Context, batch: Batch) -> Step | None:

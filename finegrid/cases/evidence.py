@@ -135,3 +135,19 @@ def stored_file(upload) -> dict:
     name = f"{digest[:20]}.{EXTENSIONS[clean.content_type]}"
     return {"file": ContentFile(clean.data, name=name), "content_type": clean.content_type,
             "size": len(clean.data), "sha256": digest}
+
+
+def file_response(photo: Evidence):
+    """One stored file as an answer, for every page that shows evidence (the console, the resident's
+    track page): a photo is shown in the page; anything else (a PDF) is only ever downloaded, and
+    neither may run a script if opened on its own (a sandbox policy; no sniffing another type)."""
+    from django.http import FileResponse
+
+    from finegrid.core.csp import UPLOAD_POLICY
+
+    inline = photo.content_type.startswith("image/")
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type, as_attachment=not inline,
+                            filename=f"{photo.case.ticket}-{photo.pk}.{photo.file.name.rsplit('.', 1)[-1]}")
+    response["Content-Security-Policy"] = UPLOAD_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

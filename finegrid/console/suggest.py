@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from finegrid.cases.models import Case, Category
 from finegrid.insight import store
+from finegrid.intake.answers import classify_text
 from finegrid.insight.classify import classify
 from finegrid.insight.leaves import choose, hotline_leaves
 from finegrid.insight.model import model_text
@@ -50,7 +51,7 @@ def for_case(case: Case) -> CategorySuggestion | None:
                            stored.urgency, stored.corrected, case.area_code, leaf=leaf[0].code if leaf else None)
     if not model_ready():
         return None
-    labels = classify(case.description or case.title, case.title, area_code=case.area_code)
+    labels = classify(classify_text(case), case.title, area_code=case.area_code)  # the answers' words too
     return _suggestion(labels.topic, labels.subtopic, labels.topic_confidence, labels.urgency, False,
                        case.area_code, labels.unit, leaf=labels.category_code)
 

@@ -7,6 +7,7 @@ import shapely
 from django.db import transaction
 
 from finegrid.cases.catalogue import load_catalogue
+from finegrid.intake.questions import load_questions
 from finegrid.demo.history import generate_history
 from finegrid.cases.models import Case
 from finegrid.core.models import audit
@@ -65,7 +66,9 @@ def seed_demo(progress=None, cases: int = 0, layout=None) -> dict:
 
 
 def _load_catalogue() -> int:
-    return load_catalogue()["categories"]
+    created = load_catalogue()["categories"]
+    load_questions()  # the questions dispatchers need (a lamp's pole number, a manhole cover's state)
+    return created
 
 
 def _history(cases: int, progress) -> int:

@@ -63,3 +63,61 @@ def _checked(question: Question, value, text):
         if moment.tzinfo is None:
             raise ValueError(_("give the time zone, such as +08:00 or Z"))
     return value
+
+
+# ── what the answers say and decide ───────────────────────────────────────────────────────────
+
+TIER_ORDER = ("2h", "24h", "7d", "15d")  # the most urgent first
+
+
+def chosen_values(question: Question, value) -> list[dict]:
+    """The list entries an answer picked (none for a free-text question)."""
+    keys = value if isinstance(value, list) else [value]
+    return [v for v in question.values if str(v.get("key")) in {str(k) for k in keys}]
+
+
+def decided(questions, answers: dict) -> tuple[str, str]:
+    """(立案条件 text, urgency tier) the answers choose, each "" when none: the first condition
+    named in the questions' order, the most urgent tier named (a missing manhole cover: 2h)."""
+    conditions, tiers = [], []
+    for question in questions:
+        for value in chosen_values(question, answers[question.code]) if question.code in answers else []:
+            conditions += [value["condition"]] if value.get("condition") else []
+            tiers += [value["urgency"]] if value.get("urgency") in TIER_ORDER else []
+    return (conditions[0] if conditions else ""), min(tiers, key=TIER_ORDER.index, default="")
+
+
+def more_urgent(tier: str, other: str) -> str:
+    """The more urgent of two tiers ("" is none)."""
+    given = [t for t in (tier, other) if t in TIER_ORDER]
+    return min(given, key=TIER_ORDER.index, default=tier)
+
+
+def answer_lines(questions, answers: dict) -> list[tuple[str, str]]:
+    """(question, answer in words) for each answered question, in the questions' order."""
+    lines = []
+    for question in questions:
+        if question.code not in answers:
+            continue
+        picked = chosen_values(question, answers[question.code])
+        value = answers[question.code]
+        words = "、".join(v["name"] for v in picked) if picked else ("、".join(value) if isinstance(value, list) else str(value))
+        lines.append((question.description, words))
+    return lines
+
+
+def case_answers(case) -> list[tuple[str, str]]:
+    """What the reporter answered for a case, for the staff's case page (empty when nothing)."""
+    from .models import Receipt
+
+    receipt = Receipt.objects.filter(case=case).only("answers").first()
+    if receipt is None or not receipt.answers or case.category_id is None:
+        return []
+    return answer_lines(Question.objects.filter(category_id=case.category_id, variable=True), receipt.answers)
+
+
+def classify_text(case) -> str:
+    """The text a classifier reads for a case: its description and, after it, the reporter's answers
+    in words (路灯是什么情况？ 不亮), so a closed choice counts as much as a typed word."""
+    said = case.description or case.title
+    return " ".join([said, *(f"{question} {answer}" for question, answer in case_answers(case))])

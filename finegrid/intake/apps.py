@@ -7,7 +7,8 @@ class IntakeConfig(AppConfig):
     name = "finegrid.intake"
     verbose_name = _("Intake")
     audit_words = (("hotline.import", _("Hotline sheet imported")), ("open311_key.create", _("Open311 key issued")),
-                   ("open311_key.revoke", _("Open311 key revoked")))
+                   ("open311_key.revoke", _("Open311 key revoked")),
+                   ("questions.load", _("Category questions loaded")))
     # `finegrid worker` opens queued Open311 reports every 2 s: an app's report is a case within
     # seconds, while a burst still reaches the case engine in batches.
     worker_steps = (("inbox", 2, "finegrid.intake.inbox.drain"),)

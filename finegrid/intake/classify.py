@@ -6,6 +6,8 @@ its own takes the 2-hour path (接诉即办: threats to life or property) at onc
 The label model is loaded once per process by the insight store; a batch is labelled in one pass."""
 
 from finegrid.insight import classify as insight
+from finegrid.insight import store
+from finegrid.insight.leaves import named_leaves
 
 from .inbox import Fresh
 
@@ -49,3 +51,22 @@ def _read_other_leaves() -> dict[str, str]:
 def suggested(submission, code: str) -> bool:
     """True when `code` came from the classifier, not from the channel."""
     return bool(code) and not submission.category_code
+
+
+def suggestions_for(text: str) -> list[str]:
+    """The leaves to offer a resident for a description, best first: the classifier's (as the
+    立案 queue's suggestion comes, insight.classify) when a model is on disk — never built inside
+    a request (the seed model takes about 40 s) — then the leaves the text names outright."""
+    if not text.strip():
+        return []
+    codes = []
+    if _model_on_disk():
+        labels = insight.classify(text)
+        codes = [*labels.leaf_codes, labels.category_code or ""]
+    codes += [choice.code for choice in named_leaves(text)]
+    return [code for code in dict.fromkeys(codes) if code]
+
+
+def _model_on_disk() -> bool:
+    active = store.registry().get("active")
+    return active is not None and (store.models_dir() / f"v{active:04d}.joblib").exists()

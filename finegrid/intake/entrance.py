@@ -20,7 +20,7 @@ from finegrid.cases.evidence import attach
 from finegrid.cases.models import Case, Category, Transition
 from finegrid.grid.locate import current_index
 
-from .answers import check_answers
+from .answers import check_answers, decided, more_urgent
 from .classify import classify_many, suggested
 from .intake import Intake, IntakeError, Submission, clean, new_token
 from .models import Question, Receipt
@@ -43,6 +43,7 @@ class Ready:
     category: Category | None = None
     answers: dict = field(default_factory=dict)
     spot: Spot = field(default_factory=Spot)
+    condition: str = ""  # the 立案条件 the answers chose (answers.decided)
 
 
 def take_in(subs: list[Submission], *, now=None, units: dict | None = None) -> list:
@@ -120,8 +121,10 @@ def _prepared(ready: list[Ready], results: list) -> list[Ready]:
     for r, code, spot in zip(ready, codes, spots):
         try:
             r.category = _category_of(r.sub, code, categories)
-            r.answers = check_answers(r.category, r.sub.answers, required=r.sub.public_only,
-                                      questions=questions.get(r.category.pk, []) if r.category else None)
+            asked = questions.get(r.category.pk, []) if r.category else []
+            r.answers = check_answers(r.category, r.sub.answers, required=r.sub.public_only, questions=asked)
+            r.condition, tier = decided(asked, r.answers)
+            r.sub.urgency = more_urgent(r.sub.urgency, tier)
             if isinstance(spot, dict):
                 raise IntakeError(spot)
         except IntakeError as error:
@@ -186,6 +189,7 @@ def _report(r: Ready, now) -> Report:
         grid_code=spot.grid_code, reporter_name=sub.reporter_name, reporter_phone=sub.reporter_phone,
         reporter_id=getattr(sub.reporter, "pk", None), anonymous=sub.anonymous, urgency=sub.urgency,
         external_id=sub.key[:64], reported_at=sub.reported_at or now, actor=sub.actor, accept=sub.accept,
+        condition=r.condition,
     )
 
 

@@ -7,25 +7,29 @@ import uuid
 import shapely
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from finegrid.cases import phones
 from finegrid.cases.models import Case, Category
 from finegrid.cases.workflow import TransitionError, perform
-from finegrid.cases.evidence import MAX_TOTAL_BYTES
+from finegrid.cases.evidence import MAX_TOTAL_BYTES, file_response
+from finegrid.core.csp import UPLOAD_POLICY
 from finegrid.core.models import audit
 from finegrid.core.throttle import Limit, allow_all, client_address
 from finegrid.grid.models import Region
 from finegrid.grid.svg import Frame, Shape, map_paths
 from finegrid.org.privacy import mask_phone
 
-from .intake import IntakeError, Submission, intake
+from .classify import suggestions_for
+from .intake import DESCRIPTION_MAX, IntakeError, Submission, intake
 from .mapview import prefilled_point, public_pin, resident_map
 from .models import Question
 from .open311.views import ATTRIBUTE
+from . import held
+from .outcome import own_photos, reply_of, resident_may_see
 from .timeline import followed, public_steps, status_of
 
 MAP_WIDTH = 600
@@ -60,7 +64,7 @@ def categories_for_residents():
 
 @require_http_methods(["GET", "POST"])
 def report(request):
-    form, problems = prefilled_point(request.GET), {}  # a phone app's link may hand its point over
+    form, problems, held_names, answers = prefilled_point(request.GET), {}, [], {}  # a phone app's link may hand its point over
     if request.method == "POST":
         if _content_length(request) > REPORT_MAX_BYTES:  # refused before the files are read
             return HttpResponseBadRequest(_("The report is too large."))
@@ -72,25 +76,42 @@ def report(request):
         if not allow_all([(REPORTS_BY_ADDRESS, client_address(request)),
                           (REPORTS_BY_PHONE, digits(form.get("phone", "")))]):
             return _too_many(request)
+        kept, answers = held.mine(request, request.POST.getlist("held")), answers_of(request)
         try:
-            taken = intake(_submission(request, form, photos))
+            taken = intake(_submission(request, form, [*held.as_uploads(kept), *photos], answers))
         except IntakeError as error:
             problems = error.problems
+            held_names = [*kept, *held.hold(request, photos)][-held.MAX_HELD:]  # not picked again
         else:
+            held.release(request, kept)
             request.session.setdefault("reported", [])
             request.session["reported"] = [*request.session["reported"][-19:], taken.case.ticket]
             return redirect("intake-reported", ticket=taken.case.ticket)
-    context = {"form": form, "problems": problems, "categories": categories_for_residents(), "map": district_map(),
-               "resident_map": resident_map(), "questions": _questions(),
-               "key": form.get("key") or uuid.uuid4().hex}
+    context = _report_context(request, form, problems, held_names, answers)
     return render(request, "intake/report.html", context, status=400 if problems else 200)
 
 
-def _questions() -> list[tuple[str, list]]:
-    """Each category's extra questions, shown by the page's script when that category is chosen."""
+def _report_context(request, form: dict, problems: dict, held_names=(), answers=None) -> dict:
+    categories = categories_for_residents()
+    return {"form": form, "problems": problems, "categories": categories, "map": district_map(),
+            "resident_map": resident_map(), "questions": questions_shown(answers or {}, form.get("category", "")), "held": held_names,
+            "picker": picker_entries(categories), "key": form.get("key") or uuid.uuid4().hex}
+
+
+def picker_entries(categories) -> list[dict]:
+    """What the searchable picker searches: each leaf's name, group and keywords."""
+    return [{"code": c.code, "name": c.name, "group": group.name, "words": " ".join(c.keywords)}
+            for group in categories for c in group.leaves]
+
+
+def questions_shown(answers: dict, chosen: str, public_only: bool = True) -> list[tuple[str, list]]:
+    """Each category's extra questions with what was already answered (a refused report keeps its
+    answers), shown by the page's script when that category is chosen."""
     grouped: dict = {}
-    for question in Question.objects.filter(category__public=True, category__active=True).select_related("category"):
-        grouped.setdefault(question.category.code, []).append(question)
+    asked = Question.objects.filter(category__active=True).select_related("category")
+    for question in asked.filter(category__public=True) if public_only else asked:
+        given = answers.get(question.code, []) if question.category.code == chosen else []
+        grouped.setdefault(question.category.code, []).append((question, given if isinstance(given, list) else [given]))
     return sorted(grouped.items())
 
 
@@ -105,14 +126,14 @@ def answers_of(request) -> dict:
     return answers
 
 
-def _submission(request, form: dict, photos) -> Submission:
+def _submission(request, form: dict, photos, answers: dict) -> Submission:
     anonymous = form.get("anonymous") == "on"
     user = request.user if request.user.is_authenticated else None
     return Submission(
         channel=Case.Channel.WEB, description=form.get("description", ""), category_code=form.get("category", ""),
         lon=form.get("lon") or None, lat=form.get("lat") or None, coords=form.get("coords", ""),
         address=form.get("address", ""), reporter_name="" if anonymous else form.get("name", ""), reporter_phone=form.get("phone", ""),
-        anonymous=anonymous, reporter=user, actor=user, photos=photos, answers=answers_of(request),
+        anonymous=anonymous, reporter=user, actor=user, photos=photos, answers=answers,
         key=("web:" + form["key"])[:128] if form.get("key") else "",
     )
 
@@ -162,10 +183,8 @@ def _content_length(request) -> int:
 
 
 def _too_many(request):
-    context = {"form": request.POST.dict(), "problems": {"form": _("Too many reports from here. Wait a while and "
-                                                                     "try again, or call the hotline.")},
-               "categories": categories_for_residents(), "map": district_map(), "questions": _questions(),
-               "resident_map": resident_map(), "key": request.POST.get("key") or uuid.uuid4().hex}
+    context = _report_context(request, request.POST.dict(), {"form": _("Too many reports from here. Wait a while and "
+                                                                       "try again, or call the hotline.")})
     return render(request, "intake/report.html", context, status=429)
 
 
@@ -183,8 +202,8 @@ def _find(ticket: str, phone: str, user) -> Case | None:
 
 @require_http_methods(["GET", "POST"])
 def case_page(request, ticket):
-    """A report's progress in plain words; the rating form once it is closed."""
-    if ticket not in request.session.get("tracked", []) and ticket not in request.session.get("reported", []):
+    """A report's progress in plain words, the unit's reply and photos; the rating form once closed."""
+    if not _followed_by_session(request, ticket):
         return redirect("intake-track")
     case = Case.objects.select_related("category", "unit").filter(ticket=ticket).first()
     if case is None:
@@ -196,9 +215,56 @@ def case_page(request, ticket):
             return redirect("intake-case", ticket=ticket)
     shown = followed(case)
     context = {"case": case, "shown": shown, "steps": public_steps(shown), "status": status_of(shown.state),
+               "reply": reply_of(shown), "own_photos": own_photos(case),
                "phone": mask_phone(case.reporter_phone), "spoken": spoken(case.ticket), "problem": problem,
                "can_rate": case.state == Case.State.CLOSED, "ratings": range(5, 0, -1), "public_pin": public_pin(case)}
     return render(request, "intake/case.html", context, status=400 if problem else 200)
+
+
+def _followed_by_session(request, ticket) -> bool:
+    return ticket in request.session.get("tracked", []) or ticket in request.session.get("reported", [])
+
+
+@require_GET
+def case_photo(request, ticket, pk):
+    """A photo of the resident's own report or of the unit's reply, to the session that follows it."""
+    case = Case.objects.filter(ticket=ticket).first() if _followed_by_session(request, ticket) else None
+    photo = resident_may_see(case, followed(case), pk) if case is not None else None
+    if photo is None:
+        raise Http404
+    return file_response(photo)
+
+
+@require_GET
+def held_photo(request, name):
+    """A photo kept from a refused report, shown back to the session that sent it."""
+    stored = held.open_held(request, name)
+    if stored is None:
+        raise Http404
+    kind = "image/png" if name.endswith(".png") else "image/webp" if name.endswith(".webp") else "image/jpeg"
+    response = FileResponse(stored, content_type=kind)
+    response["Content-Security-Policy"] = UPLOAD_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+SUGGESTIONS_BY_ADDRESS = Limit("suggest-address", 120, 600)  # a few per report typed; the model costs CPU
+
+
+@require_POST
+def suggest(request):
+    """The categories the classifier suggests for a description, among those residents may choose."""
+    if not allow_all([(SUGGESTIONS_BY_ADDRESS, client_address(request))]):
+        return JsonResponse({"suggestions": []}, status=429)
+    codes = suggestions_for(request.POST.get("description", "")[:DESCRIPTION_MAX])
+    leaves = categories_for_residents_by_code(codes)
+    return JsonResponse({"suggestions": [{"code": c.code, "name": c.name, "group": c.parent.name}
+                                         for c in (leaves[code] for code in codes if code in leaves)][:3]})
+
+
+def categories_for_residents_by_code(codes) -> dict:
+    return (Category.objects.filter(level=2, public=True, active=True, domain__in=RESIDENT_DOMAINS, code__in=codes)
+            .select_related("parent").in_bulk(field_name="code"))
 
 
 def _rate(case: Case, rating: str, comment: str) -> str:

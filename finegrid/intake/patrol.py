@@ -5,11 +5,14 @@ Reports are sent by the page's script from a queue kept in the browser (IndexedD
 idempotency key made when the worker pressed "report": a report made without network is sent when
 the network is back, and one sent twice (a lost answer, a retry) opens one case."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +24,7 @@ from finegrid.org.models import Role, RoleAssignment
 
 from .intake import IntakeError, Submission, intake
 from .mapview import patrol_map, patrol_sketch
-from .pages import answers_of
+from .pages import answers_of, questions_shown
 
 TASK_ACTIONS = {"verify": Case.State.COLLECTED, "check_ok": Case.State.HANDLED, "rework": Case.State.HANDLED}
 
@@ -58,6 +61,25 @@ def quick_categories():
     return list(groups.items())
 
 
+QUICK_PICKS = 12
+QUICK_WINDOW = timedelta(days=180)  # what the worker reports this season, not three years ago
+
+
+def quick_picks(user, groups, now=None) -> list:
+    """The 12 quick-pick buttons: the worker's own most reported categories first, then those
+    patrols report most across the district, then the catalogue's order (a new worker's first day)."""
+    leaves = {leaf.pk: leaf for _group, members in groups for leaf in members}
+    since = (now or timezone.now()) - QUICK_WINDOW
+    patrols = Case.objects.filter(channel=Case.Channel.PATROL, reported_at__gte=since, category_id__in=list(leaves))
+    ranked = [*_most_used(patrols.filter(reporter=user)), *_most_used(patrols), *leaves]
+    return [leaves[pk] for pk in dict.fromkeys(ranked)][:QUICK_PICKS]
+
+
+def _most_used(cases) -> list[int]:
+    rows = cases.values("category_id").annotate(n=Count("id")).order_by("-n", "category_id")[:QUICK_PICKS]
+    return [row["category_id"] for row in rows]
+
+
 @login_required
 @require_GET
 def page(request):
@@ -65,8 +87,10 @@ def page(request):
     micros = MicroGrid.objects.filter(grid__in=grids)
     shapes = [Shape(m.geometry, "", f"{m.name} {m.code}", PALETTE[i % len(PALETTE)]) for i, m in enumerate(micros)]
     shapes += [Shape(g.geometry, "", f"{g.name} {g.code}", "none") for g in grids]
+    groups = quick_categories()
     context = {"grids": grids, "map": patrol_sketch(shapes), "patrol_map": patrol_map(grids, micros), "tasks": tasks_of(grids),
-               "groups": quick_categories(), "words": _words()}
+               "groups": groups, "quick": quick_picks(request.user, groups), "words": _words(),
+               "questions": questions_shown({}, "", public_only=False), "form": {}}
     return render(request, "intake/patrol.html", context)
 
 

@@ -84,7 +84,7 @@ OPEN311 = {"fmt": "json"}
 
 TABLE = {
     # The grid pages (grid/views.py): the user's area scope.
-    "home": Row(SIGNED_IN),
+    "home": Row(EVERYONE),  # visitors get the public home (report, follow a report), staff their grid map
     "region": [Row(STREET_A_PAGE, {"code": STREET_A}), Row(AREA_B, {"code": STREET_B})],
     "grid": [Row(AREA_A, {"code": GRID_A}), Row(AREA_B, {"code": GRID_B})],
     "health": Row(EVERYONE),
@@ -121,9 +121,12 @@ TABLE = {
     # The residents' pages and the patrol page.
     "intake-report": Row(EVERYONE),
     "intake-reported": Row(NOBODY, A, refusal="/track/"),  # only in the session that reported it
+    "intake-suggest": Row(NOBODY, post=EVERYONE, data={"description": "路灯不亮"}, changes=False),  # JSON, no row
+    "intake-held-photo": Row(NOBODY, {"name": "none.jpg"}),  # only the session whose report was refused
     "intake-track": Row(EVERYONE),
     "intake-places": Row(EVERYONE, query="q=%E4%B8%AA%E5%9B%AD&lon=119.405&lat=32.415"),  # the gazetteer's public names
     "intake-case": Row(NOBODY, A, refusal="/track/"),  # only once tracked with ticket and phone
+    "intake-case-photo": Row(NOBODY, {**A, "pk": "1"}),  # the same session rule, and only a resident's photos
     "intake-patrol": Row({"worker_a", "worker_b"}),
     "intake-patrol-report": Row(NOBODY, post=NOBODY),  # an empty report is refused by everyone
     "intake-patrol-task": Row(NOBODY, A, post=NOBODY),

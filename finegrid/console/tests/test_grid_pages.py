@@ -5,9 +5,12 @@ from finegrid.org.models import Person
 
 
 def test_pages_need_a_signed_in_user(client, tiny):
-    for url in [reverse("home"), reverse("region", args=["321002001"]), reverse("grid", args=["321002001001001"])]:
+    for url in [reverse("region", args=["321002001"]), reverse("grid", args=["321002001001001"])]:
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response["Location"]
+    home = client.get(reverse("home"))  # a visitor gets the public home, no grid map
+    assert home.status_code == 200 and reverse("intake-report") in home.content.decode()
+    assert "321002001001" not in home.content.decode()
 
 
 def test_leader_sees_every_grid_on_the_district_map(client, people):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from finegrid.cases import dispatch, phones
+from finegrid.cases.evidence import file_response
 from finegrid.cases.actions import ACTIONS, OPEN
 from finegrid.cases.models import Case, Evidence
 from finegrid.cases.posted import take_posted
@@ -20,6 +21,7 @@ from finegrid.cases.workflow import CASES, Conflict, TransitionError, allowed_ac
 from finegrid.core.csp import UPLOAD_POLICY
 from finegrid.org.models import Person, Unit
 from finegrid.core import exports
+from finegrid.intake.answers import case_answers
 
 from .. import caselist, timeline
 from ..access import desk_required
@@ -87,7 +89,7 @@ def case_detail(request, ticket):
         "case": case, "story": timeline.story(transitions, names, by_transition), "photos": photos,
         "deadline": timeline.deadline(case, now), "actions": [_action_form(case, act) for act in actions],
         "related": _related(request, case, now), "duplicates": list(case.duplicates.only("ticket", "title", "state")),
-        "map": case_map(case), "phone": request.desk.viewer.phone(case),
+        "map": case_map(case), "phone": request.desk.viewer.phone(case), "answers": case_answers(case),
         "phone_readable": phones.readable(request.desk.viewer, case), "countdown_words": countdown_words(),
         "suggestions": dispatch.suggestions(case) if any(a.name in ("dispatch", "reassign") for a in actions) else [],
         "units": Unit.objects.filter(active=True).only("code", "name").order_by("code")
@@ -145,14 +147,7 @@ def evidence_file(request, ticket, pk):
 
 
 def serve_evidence(photo: Evidence) -> FileResponse:
-    """A photo is shown in the page; anything else (a PDF) is only ever downloaded, and neither may
-    run a script if opened on its own (a sandbox policy; no sniffing another type from it)."""
-    inline = photo.content_type.startswith("image/")
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type, as_attachment=not inline,
-                            filename=f"{photo.case.ticket}-{photo.pk}.{photo.file.name.rsplit('.', 1)[-1]}")
-    response["Content-Security-Policy"] = UPLOAD_POLICY
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(photo)
 
 
 def case_url(case: Case) -> str:

@@ -10,12 +10,15 @@ from django.urls import reverse
 
 from finegrid.grid.models import Grid, Region
 from finegrid.grid.svg import PALETTE, Shape, map_paths
+from finegrid.intake.home import public_home
 from finegrid.org.models import RoleAssignment
 from finegrid.org.scopes import scope_of, within
 
 
-@login_required
 def home(request):
+    """`/`: the public home for visitors (report, follow a report), the grid map for staff."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     scope = scope_of(request.user)
     grids = list(scope.grids().select_related("community"))
     streets = Region.objects.filter(level__in=["street", "town"]).order_by("code")

@@ -15,6 +15,7 @@ from urllib.parse import unquote_to_bytes
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -164,7 +165,23 @@ def service_definition(request, fmt, params, code):
 def requests(request, fmt, params):
     if request.method == "POST":
         return _post_request(request, fmt, params)
-    return document(fmt, "service_requests", queries.requests(params, extensions=params.get("extensions") == "true"))
+    extensions = params.get("extensions") == "true"
+    rows = queries.requests(params, extensions=extensions, photo_url=_photo_url(request))
+    response = document(fmt, "service_requests", rows)
+    page, size = queries.page_of(params, extensions)
+    if len(rows) == size and not params.get("service_request_id"):  # there may be more: say where (RFC 8288)
+        query = request.GET.copy()
+        query["page"] = str(page + 1)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
+
+
+def _photo_url(request):
+    """A case photo's address: the console's, served under its rules (staff who may see the case:
+    a photo can show faces and plates), so a media_url never opens a photo to the public."""
+    def url(case, pk):
+        return request.build_absolute_uri(reverse("console:photo", args=[case.ticket, pk]))
+    return url
 
 
 @endpoint()
@@ -172,7 +189,8 @@ def one_request(request, fmt, params, ticket):
     case = queries.public_cases().filter(ticket=ticket).first()
     if case is None:
         raise Refused(404, _("no service request has the id %(id)s") % {"id": ticket})
-    return document(fmt, "service_requests", [queries.request_of(case, params.get("extensions") == "true")])
+    media = queries.media_of(case, _photo_url(request))
+    return document(fmt, "service_requests", [queries.request_of(case, params.get("extensions") == "true", media)])
 
 
 @endpoint()

@@ -57,6 +57,7 @@
     var body = new FormData();
     Object.keys(item.fields).forEach(function (name) { body.append(name, item.fields[name]); });
     body.append("key", item.key);
+    (item.answers || []).forEach(function (pair) { body.append(pair[0], pair[1]); });
     if (item.photo) body.append("photos", item.photo, item.photoName || "photo.jpg");
     return fetch(root.dataset.post, { method: "POST", body: body, credentials: "same-origin",
                                       headers: { "X-CSRFToken": csrf } })
@@ -86,14 +87,26 @@
     var photo = form.querySelector("#photo").files[0];
     var item = {
       key: newKey(), madeAt: new Date().toISOString(), photo: photo || null, photoName: photo ? photo.name : "",
-      fields: { category: form.category.value, description: form.description.value, lon: form.lon.value, lat: form.lat.value }
+      fields: { category: form.category.value, description: form.description.value, lon: form.lon.value, lat: form.lat.value },
+      answers: answers()
     };
-    put(item).then(function () { form.reset(); locate(); return flush(); });
+    put(item).then(function () { form.reset(); changed(); locate(); return flush(); });
   });
+
+  // The answers to the chosen category's questions (the others' fieldsets are disabled: not sent).
+  function answers() {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name.indexOf("attribute[") === 0 && value !== "") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+  function changed() { form.category.dispatchEvent(new Event("change")); }
 
   root.querySelectorAll(".quick button").forEach(function (button) {
     button.addEventListener("click", function () {
       form.category.value = button.dataset.code;
+      changed();
       root.querySelectorAll(".quick button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
     });
   });
