@@ -1,17 +1,6 @@
 // A tap on the district map sets the report's point; "Use my location" asks the phone's GPS.
 // The SVG's data-* attributes carry the server's projection (grid/svg.py Frame), inverted here.
 (function () {
-  // The chosen category's extra questions show; the others' are hidden and disabled (not sent).
-  var category = document.getElementById("category");
-  function questions() {
-    document.querySelectorAll("fieldset.questions").forEach(function (set) {
-      var shown = set.dataset.category === category.value;
-      set.hidden = !shown; set.disabled = !shown;
-    });
-  }
-  if (category) { category.addEventListener("change", questions); questions(); }
-})();
-(function () {
   var map = document.getElementById("pin-map");
   if (!map) return;
   var pin = document.getElementById("pin"), lon = document.getElementById("lon"), lat = document.getElementById("lat");
