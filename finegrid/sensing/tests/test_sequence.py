@@ -55,7 +55,7 @@ def test_a_redelivered_batch_counts_no_gap_and_no_loss_twice(engine, station):
 
 def test_a_batch_that_fails_leaves_the_count_where_the_database_has_it(engine, station, monkeypatch):
     engine.process([_message(0, 0)], now=at(0))
-    monkeypatch.setattr(engine, "_store", lambda rows: (_ for _ in ()).throw(RuntimeError("disk full")))
+    monkeypatch.setattr("finegrid.sensing.engine._store", lambda rows: (_ for _ in ()).throw(RuntimeError("disk full")))
     with pytest.raises(RuntimeError):
         engine.process([_message(5, 5)], now=at(5))
     monkeypatch.undo()

@@ -91,7 +91,7 @@ def publish_all(url: str, messages: list[tuple[str, str]], login=None) -> list:
 
 
 def test_the_consumer_reconnects_by_itself_after_a_broker_restart(engine, station, broker):
-    consumer = Consumer(broker.url, "restart-test", engine=engine, tick_every=3600)
+    consumer = Consumer(broker.url, "restart-test", engine=engine, tick_every=3600, threads=False)
     topic, base = telemetry_topic("gs1", "d1"), int(time.time() * 1000) - 10_000
     batch = lambda start: [(topic, json.dumps({"seq": i, "ts": base + i, "values": {"ch4": 0.5}}))
                            for i in range(start, start + 50)]
@@ -285,6 +285,6 @@ def test_with_mosquittos_defaults_the_loss_is_seen_and_its_size_reported(child, 
     lost = child.device("lost_messages", "d3")
     print(f"Mosquitto's defaults: {TOTAL} messages published, {stored} stored, {lost} counted lost")
     assert stored < TOTAL and lost == TOTAL - stored  # every message is either stored or counted lost
-    alarm = child.one("SELECT message FROM sensing_alarm s JOIN sensing_device d ON d.id = s.device_id "
+    alarm = child.one("SELECT summary FROM sensing_alarm s JOIN sensing_device d ON d.id = s.device_id "
                       "WHERE d.code = 'd3' AND rule = 'lost' AND active_key IS NOT NULL")
     assert alarm.startswith(f"lost {lost} messages")
