@@ -112,6 +112,8 @@ class Engine:
     def prepare(self) -> None:
         """The state of every registered sensor and device, before the first message: restored at
         start, so the first batch after a restart is evaluated as fast as any other."""
+        if self.registry.loaded_at is None:
+            self.registry.load()
         sensors = [s for s in self.registry.sensors.values() if s.id not in self.states]
         with self.rules_lock:
             self._warm(sensors)

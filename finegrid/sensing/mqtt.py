@@ -20,7 +20,9 @@ import time
 from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
@@ -28,6 +30,7 @@ from paho.mqtt.properties import Properties
 
 from .codec import TELEMETRY, Rejected, decode_message
 from .engine import Engine, default_engine
+from .priority import prioritise_backend
 from .tick import INTERVAL_S, tick
 
 logger = logging.getLogger("finegrid.sensing.mqtt")
@@ -153,8 +156,20 @@ class Consumer:
             self.client.loop_stop()
 
     def _prepare(self, stopping: threading.Event) -> None:
-        """The rules' state of every sensor before the first message (a database away: later)."""
+        """The rules' state of every sensor before the first message (a database away: later),
+        and the rules' database connection, now and whenever it is made again, at the ingest's
+        priority (priority.py)."""
+        rules = threading.get_ident()
+
+        def raise_backend(sender, connection, **kwargs):
+            if threading.get_ident() == rules and self.threads:
+                prioritise_backend(settings.FINEGRID_INGEST_NICE)
+
+        self._raise_backend = raise_backend  # the signal holds it weakly
+        connection_created.connect(raise_backend)
         try:
+            if self.threads and connection.connection is not None:
+                prioritise_backend(settings.FINEGRID_INGEST_NICE)
             self.engine.prepare()
         except DATABASE_AWAY:
             logger.exception("could not read the sensors' state at start; reading it as messages come")

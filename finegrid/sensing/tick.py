@@ -97,7 +97,7 @@ def _escalate(alarm: Alarm, seen: datetime, now: datetime) -> Change | None:
                               severity=severity, value=alarm.value, comment=f"level {level}")
     minutes = int((now - alarm.raised_at).total_seconds() // 60)
     title = _("Unacknowledged sensor alarm for %(minutes)s min at %(site)s: %(message)s") % {
-        "minutes": minutes, "site": alarm.site.name, "message": alarm.message}
+        "minutes": minutes, "site": alarm.site.name, "message": alarm.text}
     for person in overseers(alarm.area_code, level):
         notify("escalate", alarm.case, recipient=person, title=title)
     return Change(alarm, "escalate")
