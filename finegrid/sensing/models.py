@@ -202,6 +202,11 @@ class Alarm(models.Model):
 
         return render(self.text_code, self.text_params, self.summary) if self.text_code else self.summary
 
+    @text.setter
+    def text(self, sentence: str) -> None:
+        """A plain sentence, the same in every language (an alarm made by hand, a test's)."""
+        self.summary, self.text_code, self.text_params = sentence, "", {}
+
     message = text  # what pages and the console's feed show: `{{ alarm.message }}`
 
     @property
