@@ -285,7 +285,8 @@ class Consumer:
             if alarms:
                 from .casework import open_cases
 
-                close_old_connections()
+                if self.threads:  # this thread's own connection; without threads it is the caller's
+                    close_old_connections()
                 self.engine.tell_cases(open_cases(alarms, timezone.now()))
             if self.threads and time.monotonic() - ticked >= self.tick_every:
                 ticked = time.monotonic()
