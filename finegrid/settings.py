@@ -260,6 +260,8 @@ _nice = env_str("FINEGRID_INGEST_NICE", "-10").strip()
 if not _nice.lstrip("-").isdigit() or not -20 <= int(_nice) <= 19:
     raise ImproperlyConfigured(f"FINEGRID_INGEST_NICE must be a whole number from -20 to 19, not {_nice!r}")
 FINEGRID_INGEST_NICE = int(_nice)
+# …and for the PostgreSQL server process of its alarms' connection, when the database is local (0: not).
+FINEGRID_INGEST_NICE_DATABASE = env_str("FINEGRID_INGEST_NICE_DATABASE", "1").strip() != "0"
 # The alarm colour from which an alarm opens a case: blue, yellow, orange or red.
 FINEGRID_SENSING_CASE_LEVEL = env_str("FINEGRID_SENSING_CASE_LEVEL", "orange")
 if FINEGRID_SENSING_CASE_LEVEL not in ("blue", "yellow", "orange", "red"):

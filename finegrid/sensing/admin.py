@@ -48,7 +48,7 @@ class AlarmAdmin(admin.ModelAdmin):
 
     list_display = ["raised_at", "site", "rule", "severity", "state", "message", "case"]
     list_filter = ["state", "severity", "rule"]
-    search_fields = ["site__name", "message", "area_code"]
+    search_fields = ["site__name", "summary", "area_code"]
     inlines = [AlarmEventInline]
 
     def has_change_permission(self, request, obj=None):

@@ -8,9 +8,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import texts
 from .kinds import LOST_SEVERITY, SEVERITIES, severity
 from .models import Alarm, AlarmEvent
 
@@ -63,19 +66,27 @@ def case_event(alarm: Alarm) -> dict:
 
 
 class Book:
-    """The active alarms of one batch's devices, changed in memory and written at once."""
+    """The active alarms of one batch's devices, changed in memory and written at once. What it
+    writes is what the ingest owns: a person's acknowledgement or the tick's escalation made since
+    the book was read is kept (see `save`)."""
 
     def __init__(self, alarms):
         self.active = {(a.sensor_id, a.rule): a for a in alarms if a.sensor_id}
         self.offline = {a.device_id: a for a in alarms if a.rule == "offline"}
         self.losses = {a.device_id: a for a in alarms if a.rule == LOST}
         self.new, self.dirty, self.events, self.changes = [], {}, [], []
+        self.worse, self.cleared = set(), set()
 
     @classmethod
-    def load(cls, device_ids) -> "Book":
+    def load(cls, device_ids, rule: str | None = None) -> "Book":
         if not device_ids:
             return cls([])
-        return cls(Alarm.objects.filter(device_id__in=list(device_ids), active_key__isnull=False))
+        alarms = Alarm.objects.filter(device_id__in=list(device_ids), active_key__isnull=False)
+        return cls(alarms.filter(rule=rule) if rule else alarms)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.dirty or self.events)
 
     def level(self, sensor_id: int, rule: str) -> int:
         alarm = self.active.get((sensor_id, rule)) if self.active else None
@@ -85,7 +96,7 @@ class Book:
         alarm = self.active.get((sensor.id, rule))
         if verdict.level == 0:
             if alarm:
-                self.clear(alarm, now, value)
+                self.clear(alarm, now, value, ts)
             return
         if alarm is None:
             self._raise(sensor, rule, verdict, ts, value, now)
@@ -94,8 +105,10 @@ class Book:
         alarm.peak = _worst(alarm.peak, value, verdict)
         if verdict.level > alarm.severity:  # a higher level escalates the same alarm
             alarm.severity, alarm.threshold = verdict.level, verdict.threshold
-            alarm.message = message(sensor, rule, verdict, value)
+            say(alarm, *message(sensor, rule, verdict, value))
             self._change(alarm, "worse", now, value)
+            if alarm.pk is not None:
+                self.worse.add(alarm.pk)
         self._touch(alarm)
 
     def _raise(self, sensor, rule, verdict, ts, value, now) -> None:
@@ -103,19 +116,25 @@ class Book:
         alarm = Alarm(
             site_id=device.site_id, device_id=device.id, sensor_id=sensor.id, rule=rule, area_code=device.area_code,
             active_key=active_key(device.id, sensor.id, rule), state=S.ACTIVE_UNACK, severity=verdict.level,
-            value=value, peak=value, threshold=verdict.threshold, message=message(sensor, rule, verdict, value),
-            first_ts=ts, last_ts=ts, raised_at=now, updated_at=now, next_check_at=now + ESCALATE_AFTER[0],
+            value=value, peak=value, threshold=verdict.threshold, first_ts=ts, last_ts=ts, raised_at=now,
+            updated_at=now, next_check_at=now + ESCALATE_AFTER[0],
         )
+        say(alarm, *message(sensor, rule, verdict, value))
         self.active[(sensor.id, rule)] = alarm
         self.new.append(alarm)
         self._change(alarm, "raise", now, value)
 
-    def clear(self, alarm: Alarm, now: datetime, value) -> None:
+    def clear(self, alarm: Alarm, now: datetime, value, ts: int | None = None) -> None:
+        """`ts`: the reading that cleared it, kept as the newest the alarm was evaluated on."""
         from_state = alarm.state
         alarm.state, alarm.active_key, alarm.cleared_at, alarm.next_check_at = CLEARED[alarm.state], None, now, None
         alarm.updated_at = now
         if value is not None:
             alarm.value = value
+        if ts is not None:
+            alarm.last_ts = ts
+        if alarm.pk is not None:
+            self.cleared.add(alarm.pk)
         self.active.pop((alarm.sensor_id, alarm.rule), None)
         if alarm.rule == "offline":
             self.offline.pop(alarm.device_id, None)
@@ -135,7 +154,7 @@ class Book:
                 continue
             alarm.value, alarm.count, alarm.updated_at = alarm.value + gap.size, alarm.count + 1, now
             alarm.peak = max(alarm.peak or 0, gap.size)
-            alarm.message = loss_message(alarm.value, alarm.count, gap)
+            say(alarm, *loss_message(alarm.value, alarm.count, gap))
             self._touch(alarm)
         gapped = {gap.device_id for gap in gaps}
         for device_id in arrived:
@@ -147,9 +166,9 @@ class Book:
         alarm = Alarm(
             site_id=device.site_id, device_id=device.id, rule=LOST, area_code=device.area_code,
             active_key=active_key(device.id, None, LOST), state=S.ACTIVE_UNACK, severity=LOST_SEVERITY,
-            value=gap.size, peak=gap.size, message=loss_message(gap.size, 1, gap), raised_at=now, updated_at=now,
-            next_check_at=now + ESCALATE_AFTER[0],
+            value=gap.size, peak=gap.size, raised_at=now, updated_at=now, next_check_at=now + ESCALATE_AFTER[0],
         )
+        say(alarm, *loss_message(gap.size, 1, gap))
         self.losses[device.id] = alarm
         self.new.append(alarm)
         self._change(alarm, "raise", now, gap.size)
@@ -166,17 +185,29 @@ class Book:
             self.dirty[alarm.pk] = alarm
 
     def save(self) -> list[Change]:
+        """Inside the caller's transaction. Existing alarms get the ingest's own fields in one
+        UPDATE; a worse level never lowers what the tick escalated (GREATEST), and a clear maps
+        whatever state the alarm is in now (acknowledged meanwhile or not) to its cleared one."""
         Alarm.objects.bulk_create(self.new)
         if self.dirty:
-            Alarm.objects.bulk_update(list(self.dirty.values()), UPDATED_FIELDS)
+            Alarm.objects.bulk_update(list(self.dirty.values()), INGEST_FIELDS)
+        for pk in self.worse:
+            alarm = self.dirty[pk]
+            Alarm.objects.filter(pk=pk).update(severity=Greatest(F("severity"), Value(alarm.severity)),
+                                               threshold=alarm.threshold)
+        for pk in self.cleared:
+            alarm = self.dirty[pk]
+            Alarm.objects.filter(pk=pk).update(state=TO_CLEARED, active_key=None, cleared_at=alarm.cleared_at,
+                                               next_check_at=None)
         for event in self.events:
             event.alarm = event.alarm  # re-assigned: sets alarm_id now that a new alarm has its key
         AlarmEvent.objects.bulk_create(self.events)
         return self.changes
 
 
-UPDATED_FIELDS = ["state", "severity", "value", "peak", "threshold", "message", "last_ts", "count", "updated_at",
-                  "cleared_at", "active_key", "next_check_at"]
+# What only the ingest writes; state and severity, which people and the tick change too, apart.
+INGEST_FIELDS = ["value", "peak", "last_ts", "count", "updated_at", "text_code", "text_params", "summary"]
+TO_CLEARED = Case(*(When(state=active, then=Value(cleared)) for active, cleared in CLEARED.items()), default=F("state"))
 
 
 def _worst(peak, value, verdict):
@@ -185,24 +216,28 @@ def _worst(peak, value, verdict):
     return min(peak, value) if verdict.note == "low" else max(peak, value)
 
 
-def loss_message(lost: float, gaps: int, gap) -> str:
+def say(alarm: Alarm, code: str, params: dict) -> None:
+    """What the alarm says: its code and parameters (rendered in the reader's language, texts.py)
+    and the sentence in the source language."""
+    alarm.text_code, alarm.text_params, alarm.summary = code, params, texts.source(code, params)
+
+
+def loss_message(lost: float, gaps: int, gap) -> tuple[str, dict]:
     """lost 37 messages (numbers 1001–1037); with several gaps: lost 40 messages in 2 gaps, …"""
-    span = f"numbers {gap.first}–{gap.last}" if gap.size > 1 else f"number {gap.first}"
-    what = f"lost {lost:g} message{'s' if lost != 1 else ''}"
-    return f"{what} ({span})" if gaps == 1 else f"{what} in {gaps} gaps (last: {span})"
+    return texts.LOST, {"lost": lost, "gaps": gaps, "first": gap.first, "last": gap.last}
 
 
-def message(sensor, rule: str, verdict, value: float) -> str:
-    """A short, language-neutral line: CH4 32 %LEL ≥ 25."""
-    name, unit = sensor.kind.code.upper().replace("_", " "), sensor.kind.unit
+def message(sensor, rule: str, verdict, value: float) -> tuple[str, dict]:
+    """A short line: CH4 32 %LEL ≥ 25, CH4 stuck at 3 %LEL…"""
+    base = {"name": sensor.kind.code.upper().replace("_", " "), "unit": sensor.kind.unit, "value": value}
     if verdict.note == "stuck":
-        return f"{name} stuck at {value:g} {unit}"
+        return texts.STUCK, base
     if rule == "rate" or verdict.note.endswith("/min"):
-        return f"{name} {verdict.note} ({value:g} {unit})"
+        return texts.RATE, {**base, "rate": verdict.note.removesuffix("/min")}
     if verdict.threshold is None:
-        return f"{name} {value:g} {unit}: {verdict.note or rule}"
+        return texts.ACTION, {**base, "action": verdict.note or rule}
     sign = "≤" if value <= verdict.threshold and verdict.note == "low" else "≥"
-    return f"{name} {value:g} {unit} {sign} {verdict.threshold:g}"
+    return texts.THRESHOLD, {**base, "sign": sign, "threshold": verdict.threshold}
 
 
 def acknowledge(alarm: Alarm, user, comment: str = "", now: datetime | None = None) -> Alarm:

@@ -10,8 +10,10 @@ anything else is a sensor-alarm case of its measurement."""
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from finegrid.cases.actions import OPEN
 from finegrid.cases.models import Case
@@ -84,8 +86,10 @@ def open_case_for(alarm: Alarm, now: datetime) -> Case | None:
 def _open(alarm: Alarm, now: datetime) -> Case:
     """The alarm's case, opened not yet accepted: the alarm's level chooses the 立案 condition."""
     site = alarm.site
+    with override(settings.LANGUAGE_CODE):  # a case's title is kept as written: in the district's language
+        title, description = f"{site.name}：{alarm.text}"[:TITLE_MAX], _description(alarm)
     sub = Submission(
-        channel=Case.Channel.SENSOR, title=f"{site.name}：{alarm.message}"[:TITLE_MAX], description=_description(alarm),
+        channel=Case.Channel.SENSOR, title=title, description=description,
         category_code=category_for(alarm), lon=site.lon, lat=site.lat, address=site.address or site.name,
         area_code=site.area_code, key=f"alarm:{alarm.pk}", reported_at=now, public_only=False, accept=False,
     )
@@ -139,7 +143,7 @@ def _tell_grid_workers(case: Case, site) -> None:
 
 def _description(alarm: Alarm) -> str:
     site = alarm.site
-    lines = [alarm.message, f"{site.get_kind_display()} · {site.code} · {alarm.device.code}"]
+    lines = [alarm.text, f"{site.get_kind_display()} · {site.code} · {alarm.device.code}"]
     if site.enterprise:
         lines.append(f"{site.enterprise} {site.contact_phone}".strip())
     return "\n".join(lines)

@@ -1,9 +1,19 @@
-"""The ingest engine: `process_reading(...)` and `process_batch(...)` validate readings, store
-them in one batched INSERT that ignores repeats (the unique key (sensor, ts) makes a QoS 1
-redelivery harmless), evaluate each sensor's rules in time order, and raise, worsen or clear
-alarms — readings and alarm changes in one transaction, so a crash leaves both or neither.
+"""The ingest engine, in two steps that a transport may run in two threads:
 
-After the commit, alarms at or above the case level become cases, and listeners (the MQTT
+1. `evaluate(items)` validates readings and runs each sensor's rules in memory, in time order,
+   on the state this process keeps (last values, windows, restored from the database at start),
+   and writes the alarm changes in a short transaction of their own — before any reading is
+   stored, so an alarm never waits for storage.
+2. `store(evaluated)` writes the readings of one or more evaluated batches in one batched INSERT
+   that ignores repeats (the unique key (sensor, ts) makes a QoS 1 redelivery harmless), with the
+   devices' message counts (sequence.py) and the 报文丢失 alarms they raise, in one transaction.
+
+A crash between the two leaves alarms whose readings are not stored: the broker redelivers the
+readings (they were not acknowledged), and the alarm's `last_ts` (the newest reading it was
+evaluated on, clearing included) tells a restarted engine they were evaluated already, so they
+are stored and not evaluated twice. `process(items)` runs both in the caller's thread (HTTP).
+
+After the commits, alarms at or above the case level become cases, and listeners (the MQTT
 consumer publishes alarm events) hear of every change. Everything a transport does is decode
 and call this; nothing here knows about MQTT or HTTP."""
 
@@ -20,7 +30,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from . import alarms as alarmbook
-from .models import Device, IngestCounter, Reading
+from .models import Alarm, Device, IngestCounter, Reading
 from .registry import Registry, SensorInfo
 from .rules import Context, SensorState
 from .sequence import Sequences
@@ -56,6 +66,17 @@ class Outcome:
     cases: list = field(default_factory=list)
 
 
+@dataclass
+class Evaluated:
+    """One batch after the rules, before storage: its readings (sensor, ts, value) and numbered
+    messages (device, seq, ts) in the order they arrived."""
+
+    rows: list
+    numbered: list
+    devices: set
+    outcome: Outcome
+
+
 class Engine:
     def __init__(self, registry: Registry | None = None):
         self.registry = registry or Registry()
@@ -65,43 +86,61 @@ class Engine:
         self.seen: dict[int, datetime] = {}  # device id → when its last message arrived
         self.sequences = Sequences()
         self.flushed_at = 0.0
+        self.flush_soon = False  # a device came back online: its last-seen time at the next chance
         self.listeners: list = []
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # `process`: one caller at a time
+        self.rules_lock = threading.Lock()  # the rules' state
+        self.store_lock = threading.Lock()  # the message counts
+        self.tally_lock = threading.Lock()  # counters and last-seen times, shared by both steps
 
     # -- the entry points -------------------------------------------------------------------
 
     def process(self, items: list[Incoming], now: datetime | None = None) -> Outcome:
+        """Both steps in this thread: the alarms committed first, then the readings."""
         now = now or timezone.now()
         with self.lock:
-            outcome = Outcome()
-            rows, devices, numbered = self._validate(items, now, outcome)
-            touched = {row[0].id for row in rows}
-            counted = {device.id for device, _, _ in numbered}
-            try:
-                self._warm([self.registry.sensors[pk] for pk in touched if pk not in self.states])
-                gaps = self._count(numbered, counted)
-                with transaction.atomic():
-                    self._store(rows)
-                    self.sequences.save(gaps)
-                    outcome.changes = self._evaluate(rows, devices, now, outcome, gaps)
-            except Exception:
-                for pk in touched:  # what this process believed may not be stored: read it again
-                    self.states.pop(pk, None)
-                self.sequences.forget(counted)
-                raise
-            outcome.lost = sum(gap.size for gap in gaps)
-            self.counters["accepted"] += outcome.accepted
-            self.counters["late"] += outcome.late
-            self.counters["lost"] += outcome.lost
-            back = any(c.action == "clear" and c.alarm.rule == "offline" for c in outcome.changes)
-            self._flush_if_due(now, force=back)  # a device back online: its last-seen time at once
-        self._after(outcome, now)
-        return outcome
+            evaluated = self.evaluate(items, now)
+            self.store([evaluated], now)
+        self._after(evaluated.outcome, now)
+        return evaluated.outcome
 
     def count(self, reason: str, n: int = 1) -> None:
         """Count a message a transport could not even decode."""
-        with self.lock:
+        with self.tally_lock:
             self.counters[f"rejected:{reason}"] += n
+
+    def prepare(self) -> None:
+        """The state of every registered sensor and device, before the first message: restored at
+        start, so the first batch after a restart is evaluated as fast as any other."""
+        if self.registry.loaded_at is None:
+            self.registry.load()
+        sensors = [s for s in self.registry.sensors.values() if s.id not in self.states]
+        with self.rules_lock:
+            self._warm(sensors)
+        with self.store_lock:
+            self.sequences.warm(list(self.registry.by_id))
+
+    # -- step 1: the rules, and the alarms in their own transaction ---------------------------
+
+    def evaluate(self, items: list[Incoming], now: datetime | None = None) -> Evaluated:
+        now = now or timezone.now()
+        outcome = Outcome()
+        with self.rules_lock:
+            rows, devices, numbered = self._validate(items, now, outcome)
+            touched = {row[0].id for row in rows}
+            try:
+                self._warm([self.registry.sensors[pk] for pk in touched if pk not in self.states])
+                outcome.changes = self._evaluate(rows, devices, now, outcome)
+            except Exception:
+                for pk in touched:  # what this process believed may not be written: read it again
+                    self.states.pop(pk, None)
+                raise
+        with self.tally_lock:
+            self.counters["accepted"] += outcome.accepted
+            self.counters["late"] += outcome.late
+            if any(c.action == "clear" and c.alarm.rule == "offline" for c in outcome.changes):
+                self.flush_soon = True
+        return Evaluated(rows, numbered, devices, outcome)
 
     # -- validation ------------------------------------------------------------------------
 
@@ -114,7 +153,6 @@ class Engine:
                 outcome.rejected[reason] += 1
                 continue
             device, ts = reason
-            self.seen[device.id] = now
             devices.add(device.id)
             if item.seq is not None:
                 numbered.append((device, item.seq, ts))  # in the order of arrival, which the count follows
@@ -125,8 +163,11 @@ class Engine:
                     outcome.rejected[problem] += 1
                 else:
                     rows.append((sensor, ts, float(value)))
-        for reason, n in outcome.rejected.items():
-            self.counters[f"rejected:{reason}"] += n
+        with self.tally_lock:
+            for pk in devices:
+                self.seen[pk] = now
+            for reason, n in outcome.rejected.items():
+                self.counters[f"rejected:{reason}"] += n
         rows.sort(key=lambda row: row[1])  # rules see each sensor's readings in time order
         return rows, devices, numbered
 
@@ -147,57 +188,38 @@ class Engine:
             return "bad_payload"
         return device, ts
 
-    def _count(self, numbered, counted) -> list:
-        """The gaps in the devices' message numbers (in memory; saved with the readings)."""
-        if not numbered:
-            return []
-        self.sequences.warm(counted)
-        return [gap for device, seq, ts in numbered if (gap := self.sequences.advance(device.id, seq, ts))]
-
-    # -- storage ---------------------------------------------------------------------------
+    # -- the rules' state ------------------------------------------------------------------
 
     def _warm(self, sensors: list[SensorInfo]) -> None:
-        """The state of sensors this process has not seen yet: the last stored timestamp, so a
-        redelivered reading is not evaluated twice after a restart, and the rate window."""
+        """The state of sensors this process has not seen yet: the last timestamp evaluated (the
+        newest stored reading, or the newest an alarm was evaluated on if that is later: readings
+        evaluated but not yet stored when a process died), so a redelivered reading is not
+        evaluated twice after a restart; the latest value and the rate window."""
         for chunk in _chunks(sensors, 500):
             ids = [s.id for s in chunk]
-            last = dict(Reading.objects.filter(sensor_id__in=ids).values("sensor_id")
-                        .annotate(ts=Max("ts")).values_list("sensor_id", "ts"))
+            newest = _newest_readings(ids)
+            alarmed = dict(Alarm.objects.filter(sensor_id__in=ids, last_ts__isnull=False).values("sensor_id")
+                           .annotate(ts=Max("last_ts")).values_list("sensor_id", "ts"))
             for sensor in chunk:
-                self.states[sensor.id] = SensorState(sensor.horizon_ms, last_ts=last.get(sensor.id, -1))
-            windowed = [s for s in chunk if s.horizon_ms and s.id in last]
+                stored = newest.get(sensor.id, (-1, None))[0]
+                self.states[sensor.id] = SensorState(sensor.horizon_ms, last_ts=max(stored, alarmed.get(sensor.id, -1)))
+                if sensor.id in newest:
+                    self.latest[sensor.id] = newest[sensor.id][1]
+            windowed = [s for s in chunk if s.horizon_ms and s.id in newest]
             if windowed:
-                since = min(last[s.id] - s.horizon_ms for s in windowed)
+                since = min(newest[s.id][0] - s.horizon_ms for s in windowed)
                 recent = (Reading.objects.filter(sensor_id__in=[s.id for s in windowed], ts__gte=since)
                           .order_by("ts").values_list("sensor_id", "ts", "value"))
                 for pk, ts, value in recent:
                     self.states[pk].history.append((ts, value))
-                    self.latest[pk] = value
-
-    def _store(self, rows) -> None:
-        if not rows:
-            return
-        table = Reading._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One statement for the whole batch: Django's client-side cursor would send an
-                # executemany row by row, a round trip each.
-                cursor.execute(
-                    f"INSERT INTO {table} (sensor_id, ts, value) SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
-                    "%s::float8[]) ON CONFLICT (sensor_id, ts) DO NOTHING",
-                    [[sensor.id for sensor, _, _ in rows], [ts for _, ts, _ in rows], [value for _, _, value in rows]])
-            else:
-                cursor.executemany(f"INSERT OR IGNORE INTO {table} (sensor_id, ts, value) VALUES (%s, %s, %s)",
-                                   [(sensor.id, ts, value) for sensor, ts, value in rows])
 
     # -- rules -----------------------------------------------------------------------------
 
-    def _evaluate(self, rows, devices, now, outcome, gaps=()) -> list:
+    def _evaluate(self, rows, devices, now, outcome) -> list:
         book = alarmbook.Book.load(devices)
         ctx = Context("", 0, self._peer_values)
         for alarm in list(book.offline.values()):  # a message arrived: the device is back
             book.clear(alarm, now, None)
-        book.note_losses(gaps, self.registry.by_id, devices, now)
         for sensor, ts, value in rows:
             state = self.states[sensor.id]
             if ts <= state.last_ts:
@@ -212,7 +234,10 @@ class Engine:
                 verdict = evaluate(cfg, state, ts, value, ctx)
                 if verdict is not None:
                     book.apply(sensor, name, verdict, ts, value, now)
-        return book.save()
+        if not book.changed:
+            return []
+        with transaction.atomic():  # short, synchronous, and before the readings: the alarm first
+            return book.save()
 
     def _peer_values(self, sensor: SensorInfo, ref: str) -> list[float]:
         """The latest values of other sensors at `sensor`'s site: "other:KIND" or "DEVICE/CODE"."""
@@ -224,30 +249,83 @@ class Engine:
             found = [s for s in site if s.device.code == device and s.code == code]
         return [self.latest[s.id] for s in found if s.id in self.latest]
 
-    # -- after the commit ------------------------------------------------------------------
+    # -- step 2: storage, behind the rules -------------------------------------------------
+
+    def store(self, batches: list[Evaluated], now: datetime | None = None) -> list:
+        """The readings and message counts of evaluated batches, in one transaction (a consumer
+        behind on storage writes bigger batches, not more of them); returns the loss alarms'
+        changes. Each batch's outcome gets its `lost` count."""
+        now = now or timezone.now()
+        rows = [row for batch in batches for row in batch.rows]
+        numbered = [message for batch in batches for message in batch.numbered]
+        counted = {device.id for device, _, _ in numbered}
+        with self.store_lock:
+            try:
+                gaps = self._count(numbered, counted)
+                with transaction.atomic():
+                    _store(rows)
+                    self.sequences.save(gaps)
+                    changes = self._note_losses(gaps, set().union(*(b.devices for b in batches)), now)
+            except Exception:
+                self.sequences.forget(counted)
+                raise
+        lost = Counter()
+        for gap in gaps:
+            lost[gap.device_id] += gap.size
+        for batch in batches:  # a device's gaps belong to the batch its messages came in
+            batch.outcome.lost = sum(lost.pop(pk, 0) for pk in {d.id for d, _, _ in batch.numbered})
+        with self.tally_lock:
+            self.counters["lost"] += sum(gap.size for gap in gaps)
+        if batches:
+            batches[-1].outcome.changes.extend(changes)
+        self._flush_if_due(now)
+        return changes
+
+    def _count(self, numbered, counted) -> list:
+        """The gaps in the devices' message numbers (in memory; saved with the readings)."""
+        if not numbered:
+            return []
+        self.sequences.warm(counted)
+        return [gap for device, seq, ts in numbered if (gap := self.sequences.advance(device.id, seq, ts))]
+
+    def _note_losses(self, gaps, arrived, now) -> list:
+        """Raise or add to the devices' 报文丢失 alarms (and clear those whose count stayed whole),
+        with the counts that found them."""
+        book = alarmbook.Book.load(arrived, rule=alarmbook.LOST) if arrived else alarmbook.Book([])
+        book.note_losses(gaps, self.registry.by_id, arrived, now)
+        return book.save() if book.changed else []
+
+    # -- after the commits -----------------------------------------------------------------
 
     def _after(self, outcome: Outcome, now: datetime) -> None:
         from .casework import open_cases
 
-        for listener in self.listeners:  # the alarms first: a case takes a few queries more
-            for change in outcome.changes:
-                _call(listener, change.event())
+        self.tell(outcome.changes)  # the alarms first: a case takes a few queries more
         outcome.cases = open_cases([c.alarm for c in outcome.changes if c.needs_case], now)
+        self.tell_cases(outcome.cases)
+
+    def tell(self, changes) -> None:
         for listener in self.listeners:
-            for alarm in outcome.cases:
+            for change in changes:
+                _call(listener, change.event())
+
+    def tell_cases(self, alarms) -> None:
+        for listener in self.listeners:
+            for alarm in alarms:
                 _call(listener, alarmbook.case_event(alarm))
 
     def _flush_if_due(self, now: datetime, force: bool = False) -> None:
-        if not force and time.monotonic() - self.flushed_at < FLUSH_S:
-            return
-        self.flushed_at = time.monotonic()
-        seen, self.seen = self.seen, {}
-        counters, self.counters = self.counters, Counter()
+        with self.tally_lock:
+            if not (force or self.flush_soon) and time.monotonic() - self.flushed_at < FLUSH_S:
+                return
+            self.flushed_at, self.flush_soon = time.monotonic(), False
+            seen, self.seen = self.seen, {}
+            counters, self.counters = self.counters, Counter()
         if seen:
             adapt = connection.ops.adapt_datetimefield_value
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {Device._meta.db_table} SET last_seen_at = %s WHERE id = %s",
-                                   [(adapt(at), pk) for pk, at in seen.items()])
+                                   [(adapt(at), pk) for pk, at in sorted(seen.items())])
         for name, value in counters.items():
             if value and not IngestCounter.objects.filter(name=name).update(value=F("value") + value):
                 counter, created = IngestCounter.objects.get_or_create(name=name, defaults={"value": value})
@@ -255,8 +333,37 @@ class Engine:
                     IngestCounter.objects.filter(name=name).update(value=F("value") + value)
 
     def flush(self) -> None:
-        with self.lock:
-            self._flush_if_due(timezone.now(), force=True)
+        self._flush_if_due(timezone.now(), force=True)
+
+
+def _store(rows) -> None:
+    if not rows:
+        return
+    table = Reading._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement for the whole batch: Django's client-side cursor would send an
+            # executemany row by row, a round trip each.
+            cursor.execute(
+                f"INSERT INTO {table} (sensor_id, ts, value) SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
+                "%s::float8[]) ON CONFLICT (sensor_id, ts) DO NOTHING",
+                [[sensor.id for sensor, _, _ in rows], [ts for _, ts, _ in rows], [value for _, _, value in rows]])
+        else:
+            cursor.executemany(f"INSERT OR IGNORE INTO {table} (sensor_id, ts, value) VALUES (%s, %s, %s)",
+                               [(sensor.id, ts, value) for sensor, ts, value in rows])
+
+
+def _newest_readings(ids: list[int]) -> dict[int, tuple[int, float]]:
+    """sensor id → (ts, value) of its newest stored reading: one index probe per sensor."""
+    if not ids:
+        return {}
+    table = Reading._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r.sensor_id, r.ts, r.value FROM {table} r JOIN (SELECT sensor_id, MAX(ts) AS ts "
+                       f"FROM {table} WHERE sensor_id IN ({marks}) GROUP BY sensor_id) m "
+                       "ON m.sensor_id = r.sensor_id AND m.ts = r.ts", ids)
+        return {pk: (ts, value) for pk, ts, value in cursor.fetchall()}
 
 
 def _check_value(sensor, value) -> str:

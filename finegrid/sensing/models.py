@@ -168,7 +168,11 @@ class Alarm(models.Model):
     value = models.FloatField(_("value"), null=True, blank=True)
     peak = models.FloatField(_("worst value"), null=True, blank=True)
     threshold = models.FloatField(_("threshold"), null=True, blank=True)
-    message = models.CharField(_("message"), max_length=200)
+    # What the alarm says: a code and its parameters, made a sentence in the reader's language
+    # when shown (`text`, texts.py), and that sentence in the source language (`summary`).
+    text_code = models.CharField(max_length=16, blank=True)
+    text_params = models.JSONField(default=dict, blank=True)
+    summary = models.CharField(_("message"), max_length=200)
     first_ts = models.BigIntegerField(null=True, blank=True)  # the reading that raised it (ms)
     last_ts = models.BigIntegerField(null=True, blank=True)
     count = models.PositiveIntegerField(_("readings"), default=1)
@@ -189,7 +193,21 @@ class Alarm(models.Model):
         verbose_name_plural = _("alarms")
 
     def __str__(self):
-        return f"{self.get_severity_display()} {self.message}"
+        return f"{self.get_severity_display()} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The alarm's sentence in the active language (texts.py)."""
+        from .texts import render
+
+        return render(self.text_code, self.text_params, self.summary) if self.text_code else self.summary
+
+    @text.setter
+    def text(self, sentence: str) -> None:
+        """A plain sentence, the same in every language (an alarm made by hand, a test's)."""
+        self.summary, self.text_code, self.text_params = sentence, "", {}
+
+    message = text  # what pages and the console's feed show: `{{ alarm.message }}`
 
     @property
     def is_active(self) -> bool:

@@ -1,27 +1,36 @@
 """The MQTT consumer. It subscribes to ``finegrid/+/+/telemetry`` with QoS 1 on a persistent
 session (a fixed client id, clean start off, a session that outlives the connection) and
-acknowledges a message only once its batch is committed: a consumer killed at any moment gets
+acknowledges a message only once its readings are committed: a consumer killed at any moment gets
 from the broker what it had not stored, and the readings' unique key drops what it had.
 
-The paho callback only decodes and queues; one thread takes the queue in batches, calls
-`Engine.process`, then acknowledges. paho reconnects by itself when the broker restarts.
+The paho callback only decodes and queues. The rules' thread takes the queue in batches, evaluates
+them (`Engine.evaluate`: the alarms committed and published at once); a storage thread writes the
+readings behind it (`Engine.store`) and then acknowledges; a third opens cases and runs the tick.
+With both cores busy, p99 publish → alarm on PostgreSQL was seconds while each alarm waited for its
+batch's readings, the devices' counts and the cases before it. paho reconnects by itself when the
+broker restarts.
 Alarm and case events go back out on ``finegrid/{site}/{device}/alarm`` and ``…/case``."""
 
 import json
 import logging
 import queue
+import sys
 import threading
 import time
 from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db.backends.signals import connection_created
+from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from .codec import TELEMETRY, Rejected, decode_message
 from .engine import Engine, default_engine
+from .priority import prioritise_backend
 from .tick import INTERVAL_S, tick
 
 logger = logging.getLogger("finegrid.sensing.mqtt")
@@ -62,12 +71,21 @@ def make_client(client_id: str = "", persistent: bool = False, receive_maximum: 
 
 
 class Consumer:
+    """Three threads besides paho's, each with its own database connection, so nothing slow stands
+    before an alarm: the rules (the caller's thread, `run`) evaluate what arrives and commit the
+    alarm changes, then publish them; storage writes the evaluated readings in batches behind
+    them and only then acknowledges the messages; casework opens the alarms' cases and runs the
+    sensing tick. `threads=False` runs the three steps one after the other in the caller's thread
+    (a test inside one database transaction)."""
+
     def __init__(self, url: str, client_id: str, engine: Engine | None = None, batch: int = 5000,
-                 tick_every: float = INTERVAL_S):
+                 tick_every: float = INTERVAL_S, threads: bool = True):
         self.engine = engine or default_engine()
         self.host, self.port = broker_address(url)
-        self.batch, self.tick_every = batch, tick_every
-        self.pending: queue.SimpleQueue = queue.SimpleQueue()
+        self.batch, self.tick_every, self.threads = batch, tick_every, threads
+        self.pending: queue.SimpleQueue = queue.SimpleQueue()  # decoded messages, for the rules
+        self.evaluated: queue.SimpleQueue = queue.SimpleQueue()  # (messages, [Evaluated]), for storage
+        self.casework: queue.SimpleQueue = queue.SimpleQueue()  # alarms that need a case
         self.connected = threading.Event()
         self.stats = {"messages": 0, "batches": 0}
         self.client, self.properties = make_client(client_id, persistent=True, login=broker_login(url))
@@ -106,10 +124,19 @@ class Consumer:
             decoded = error.reason
         self.pending.put((message.mid, message.qos, decoded))
 
-    # -- the processing thread -------------------------------------------------------------
+    # -- the rules' thread -----------------------------------------------------------------
 
     def run(self, stopping: threading.Event) -> None:
         self.client.connect_async(self.host, self.port, keepalive=30, clean_start=False, properties=self.properties)
+        self._prepare(stopping)
+        workers = [threading.Thread(target=self._worker, args=(step, name), name=f"ingest-{name}", daemon=True)
+                   for step, name in ((self._storage, "storage"), (self._casework, "casework"))] if self.threads else []
+        if workers:
+            # A thread back from a query waits for the interpreter lock while another computes: at
+            # most this long, not the default 5 ms per wait (a rules pass makes several).
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
+        for worker in workers:
+            worker.start()
         self.client.loop_start()
         ticked = time.monotonic()
         try:
@@ -117,12 +144,36 @@ class Consumer:
                 batch = self._take(timeout=0.2)
                 if batch:
                     self._handle(batch, stopping)
-                if time.monotonic() - ticked >= self.tick_every:
+                if not workers and time.monotonic() - ticked >= self.tick_every:
                     ticked = time.monotonic()
                     self._tick()
         finally:
+            self.evaluated.put(STOP)  # storage writes and acknowledges what was evaluated, then stops
+            self.casework.put(STOP)
+            for worker in workers:
+                worker.join(STOP_WAIT_S)
             self.client.disconnect()
             self.client.loop_stop()
+
+    def _prepare(self, stopping: threading.Event) -> None:
+        """The rules' state of every sensor before the first message (a database away: later),
+        and the rules' database connection, now and whenever it is made again, at the ingest's
+        priority (priority.py)."""
+        rules = threading.get_ident()
+
+        def raise_backend(sender, connection, **kwargs):
+            if threading.get_ident() == rules and self.threads:
+                prioritise_backend(settings.FINEGRID_INGEST_NICE)
+
+        self._raise_backend = raise_backend  # the signal holds it weakly
+        connection_created.connect(raise_backend)
+        try:
+            if self.threads and connection.connection is not None:
+                prioritise_backend(settings.FINEGRID_INGEST_NICE)
+            self.engine.prepare()
+        except DATABASE_AWAY:
+            logger.exception("could not read the sensors' state at start; reading it as messages come")
+            close_old_connections()
 
     def _take(self, timeout: float) -> list:
         try:
@@ -139,41 +190,107 @@ class Consumer:
         return batch
 
     def _handle(self, batch: list, stopping: threading.Event) -> None:
+        """The rules over a batch: its alarms committed and published, its readings queued for
+        storage (and, without threads, stored and acknowledged at once)."""
         items = []
         for _, _, decoded in batch:
             if isinstance(decoded, str):
                 self.engine.count(decoded)
             else:
                 items.extend(decoded)
-        while True:
-            try:
-                self.engine.process(items)
-                break
-            except DATABASE_AWAY:  # keep the batch, unacknowledged, and retry
-                logger.exception("storing a batch of %d messages failed; retrying", len(batch))
-                close_old_connections()
-                if stopping.wait(1):
-                    return  # not acknowledged: the broker delivers these again after a restart
-            except Exception:  # something in the batch the engine cannot take: find it, go on
-                logger.exception("a batch of %d messages failed; taking them one by one", len(batch))
-                self._one_by_one(batch)
-                break
-        for mid, qos, _ in batch:
-            self.client.ack(mid, qos)
-        self.stats["messages"] += len(batch)
-        self.stats["batches"] += 1
+        evaluated = _retrying(lambda: [self.engine.evaluate(items)], stopping, "evaluating", len(batch),
+                              lambda: self._one_by_one(batch))
+        if evaluated is None:
+            return  # stopping with the database away: not acknowledged, delivered again after a restart
+        for done in evaluated:
+            self.engine.tell(done.outcome.changes)
+        alarms = [change.alarm for done in evaluated for change in done.outcome.changes if change.needs_case]
+        if alarms:
+            self.casework.put(alarms)
+        self.evaluated.put(([(mid, qos) for mid, qos, _ in batch], evaluated))
+        if not self.threads:
+            self.evaluated.put(STOP)
+            self._storage(stopping)
+            self.casework.put(STOP)
+            self._casework(stopping)
 
-    def _one_by_one(self, batch: list) -> None:
+    def _one_by_one(self, batch: list) -> list:
+        evaluated = []
         for _, _, decoded in batch:
             if isinstance(decoded, str):
                 continue
             try:
-                self.engine.process(decoded)
+                evaluated.append(self.engine.evaluate(decoded))
             except DATABASE_AWAY:
                 raise
             except Exception:
                 logger.exception("a message the engine cannot take was dropped")
                 self.engine.count("error")
+        return evaluated
+
+    # -- the storage thread ----------------------------------------------------------------
+
+    def _worker(self, step, name: str) -> None:
+        try:
+            step(None)
+        except Exception:
+            logger.exception("the ingest's %s thread failed", name)
+        finally:
+            connection.close()  # this thread's own
+
+    def _storage(self, stopping) -> None:
+        """Until STOP: the evaluated batches waiting, merged up to BATCH_READINGS readings, stored in
+        one transaction, then their messages acknowledged (in the order they came)."""
+        while True:
+            work, last = _gather(self.evaluated)
+            if work:
+                messages = [message for done, _ in work for message in done]
+                evaluated = [batch for _, batches in work for batch in batches]
+                stored = _retrying(lambda: self.engine.store(evaluated), stopping, "storing", len(messages),
+                                   lambda: self._store_one_by_one(evaluated))
+                if stored is None:
+                    return  # not acknowledged: the broker delivers these again after a restart
+                self.engine.tell(stored)
+                for mid, qos in messages:
+                    self.client.ack(mid, qos)
+                self.stats["messages"] += len(messages)
+                self.stats["batches"] += 1
+            if last:
+                return
+
+    def _store_one_by_one(self, evaluated: list) -> list:
+        changes = []
+        for batch in evaluated:
+            try:
+                changes += self.engine.store([batch])
+            except DATABASE_AWAY:
+                raise
+            except Exception:
+                logger.exception("readings the database refused were dropped")
+                self.engine.count("error")
+        return changes
+
+    # -- the casework thread: cases and the tick -------------------------------------------
+
+    def _casework(self, stopping) -> None:
+        ticked = time.monotonic()
+        while True:
+            wait = max(0.0, self.tick_every - (time.monotonic() - ticked)) if self.threads else 0
+            try:
+                alarms = self.casework.get(timeout=wait) if self.threads else self.casework.get_nowait()
+            except queue.Empty:
+                alarms = []
+            if alarms is STOP:
+                return
+            if alarms:
+                from .casework import open_cases
+
+                if self.threads:  # this thread's own connection; without threads it is the caller's
+                    close_old_connections()
+                self.engine.tell_cases(open_cases(alarms, timezone.now()))
+            if self.threads and time.monotonic() - ticked >= self.tick_every:
+                ticked = time.monotonic()
+                self._tick()
 
     def _tick(self) -> None:
         close_old_connections()
@@ -190,6 +307,48 @@ class Consumer:
             return
         topic = f"finegrid/{device.site_code}/{device.code}/{event['event']}"
         self.client.publish(topic, json.dumps(event, ensure_ascii=False, default=str), qos=1)
+
+
+STOP = None  # on a queue: the thread that takes it stops
+STOP_WAIT_S = 60  # how long a stopping consumer waits for storage to write what it evaluated
+SWITCH_INTERVAL_S = 0.0005
+
+
+def _gather(evaluated: queue.SimpleQueue) -> tuple[list, bool]:
+    """The evaluated batches waiting (at least one, or STOP), up to BATCH_READINGS readings; and
+    whether STOP came."""
+    first = evaluated.get()
+    if first is STOP:
+        return [], True
+    work, readings = [first], sum(len(batch.rows) for batch in first[1])
+    while readings < BATCH_READINGS:
+        try:
+            more = evaluated.get_nowait()
+        except queue.Empty:
+            break
+        if more is STOP:
+            return work, True
+        work.append(more)
+        readings += sum(len(batch.rows) for batch in more[1])
+    return work, False
+
+
+def _retrying(attempt, stopping, doing: str, messages: int, fallback):
+    """attempt() until the database answers (None if the consumer stops meanwhile); anything
+    else is one message's fault: fallback() takes them one by one."""
+    while True:
+        try:
+            return attempt()
+        except DATABASE_AWAY:  # keep the batch, unacknowledged, and retry
+            logger.exception("%s a batch of %d messages failed; retrying", doing, messages)
+            close_old_connections()
+            if stopping is not None and stopping.wait(1):
+                return None
+            if stopping is None:
+                time.sleep(1)
+        except Exception:
+            logger.exception("%s a batch of %d messages failed; taking them one by one", doing, messages)
+            return fallback()
 
 
 def _size(queued) -> int:

@@ -7,14 +7,16 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finegrid.cases.notices import notify
 from finegrid.org.models import Role, RoleAssignment
 
-from .alarms import ESCALATE_AFTER, Change, S, active_key
+from . import texts
+from .alarms import ESCALATE_AFTER, Change, S, active_key, say
 from .casework import open_cases
 from .engine import FLUSH_S
 from .kinds import OFFLINE_SEVERITY, RED
@@ -55,8 +57,8 @@ def _raise_offline(device: Device, now: datetime) -> Change | None:
     silent = int((now - device.last_seen_at).total_seconds())
     alarm = Alarm(site=device.site, device=device, rule="offline", area_code=device.site.area_code,
                   active_key=active_key(device.pk, None, "offline"), severity=OFFLINE_SEVERITY,
-                  message=f"offline: no reading for {silent} s (expected every {device.interval_s} s)",
                   raised_at=now, updated_at=now, next_check_at=now + ESCALATE_AFTER[0])
+    say(alarm, texts.OFFLINE, {"silent": silent, "interval": device.interval_s})
     try:
         with transaction.atomic():
             alarm.save()
@@ -84,17 +86,18 @@ def _escalate(alarm: Alarm, seen: datetime, now: datetime) -> Change | None:
         return None
     level = alarm.escalation + 1
     following = alarm.raised_at + ESCALATE_AFTER[level] if level < len(ESCALATE_AFTER) else None
-    severity = min(RED, alarm.severity + 1)
+    # A colour up from what the alarm is now: the ingest may have raised it meanwhile.
     won = Alarm.objects.filter(pk=alarm.pk, next_check_at=seen, escalation=alarm.escalation).update(
-        escalation=level, severity=severity, next_check_at=following, updated_at=now)
+        escalation=level, severity=Least(F("severity") + 1, Value(RED)), next_check_at=following, updated_at=now)
     if not won:
         return None
+    severity = Alarm.objects.values_list("severity", flat=True).get(pk=alarm.pk)
     alarm.escalation, alarm.severity, alarm.next_check_at = level, severity, following
     AlarmEvent.objects.create(alarm=alarm, at=now, action="escalate", from_state=alarm.state, to_state=alarm.state,
                               severity=severity, value=alarm.value, comment=f"level {level}")
     minutes = int((now - alarm.raised_at).total_seconds() // 60)
     title = _("Unacknowledged sensor alarm for %(minutes)s min at %(site)s: %(message)s") % {
-        "minutes": minutes, "site": alarm.site.name, "message": alarm.message}
+        "minutes": minutes, "site": alarm.site.name, "message": alarm.text}
     for person in overseers(alarm.area_code, level):
         notify("escalate", alarm.case, recipient=person, title=title)
     return Change(alarm, "escalate")

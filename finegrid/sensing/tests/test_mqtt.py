@@ -76,7 +76,7 @@ def run_until(consumer: Consumer, work, quiet: float = 1.5, limit: float = 60, e
 
 
 def test_round_trip_stores_readings_raises_alarms_and_counts_rejects(engine, station, broker, client_id):
-    consumer = Consumer(broker, client_id, engine=engine, tick_every=3600)
+    consumer = Consumer(broker, client_id, engine=engine, tick_every=3600, threads=False)
     events, listener = [], make_client()[0]
     listener.on_message = lambda c, u, m: events.append(json.loads(m.payload))
     listener.connect(*broker_address(broker))
@@ -99,7 +99,7 @@ def test_round_trip_stores_readings_raises_alarms_and_counts_rejects(engine, sta
     run_until(consumer, work, expect=204)  # 200 + the leak + NaN + garbage + the unknown device
     engine.flush()
     assert Reading.objects.count() == 401
-    assert Alarm.objects.get().message == "CH4 31 %LEL ≥ 25"
+    assert Alarm.objects.get().text == "CH4 31 %LEL ≥ 25"
     counters = dict(IngestCounter.objects.values_list("name", "value"))
     assert counters["rejected:bad_json"] == 1 and counters["rejected:unknown_device"] == 1
     assert counters["rejected:bad_value"] == 1
@@ -114,7 +114,7 @@ def test_a_consumer_that_dies_mid_burst_loses_nothing_and_stores_nothing_twice(s
     # Every 100th message is a leak, the next one its end: exactly 6 alarms, whatever is redelivered.
     messages = [json.dumps({"ts": base + i * 10, "values": {
         "ch4": 30.0 if i % 100 == 50 else 0.4, "co": 1.0, "h2s": 0.1, "o2": 20.9}}) for i in range(total)]
-    first = Consumer(broker, client_id, engine=Engine(), tick_every=3600)
+    first = Consumer(broker, client_id, engine=Engine(), tick_every=3600, threads=False)
 
     def burst_and_die():
         pub = publisher()
@@ -138,7 +138,7 @@ def test_a_consumer_that_dies_mid_burst_loses_nothing_and_stores_nothing_twice(s
     stored_before = Reading.objects.count()
     assert 0 < stored_before < total * 4
 
-    second = Consumer(broker, client_id, engine=Engine(), tick_every=3600)
+    second = Consumer(broker, client_id, engine=Engine(), tick_every=3600, threads=False)
     run_until(second, lambda: None)
     assert Reading.objects.count() == total * 4
     assert Alarm.objects.count() == 6 and all(a.count == 1 for a in Alarm.objects.all())
@@ -147,17 +147,17 @@ def test_a_consumer_that_dies_mid_burst_loses_nothing_and_stores_nothing_twice(s
 def test_a_message_the_engine_cannot_take_is_dropped_and_counted_the_rest_go_on(engine, station, monkeypatch):
     from finegrid.sensing.engine import Incoming
 
-    consumer = Consumer(URL, "unused", engine=engine)
+    consumer = Consumer(URL, "unused", engine=engine, threads=False)
     acked = []
     monkeypatch.setattr(consumer.client, "ack", lambda mid, qos: acked.append(mid))
-    real = engine.process
+    real = engine.evaluate
 
     def fragile(items, now=None):
         if any(item.values.get("ch4") == 13 for item in items):
             raise RuntimeError("a bug this message trips")
         return real(items, now)
 
-    monkeypatch.setattr(engine, "process", fragile)
+    monkeypatch.setattr(engine, "evaluate", fragile)
     ts = now_ms()
     batch = [(1, 1, [Incoming("d1", ts, {"ch4": 1.0})]), (2, 1, [Incoming("d1", ts + 1, {"ch4": 13})]),
              (3, 1, [Incoming("d1", ts + 2, {"ch4": 2.0})])]
@@ -171,7 +171,7 @@ def test_a_batch_holds_a_bounded_number_of_readings_whatever_its_messages(engine
     from finegrid.sensing.engine import Incoming
     from finegrid.sensing.mqtt import BATCH_READINGS
 
-    consumer = Consumer(URL, "unused", engine=engine)
+    consumer = Consumer(URL, "unused", engine=engine, threads=False)
     buffer = [Incoming("d1", now_ms() + i, {"ch4": 1.0, "o2": 20.9}) for i in range(500)]  # 1,000 readings
     for mid in range(10):
         consumer.pending.put((mid, 1, buffer))

@@ -31,7 +31,7 @@ def test_a_gap_raises_a_device_alarm_with_its_size(engine, station):
     assert outcome.lost == 37
     alarm = Alarm.objects.get()
     assert alarm.rule == "lost" and alarm.sensor_id is None and alarm.value == 37 and alarm.severity == 2
-    assert alarm.message == "lost 37 messages (numbers 5–41)"
+    assert alarm.summary == "lost 37 messages (numbers 5–41)" and alarm.text_code == "lost"
     device = Device.objects.get()
     assert device.lost_messages == 37 and device.seq == 44
     engine.flush()
@@ -42,7 +42,7 @@ def test_a_second_gap_adds_to_the_active_alarm(engine, station):
     engine.process([_message(0, 0), _message(2, 2)], now=at(2))
     engine.process([_message(5, 5)], now=at(5))
     alarm = Alarm.objects.get()
-    assert alarm.value == 3 and alarm.count == 2 and alarm.message == "lost 3 messages in 2 gaps (last: numbers 3–4)"
+    assert alarm.value == 3 and alarm.count == 2 and alarm.summary == "lost 3 messages in 2 gaps (last: numbers 3–4)"
 
 
 def test_a_redelivered_batch_counts_no_gap_and_no_loss_twice(engine, station):
@@ -55,7 +55,7 @@ def test_a_redelivered_batch_counts_no_gap_and_no_loss_twice(engine, station):
 
 def test_a_batch_that_fails_leaves_the_count_where_the_database_has_it(engine, station, monkeypatch):
     engine.process([_message(0, 0)], now=at(0))
-    monkeypatch.setattr(engine, "_store", lambda rows: (_ for _ in ()).throw(RuntimeError("disk full")))
+    monkeypatch.setattr("finegrid.sensing.engine._store", lambda rows: (_ for _ in ()).throw(RuntimeError("disk full")))
     with pytest.raises(RuntimeError):
         engine.process([_message(5, 5)], now=at(5))
     monkeypatch.undo()
@@ -90,5 +90,5 @@ def test_the_site_page_shows_the_messages_lost(engine, station, people, client):
     engine.process([_message(0, 0), _message(8, 8)], now=T0)
     client.force_login(people["worker_a"])
     page = client.get("/sensing/sites/gs1/").content.decode()
-    assert "lost 7 messages (numbers 1–7)" in page
+    assert "丢失 7 条报文（序号 1–7）" in page  # in the reader's language (Chinese first)
     assert '<td class="num" data-lost="d1">7</td>' in page

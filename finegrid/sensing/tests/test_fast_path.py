@@ -1,0 +1,99 @@
+"""Alarms ahead of storage: the rules' alarms are committed before the readings are stored, a
+crash between the two evaluates nothing twice, the rules' state is restored at start, and what the
+ingest writes keeps an acknowledgement or an escalation made meanwhile."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from finegrid.sensing import alarms as alarmbook
+from finegrid.sensing.alarms import acknowledge
+from finegrid.sensing.engine import Engine, Incoming
+from finegrid.sensing.kinds import ORANGE, RED
+from finegrid.sensing.models import Alarm, Reading
+from finegrid.sensing.priority import prioritise_backend
+from finegrid.sensing.rules import CLEAR, Verdict
+
+from .factories import at, ms
+
+S = Alarm.State
+
+
+def test_the_alarm_is_committed_before_its_readings_are_stored(engine, station):
+    evaluated = engine.evaluate([Incoming("d1", ms(0), {"ch4": 30, "o2": 20.9})], now=at(0))
+    assert Alarm.objects.get().state == S.ACTIVE_UNACK and not Reading.objects.exists()
+    assert [change.action for change in evaluated.outcome.changes] == ["raise"]
+    engine.store([evaluated], now=at(0))
+    assert Reading.objects.count() == 2
+
+
+def test_a_crash_between_the_alarm_and_the_readings_evaluates_nothing_twice(engine, station):
+    # A leak and its end, evaluated and their alarm committed; the process dies before storage.
+    engine.evaluate([Incoming("d1", ms(0), {"ch4": 30}), Incoming("d1", ms(10), {"ch4": 0})], now=at(10))
+    assert Alarm.objects.get().state == S.CLEARED_UNACK and not Reading.objects.exists()
+    restarted = Engine()  # the broker delivers both again: they were never acknowledged
+    outcome = restarted.process([Incoming("d1", ms(0), {"ch4": 30}), Incoming("d1", ms(10), {"ch4": 0}),
+                                 Incoming("d1", ms(20), {"ch4": 31})], now=at(20))
+    assert outcome.late == 2 and outcome.accepted == 1
+    assert Reading.objects.count() == 3
+    assert Alarm.objects.count() == 2  # the first, once, and the new leak at 20 s
+
+
+def test_the_rules_state_is_restored_at_start(engine, station, django_assert_num_queries):
+    engine.process([Incoming("d1", ms(0), {"ch4": 1.0})], now=at(0))
+    restarted = Engine()
+    restarted.prepare()
+    assert restarted.states and restarted.latest  # every sensor's last value, before any message
+    with django_assert_num_queries(1):  # the batch's active alarms, and nothing to warm
+        restarted.evaluate([Incoming("d1", ms(10), {"ch4": 1.0, "o2": 20.9})], now=at(10))
+
+
+def test_a_clear_keeps_an_acknowledgement_made_while_the_batch_was_evaluated(engine, station, people):
+    engine.process([Incoming("d1", ms(0), {"ch4": 30})], now=at(0))
+    book = alarmbook.Book.load({station["device"].pk})  # the ingest read the alarm…
+    acknowledge(Alarm.objects.get(), people["worker_a"], "到场", now=at(5))  # …a person acknowledged it…
+    sensor = engine.registry.sensors[station["device"].sensors.get(code="ch4").pk]
+    book.apply(sensor, "threshold", CLEAR, ms(10), 0.0, at(10))  # …and the leak ended
+    book.save()
+    alarm = Alarm.objects.get()
+    assert alarm.state == S.CLEARED_ACK and alarm.acked_by == people["worker_a"] and alarm.last_ts == ms(10)
+
+
+def test_a_worse_reading_never_lowers_what_the_tick_escalated(engine, station):
+    engine.process([Incoming("d1", ms(0), {"ch4": 30})], now=at(0))
+    book = alarmbook.Book.load({station["device"].pk})
+    Alarm.objects.update(severity=RED)  # escalated by the tick meanwhile
+    sensor = engine.registry.sensors[station["device"].sensors.get(code="ch4").pk]
+    book.apply(sensor, "threshold", Verdict(ORANGE, 25), ms(10), 40.0, at(10))
+    book.save()
+    assert Alarm.objects.get().severity == RED
+
+
+def test_an_alarm_reads_in_the_readers_language(engine, station):
+    from finegrid.sensing.tick import check_offline
+
+    engine.process([Incoming("d1", ms(0), {"ch4": 0.5}, seq=0), Incoming("d1", ms(1), {"ch4": 0.5}, seq=38)],
+                   now=at(1))
+    engine.flush()
+    (offline,) = check_offline(at(400))
+    lost = Alarm.objects.get(rule="lost")
+    with translation.override("zh-hans"):
+        assert Alarm.objects.get(pk=offline.alarm.pk).text == "离线：399 秒无读数（应每 60 秒上报一次）"
+        assert lost.message == "丢失 37 条报文（序号 1–37）"
+    with translation.override("en"):
+        assert Alarm.objects.get(pk=offline.alarm.pk).text == "offline: no reading for 399 s (expected every 60 s)"
+        assert lost.message == "lost 37 messages (numbers 1–37)"
+    assert lost.summary == "lost 37 messages (numbers 1–37)"  # the source language, for plain SQL
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="renicing another user's process needs root or CAP_SYS_NICE")
+def test_the_rules_database_process_runs_at_the_ingests_priority(db):
+    if connection.vendor != "postgresql":
+        assert prioritise_backend(-5) is None  # SQLite runs in this process: nothing to raise
+        return
+    assert prioritise_backend(-5) <= -5
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert os.getpriority(os.PRIO_PROCESS, cursor.fetchone()[0]) <= -5
