@@ -22,6 +22,11 @@ SPECIFICITY = {
 }
 
 
+# A named place known only to its street or town (its community is not known for certain): the
+# subkind says so ("hospital@street"), and a mention of it answers the street alone.
+STREET_ONLY = "@street"
+
+
 @dataclass(frozen=True)
 class Mention:
     place: Place
@@ -76,6 +81,8 @@ class Gazetteer:
 
 def _locate_mention(mention: Mention, index: GridIndex) -> Location:
     place = mention.place
+    if place.subkind.endswith(STREET_ONLY) and place.street_codes:
+        return index.location_of_codes(place.street_codes[0])
     if place.kind in ("building", "landmark"):
         return index.locate(place.lon, place.lat)
     if place.kind == "compound":  # a compound fills a grid but spans several micro-grids
