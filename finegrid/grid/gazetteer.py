@@ -145,13 +145,22 @@ def learn_from_correction(text: str, area_code: str) -> Place | None:
         return None
     gazetteer = current_gazetteer()
     for match in COMPOUND_NAME.finditer(text):
-        name = _without_known_prefix(match.group(1), gazetteer)
+        name = _without_known_prefix(_without_lead_in(match.group(1)), gazetteer)
         if len(name) >= 3 and name not in gazetteer.by_name:
             point = cell.geometry.representative_point()
             street = area_code[:9]
             return Place.objects.create(name=name, kind=Place.Kind.COMPOUND, subkind="learned", geometry=point,
                                         lon=point.x, lat=point.y, street_codes=[street])
     return None
+
+
+# Words that come before a compound's name in a sentence, not in it: "我们住在银桂雅苑" → "银桂雅苑".
+LEAD_IN = re.compile(r"^.*(?:住在|家在|位于|我们|我家|在|的|是|了|到|从|和|跟|那个|这个)")
+
+
+def _without_lead_in(name: str) -> str:
+    rest = LEAD_IN.sub("", name)
+    return rest if len(rest) >= 3 else name
 
 
 def _without_known_prefix(name: str, gazetteer: Gazetteer) -> str:

@@ -135,6 +135,9 @@ TABLE = {
     "console:act": Row(NOBODY, {"ticket": "{case_b}", "action": "accept"}, post=DISTRICT - {"leader", "supervisor"},
                        data={"version": "{case_b_version}"}),
     "console:photo": Row(NOBODY, {"ticket": "{case_a}", "pk": 0}),
+    # Correcting a case's location: the command centre's operators and dispatchers (POST only).
+    "console:case_location": Row(NOBODY, {"ticket": "{case_b}"}, post=DISTRICT - {"leader", "supervisor"},
+                                 data={"area_code": GRID_B}),
     "console:command": Row(COMMAND),
     "console:map": Row(COMMAND),
     "console:feed": Row(SIGNED_IN, shows=CASE_SHOWS),
