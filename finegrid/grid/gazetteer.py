@@ -10,7 +10,8 @@ import threading
 from dataclasses import dataclass
 
 import ahocorasick
-from django.db.models import Count, Max
+from django.db.models import BinaryField, Count, Max
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .locate import GridIndex, Location
@@ -32,12 +33,12 @@ class Mention:
     place: Place
     start: int
     end: int
+    point: bool = False  # the place is a point (个园), not a line or an area
 
     @property
     def rank(self) -> tuple:
         """Most specific kind first; then a point (个园) over a line (东关街); then the longer name."""
-        is_point = self.place.geometry.geom_type == "Point"
-        return (SPECIFICITY.get(self.place.kind, 0), is_point, self.end - self.start)
+        return (SPECIFICITY.get(self.place.kind, 0), self.point, self.end - self.start)
 
 
 class Gazetteer:
@@ -45,7 +46,10 @@ class Gazetteer:
     Aho-Corasick automaton): intake and insight both read places through this one."""
 
     def __init__(self, places=None):
-        places = list(Place.objects.all()) if places is None else places
+        if places is None:
+            places, self.points = _places_and_points()
+        else:
+            self.points = {place.pk for place in places if place.geometry.geom_type == "Point"}
         self.by_name: dict[str, list[Place]] = {}
         for place in places:
             for name in {place.name, *place.aliases}:
@@ -63,7 +67,7 @@ class Gazetteer:
             return []
         found = []
         for end, name in self.automaton.iter_long(text):
-            found += [Mention(place, end - len(name) + 1, end + 1) for place in self.by_name[name]]
+            found += [Mention(place, end - len(name) + 1, end + 1, place.pk in self.points) for place in self.by_name[name]]
         return found
 
     def resolve(self, text: str, index: GridIndex) -> Location:
@@ -77,6 +81,20 @@ class Gazetteer:
         location = _locate_mention(best[0], index) if len({m.place.pk for m in best}) == 1 else _common(best, index)
         location.extra.update(place=best[0].place.name, precision=best[0].place.kind)
         return location
+
+
+def _places_and_points() -> tuple[list[Place], set[int]]:
+    """Every place without its geometry (decoding tens of thousands of shapes was most of a fresh
+    process's gazetteer), and which are points, read from the stored WKB's header: byte 0 the byte
+    order, then the type as a 32-bit integer, 1 for a point."""
+    places = list(Place.objects.defer("geometry"))
+    raw = Place.objects.annotate(wkb=Cast("geometry", BinaryField())).values_list("pk", "wkb")
+    points = {pk for pk, wkb in raw if wkb is not None and _wkb_type(bytes(wkb)) == 1}
+    return places, points
+
+
+def _wkb_type(wkb: bytes) -> int:
+    return int.from_bytes(wkb[1:5], "little" if wkb[0] == 1 else "big") & 0xFFFF if len(wkb) >= 5 else 0
 
 
 def _locate_mention(mention: Mention, index: GridIndex) -> Location:
