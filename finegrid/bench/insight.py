@@ -104,7 +104,7 @@ def row_table(figures: dict) -> list[str]:
     for name, held, second, side, goal in ROWS:
         worst = min(figures[k] for k in (held, second) if k and k in figures) if held in figures else None
         gap = f"{figures[side] - worst:+.3f}" if side in figures and worst is not None else "—"
-        met = "met" if worst is not None and worst >= goal else "not met"
+        met = "not measured" if worst is None else "met" if worst >= goal else "not met"
         lines.append(f"{name:<48} {cell(held):>8} {cell(second):>7} {cell(side):>7} {gap:>7} {goal:>5} {met}")
     return lines
 
