@@ -8,8 +8,10 @@ half-way leaves the rows unmarked and nothing written, and two workers never tak
 (SKIP LOCKED on PostgreSQL; SQLite's write lock serialises them). Each notice carries a unique
 `source` (row and recipient), so an inbox notice exists once whatever happens.
 
-`notify` stays for notices that are not about a transition (a sensor alarm's own)."""
+`notify` stays for notices that are not about a transition (a sensor alarm's own), and
+`hand_to_emergency_services` tells the 110/119/120 liaisons of a case that is theirs too (联动)."""
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 
@@ -42,6 +44,41 @@ def notify(kind: str, case=None, *, unit=None, recipient=None, title: str, body:
                                    **_subject_of(case))
     _send([notice])
     return notice
+
+
+# The emergency services a case can be handed to as well (联动), each with the unit that liaises
+# with it: settings.FINEGRID_LIAISONS {"110": "gaj", ...} or FINEGRID_LIAISONS="110=gaj,119=xfjy,120=wjw".
+EMERGENCY_SERVICES = ("110", "119", "120")
+
+
+def liaison_codes() -> dict[str, str]:
+    from django.conf import settings
+
+    configured = getattr(settings, "FINEGRID_LIAISONS", None)
+    if configured is None:
+        pairs = (item.split("=", 1) for item in os.environ.get("FINEGRID_LIAISONS", "").split(",") if "=" in item)
+        configured = {service.strip(): code.strip() for service, code in pairs}
+    return {service: code for service, code in configured.items() if service in EMERGENCY_SERVICES and code}
+
+
+def hand_to_emergency_services(case, services, why: str = "") -> list[Notice]:
+    """Tell the configured liaison of each service (110 police, 119 fire, 120 ambulance) about
+    the case: an escalation notice in the liaison unit's inbox, once per case and service however
+    often it is called (its `source`). The case itself goes on along its own path (the 2-hour
+    limit, dispatch, 核实) and is followed up there: the services are told, not given the case."""
+    from finegrid.org.models import Unit
+
+    codes = liaison_codes()
+    units = {u.code: u for u in Unit.objects.filter(code__in=[codes[s] for s in services if s in codes])}
+    drafts = [(service, units[codes[service]]) for service in services if codes.get(service) in units]
+    sources = [f"liaison:{case.pk}:{service}" for service, _ in drafts]
+    told = set(Notice.objects.filter(source__in=sources).values_list("source", flat=True))
+    notices = [Notice(kind=Notice.Kind.ESCALATE, case=case, unit=unit, source=source,
+                      title=f"{service}联动：{case.title}"[:200], body=why, **_subject_of(case))
+               for (service, unit), source in zip(drafts, sources) if source not in told]
+    Notice.objects.bulk_create(notices)
+    _send(notices)
+    return notices
 
 
 def _subject_of(case) -> dict:

@@ -9,7 +9,8 @@ class ConsoleConfig(AppConfig):
                    ("password_change", _("Password changed")), ("unlock", _("Account unlocked")),
                    ("auth.locked_attempt", _("Sign-in to a locked account")),
                    ("admin_import", _("Spreadsheet imported")), ("admin_add", _("Added in the admin site")),
-                   ("admin_change", _("Changed in the admin site")), ("admin_delete", _("Deleted in the admin site")))
+                   ("admin_change", _("Changed in the admin site")), ("admin_delete", _("Deleted in the admin site")),
+                   ("case.relocate", _("Case location corrected")))
 
     def ready(self):
         from django.contrib import admin

@@ -63,3 +63,30 @@ def _drawn(shapes, case, point) -> dict:
         pin = {"x": round(frame.x(point[0]), 1), "y": round(frame.y(point[1]), 1), "how": point[2],
                "lon": point[0], "lat": point[1]}
     return {"width": frame.width, "height": frame.height, "paths": paths, "pin": pin, "geometries": geometries}
+
+
+class NoSuchArea(ValueError):
+    pass
+
+
+def correct_location(case, area_code: str, actor):
+    """An operator puts a case at a micro-grid or grid: the case moves there (the cell's point is
+    its pin), the correction is audited, and the gazetteer learns the residential name the text
+    gives that it did not know (grid.gazetteer.learn_from_correction), so the next report naming it
+    is placed without help. Returns the place learned, or None."""
+    from finegrid.cases.models import Case
+    from finegrid.core.models import audit
+    from finegrid.grid.gazetteer import learn_from_correction
+    from finegrid.grid.models import Grid
+
+    cell = MicroGrid.objects.filter(code=area_code).select_related("grid").first()
+    grid = cell.grid if cell else Grid.objects.filter(code=area_code).first()
+    if grid is None:
+        raise NoSuchArea(area_code)
+    point = (cell or grid).geometry.representative_point()
+    before = case.area_code
+    Case.objects.filter(pk=case.pk).update(area_code=area_code, grid=grid, lon=point.x, lat=point.y)
+    learned = learn_from_correction(f"{case.title}。{case.description}", area_code)
+    audit("case.relocate", case.ticket, actor=actor, before=before, after=area_code,
+          learned=learned.name if learned else "")
+    return learned

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/", cases.case_list, name="cases"),
     path("cases/<str:ticket>/", cases.case_detail, name="case"),
     path("cases/<str:ticket>/act/<str:action>/", cases.case_act, name="act"),
+    path("cases/<str:ticket>/location/", cases.case_location, name="case_location"),
     path("cases/<str:ticket>/photos/<int:pk>/", cases.evidence_file, name="photo"),
     path("command/", command.command, name="command"),
     path("command/map/", command.district_map, name="map"),

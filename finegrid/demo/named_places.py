@@ -9,6 +9,7 @@ other place has that name. Idempotent: a name the gazetteer already has is left 
 import json
 from pathlib import Path
 
+from finegrid.grid.gazetteer import STREET_ONLY
 from finegrid.grid.models import Place
 
 DATA = Path(__file__).resolve().parent / "data" / "named-places.json"
@@ -38,15 +39,18 @@ def seed_named_places() -> int:
     communities = {p.name: p for p in Place.objects.filter(kind=Place.Kind.COMMUNITY).order_by("pk")}
     have = set(Place.objects.values_list("name", flat=True))
     made = []
+    streets = {p.name: p for p in Place.objects.filter(kind=Place.Kind.STREET).order_by("pk")}
     for fact in named_places():
-        community = communities.get(fact["community"])
-        if community is None or fact["name"] in have:
+        # A fact known only to its street or town stands at the street's point and names the street alone.
+        within = communities.get(fact["community"]) if fact["community"] else streets.get(fact["street"])
+        if within is None or fact["name"] in have:
             continue
-        made.append(Place(name=fact["name"], kind=KINDS.get(fact["kind"], Place.Kind.LANDMARK), subkind=fact["kind"],
-                          aliases=[a for a in fact.get("aliases", []) if a != fact["name"]],
-                          geometry=community.geometry, lon=community.lon, lat=community.lat,
-                          street_codes=list(community.street_codes)))
-        have.add(fact["name"])
+        subkind = fact["kind"] if fact["community"] else fact["kind"] + STREET_ONLY
+        made.append(Place(name=fact["name"], kind=KINDS.get(fact["kind"], Place.Kind.LANDMARK), subkind=subkind,
+                          aliases=[a for a in fact.get("aliases", []) if a != fact["name"] and a not in have],
+                          geometry=within.geometry, lon=within.lon, lat=within.lat,
+                          street_codes=list(within.street_codes)))
+        have |= {fact["name"], *fact.get("aliases", [])}
     Place.objects.bulk_create(made)
     return len(made) + _community_short_names(communities.values())
 

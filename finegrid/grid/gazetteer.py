@@ -10,7 +10,8 @@ import threading
 from dataclasses import dataclass
 
 import ahocorasick
-from django.db.models import Count, Max
+from django.db.models import BinaryField, Count, Max
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .locate import GridIndex, Location
@@ -22,17 +23,22 @@ SPECIFICITY = {
 }
 
 
+# A named place known only to its street or town (its community is not known for certain): the
+# subkind says so ("hospital@street"), and a mention of it answers the street alone.
+STREET_ONLY = "@street"
+
+
 @dataclass(frozen=True)
 class Mention:
     place: Place
     start: int
     end: int
+    point: bool = False  # the place is a point (个园), not a line or an area
 
     @property
     def rank(self) -> tuple:
         """Most specific kind first; then a point (个园) over a line (东关街); then the longer name."""
-        is_point = self.place.geometry.geom_type == "Point"
-        return (SPECIFICITY.get(self.place.kind, 0), is_point, self.end - self.start)
+        return (SPECIFICITY.get(self.place.kind, 0), self.point, self.end - self.start)
 
 
 class Gazetteer:
@@ -40,7 +46,10 @@ class Gazetteer:
     Aho-Corasick automaton): intake and insight both read places through this one."""
 
     def __init__(self, places=None):
-        places = list(Place.objects.all()) if places is None else places
+        if places is None:
+            places, self.points = _places_and_points()
+        else:
+            self.points = {place.pk for place in places if place.geometry.geom_type == "Point"}
         self.by_name: dict[str, list[Place]] = {}
         for place in places:
             for name in {place.name, *place.aliases}:
@@ -58,7 +67,7 @@ class Gazetteer:
             return []
         found = []
         for end, name in self.automaton.iter_long(text):
-            found += [Mention(place, end - len(name) + 1, end + 1) for place in self.by_name[name]]
+            found += [Mention(place, end - len(name) + 1, end + 1, place.pk in self.points) for place in self.by_name[name]]
         return found
 
     def resolve(self, text: str, index: GridIndex) -> Location:
@@ -74,8 +83,24 @@ class Gazetteer:
         return location
 
 
+def _places_and_points() -> tuple[list[Place], set[int]]:
+    """Every place without its geometry (decoding tens of thousands of shapes was most of a fresh
+    process's gazetteer), and which are points, read from the stored WKB's header: byte 0 the byte
+    order, then the type as a 32-bit integer, 1 for a point."""
+    places = list(Place.objects.defer("geometry"))
+    raw = Place.objects.annotate(wkb=Cast("geometry", BinaryField())).values_list("pk", "wkb")
+    points = {pk for pk, wkb in raw if wkb is not None and _wkb_type(bytes(wkb)) == 1}
+    return places, points
+
+
+def _wkb_type(wkb: bytes) -> int:
+    return int.from_bytes(wkb[1:5], "little" if wkb[0] == 1 else "big") & 0xFFFF if len(wkb) >= 5 else 0
+
+
 def _locate_mention(mention: Mention, index: GridIndex) -> Location:
     place = mention.place
+    if place.subkind.endswith(STREET_ONLY) and place.street_codes:
+        return index.location_of_codes(place.street_codes[0])
     if place.kind in ("building", "landmark"):
         return index.locate(place.lon, place.lat)
     if place.kind == "compound":  # a compound fills a grid but spans several micro-grids
@@ -138,13 +163,22 @@ def learn_from_correction(text: str, area_code: str) -> Place | None:
         return None
     gazetteer = current_gazetteer()
     for match in COMPOUND_NAME.finditer(text):
-        name = _without_known_prefix(match.group(1), gazetteer)
+        name = _without_known_prefix(_without_lead_in(match.group(1)), gazetteer)
         if len(name) >= 3 and name not in gazetteer.by_name:
             point = cell.geometry.representative_point()
             street = area_code[:9]
             return Place.objects.create(name=name, kind=Place.Kind.COMPOUND, subkind="learned", geometry=point,
                                         lon=point.x, lat=point.y, street_codes=[street])
     return None
+
+
+# Words that come before a compound's name in a sentence, not in it: "我们住在银桂雅苑" → "银桂雅苑".
+LEAD_IN = re.compile(r"^.*(?:住在|家在|位于|我们|我家|在|的|是|了|到|从|和|跟|那个|这个)")
+
+
+def _without_lead_in(name: str) -> str:
+    rest = LEAD_IN.sub("", name)
+    return rest if len(rest) >= 3 else name
 
 
 def _without_known_prefix(name: str, gazetteer: Gazetteer) -> str:

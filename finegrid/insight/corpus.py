@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterator
 
 from .phrases import CALM_LOOKALIKES, PLACE_STEMS, PLACE_SUFFIXES, PROBLEMS, SUBJECTS, URGENT, URGENT_FRAMES
+from .voices import ASK_FRAMES, ASKED, FEELINGS, VOICED, WHERE
 
 OPENINGS = ["", "", "您好！", "尊敬的领导：", "领导您好，", "你好，", "各位领导好！", "本人是附近居民，"]
 DURATIONS = ["", "已经半个多月了", "持续了好几个月", "从去年开始一直这样", "反映过好几次", "最近一周越来越严重"]
@@ -41,10 +42,14 @@ def _one(rng: random.Random) -> dict:
     roll = rng.random()
     if roll < 0.12:
         return _urgent(rng)
-    if roll < 0.25:
+    if roll < 0.19:
         return _question(rng)
+    if roll < 0.26:
+        return _asked(rng)
     if roll < 0.33:
         return _suggestion(rng)
+    if roll < 0.63:
+        return _voiced(rng)
     return _problem(rng)
 
 
@@ -67,6 +72,46 @@ def _problem(rng: random.Random) -> dict:
                  rng.choice(IMPACTS), calm, rng.choice(REQUEST_CLAUSES[kind])) + rng.choice(CLOSINGS)
     title = rng.choice(["", place + problem[:10], kind + place + problem[:8], "关于" + problem[:8] + "的问题"])
     return _record(text, title, topic, subtopic, kind, "一般")
+
+
+# How a resident's own complaint ends, by request type; most are complaints.
+VOICED_ENDINGS = {
+    "投诉": ["麻烦管一管", "请尽快来处理", "希望有人来看看", "请相关部门重视一下", "能不能督促一下", "别再拖了",
+           "找了物业也没用只好打电话", ""],
+    "举报": ["举报一下", "请来查一查", "希望依法处理", "我要实名举报"],
+    "求助": ["求帮帮忙", "能不能帮忙协调一下", "我们实在没办法了", "请帮我们想想办法"],
+}
+REPORTED = {("城乡建设", "城乡规划"), ("环境保护", "环保管理"), ("纪检监察", "干部作风"), ("纪检监察", "贪污贿赂"),
+            ("国土资源", "矿产资源管理"), ("农村农业", "村务管理"), ("农村农业", "动物防疫")}
+HELP_WANTED = {("民政", "社会救助"), ("劳动和社会保障", "劳动保护"), ("劳动和社会保障", "工资福利")}
+
+
+def _voiced(rng: random.Random) -> dict:
+    """A complaint in a resident's own words: a thing they name, what is wrong with it, how it hurts."""
+    (topic, subtopic), (things, states) = rng.choice(list(VOICED.items()))
+    kind = "举报" if (topic, subtopic) in REPORTED and rng.random() < 0.7 else \
+        "求助" if (topic, subtopic) in HELP_WANTED and rng.random() < 0.5 else "投诉"
+    thing, state = rng.choice(things.split()), rng.choice(states.split("|"))
+    where = rng.choice(WHERE) if rng.random() < 0.6 else ""
+    where += rng.choice(["", "的", "那边"]) if where and not where.endswith(("边", "壁", "面", "近")) else ""
+    also = rng.choice(states.split("|")) if rng.random() < 0.35 else ""
+    text = _join(rng.choice(OPENINGS) + where + thing + state, also if also != state else "",
+                 rng.choice(FEELINGS), rng.choice(DURATIONS) if rng.random() < 0.3 else "",
+                 rng.choice(VOICED_ENDINGS[kind])) + rng.choice(CLOSINGS)
+    title = rng.choice(["", "", thing + state[:6], "关于" + thing + "的问题"])
+    return _record(text, title, topic, subtopic, kind, "一般")
+
+
+def _asked(rng: random.Random) -> dict:
+    """A question in a resident's own words ("想问一下尊老金怎么领")."""
+    topic, subjects = rng.choice(list(ASKED.items()))
+    subject = rng.choice(subjects)
+    who = rng.choice(["", "", "我是外地的，", "我家老人八十多了，", "孩子明年要上学，", "我们是租房子住的，", "我刚退休，",
+                      "我在厂里上班，", "我们村里，"])
+    text = _join(rng.choice(OPENINGS) + who + rng.choice(ASK_FRAMES).format(s=subject),
+                 rng.choice(["", "谢谢", "麻烦告诉一下", "网上查不到"])).rstrip("。") + rng.choice(["？", "。"])
+    title = rng.choice(["", "咨询" + subject, subject])
+    return _record(text, title, topic, "", "咨询", "一般")
 
 
 def _urgent(rng: random.Random) -> dict:

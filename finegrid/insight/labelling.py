@@ -10,12 +10,16 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from django.utils.translation import gettext as _
+
 from finegrid.cases.models import Case
+from finegrid.cases.notices import hand_to_emergency_services
 
 from .classify import classify_many
 from .models import CaseLabels
 from .places import current_gazetteer
 from .store import active_model
+from .taxonomy import URGENT
 from .trends import Row
 
 BATCH = 2000
@@ -55,11 +59,18 @@ def _label_batch(batch: list[Case], model, gazetteer) -> list[CaseLabels]:
         rows.append(CaseLabels(case=case, topic=topic, subtopic=subtopic, topic_confidence=labels.topic_confidence,
                                request_type=labels.request_type, urgency=labels.urgency,
                                place=gazetteer.where(f"{case.title}。{case.description}").place or "",
+                               liaison=",".join(labels.liaison) if labels.urgency == URGENT else "",
                                model_version=labels.model_version))
     with transaction.atomic():
         CaseLabels.objects.filter(case__in=batch, corrected=False).delete()
         kept = set(CaseLabels.objects.filter(case__in=batch).values_list("case_id", flat=True))
-        return CaseLabels.objects.bulk_create([r for r in rows if r.case_id not in kept])
+        made = CaseLabels.objects.bulk_create([r for r in rows if r.case_id not in kept])
+        for row in made:
+            if row.liaison:  # 联动: the services' liaisons are told; the case stays on its path for follow-up
+                hand_to_emergency_services(row.case, row.liaison.split(","),
+                                           _("Insight found a danger for %(services)s in this appeal.")
+                                           % {"services": row.liaison})
+        return made
 
 
 def _catalogue_topic(case: Case) -> tuple[str, str] | None:

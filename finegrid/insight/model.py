@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import hstack
-from sklearn.svm import LinearSVC
 
 from .features import CharGrams
 from .taxonomy import URGENT
@@ -73,13 +72,30 @@ def _request(text: str, guessed: str, urgent: bool) -> str:
     return "投诉" if guessed == "求助" and not urgent else guessed
 
 
+class LinearHead:
+    """A trained linear SVM's weights alone: what predicting needs. A model file holding these
+    loads without scikit-learn (whose import, with scipy.stats behind it, was most of a fresh
+    `finegrid analyze`'s start-up), and predicts exactly as the SVM's decision_function does."""
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray):
+        self.coef_, self.intercept_, self.classes_ = coef, intercept, classes
+
+    @classmethod
+    def of(cls, svm) -> "LinearHead":
+        return cls(np.ascontiguousarray(svm.coef_, dtype=np.float32), svm.intercept_.astype(np.float32), svm.classes_)
+
+    def decision_function(self, matrix) -> np.ndarray:
+        scores = np.asarray(matrix @ self.coef_.T) + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+
 class LabelModel:
     headline_head = None  # embedding.HeadlineHead once the district has learning.MIN_HEAD_RECORDS topic labels (a class default for older files)
 
     def __init__(self, min_df: int = 1):
         self.vectorizer = CharGrams(min_df=min_df)
         self.hints = TreeHints()
-        self.heads: dict[str, LinearSVC] = {}
+        self.heads: dict[str, LinearHead] = {}  # older files hold scikit-learn's LinearSVC: the same methods
         self.info: dict = {}
 
     def fit(self, records: list[dict], weights: list[float] | None = None) -> "LabelModel":
@@ -87,6 +103,8 @@ class LabelModel:
 
         Records marked `from_tree` (the topic tree's own branch names, topic_tree.py) get no hint
         counts: their text is the term itself, which would teach the heads that a hint is always right."""
+        from sklearn.svm import LinearSVC  # training only: predicting needs no scikit-learn
+
         texts = [model_text(r.get("text", ""), r.get("title", "")) for r in records]
         hinted = [model_text(r.get("text", ""), r.get("title", "")) if not r.get("from_tree") else "" for r in records]
         matrix = self._features(self.vectorizer.fit_transform(texts), hinted)
@@ -99,8 +117,8 @@ class LabelModel:
                 # only the seed teaches (urgency, say) would be regularised five times harder
                 # once a district's records lower the seed's weight.
                 own = weights[rows] / weights[rows].max()
-                self.heads[head] = LinearSVC(C=1.0, class_weight="balanced").fit(matrix[rows], labels,
-                                                                                 sample_weight=own)
+                svm = LinearSVC(C=1.0, class_weight="balanced").fit(matrix[rows], labels, sample_weight=own)
+                self.heads[head] = LinearHead.of(svm)
         self.info["counts"] = {head: sum(1 for r in records if r.get(head)) for head in HEADS}
         return self
 

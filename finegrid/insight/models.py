@@ -18,6 +18,8 @@ class CaseLabels(models.Model):
     request_type = models.CharField(_("request type"), max_length=4)
     urgency = models.CharField(_("urgency"), max_length=4)
     place = models.CharField(_("place named"), max_length=64, blank=True)
+    # The emergency services the case is also for (联动), "110,120"; their liaisons were told.
+    liaison = models.CharField(_("emergency services (联动)"), max_length=16, blank=True)
     model_version = models.PositiveIntegerField(_("model version"), null=True, blank=True)
     corrected = models.BooleanField(_("corrected by an operator"), default=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -44,7 +44,7 @@ DANGERS = {
         "一眨眼 一转眼 转身 没了 反锁 锁在 关在 不见了 找过了 找遍 走失 失踪 找不到 联系不上 不见了 跳楼 轻生 自杀 持刀 砍人 伤人 被困 困在 昏迷 晕倒 没有反应 没有呼吸 溺水 掉进 电梯 没回 没有回 寻短见 想不开 呼救 救命 挣扎 咬伤 围殴 打伤 流血 是血 中风 一动不动 叫不醒 误喝 误服 爬上 困了 半空 撬 走丢 走散 跳下 摔进 掉进 卷进 陷下 拿着刀 拿刀 敲门不 没见 流了 晃 快掉 要掉",
         r"走失|失踪|找不到(人|孩子|老人)|联系不上|(人|孩子|老人|妈|爸|奶奶|爷爷|姥姥|外婆|外公|老伴|儿子|女儿|孙子|孙女|老公|老婆|家人|小孩|老太太|老头)[^。！？]{0,12}不见了|到处都?找(过|遍)了|找遍了|(一眨眼|一转眼|转身)[^。！？]{0,8}(没了|不见|找不到)|人(就)?没了|(反锁|锁|困|关)在[^。！？，]{0,3}(车|屋|房间|电梯)里|跳楼|轻生|自杀|持刀|砍人|伤人"
         r"|被困|困在|昏迷|晕倒|没有(反应|呼吸)|溺水|掉进|电梯[^。！？]{0,8}(卡住|卡在|关着|关在|困|停在|下坠|坠落)"
-        r"|(还|到现在|一直)[^。！？]{0,4}没(有)?回(来|家)|寻短见|想不开|呼救|救命|挣扎|咬伤|围殴|打伤|流血|是血|中风|一动不动|叫不醒"
+        r"|(还|到现在|一直)[^。！？]{0,4}没(有)?回(来|家)|(孩子|儿子|女儿|老人|妈|爸|爷爷|奶奶|老伴|家人|小孩|孙子|孙女|老公|老婆)[^。！？]{0,16}(放学|出门|出去|早上|昨晚)[^。！？，]{0,6}就?没(有)?回(来|家)(?!吃|睡|住)|寻短见|想不开|呼救|救命|挣扎|咬伤|围殴|打伤|流血|是血|中风|一动不动|叫不醒"
         r"|误(喝|服|食)|爬上[^。！？]{0,6}(塔|楼顶|屋顶|桥)|困了|(停|卡)在半空|撬[^。！？]{0,6}(门|车|锁)|走丢|走散"
         r"|(跳|摔|掉|陷|卷)(下去|进去)|拿着?刀|敲门不(应|开)|没见(人|到人)|流了[^。！？]{0,4}血|(整栋|楼)[^。！？]{0,4}晃|(快|要)掉(了|下来)",
     ),
@@ -89,16 +89,20 @@ DANGERS = {
 }
 # Talk about danger that is not happening now, judged per sentence: a drill, an inspection,
 # something fixed or over, something feared or asked about, thanks for a danger handled.
+# "能不能快来人", "有没有人管": a plea for help now, not a question about a danger.
+PLEA = r"[^。！？，]{0,4}(来|派|帮|救|过来|处理一下|疏散|抢修)"
 CALM = re.compile(
-    r"演练|检查(时间|规定)|年检|已经?(被)?(处理|整改|修好|解决|恢复|排除|修复|扑灭|灭了|找到|回来|来水|来电|没事)|修好了|恢复了|处理得|解决了"
-    r"|去年|上个?月|上周|前几天|前天|昨天|之前|以前|曾经|上次|那次|发生过|[停出着]过"
-    r"|隐患|万一|如果|假如|防止|预防|以防|担心|怕|会不会|有没有|能不能|怎么(办|申请|登记)|请问|咨询|建议|宣传|培训|手环"
+    r"演练|检查(时间|规定)|年检|已经?(被)?(处理|整改|修好|解决|恢复|排除|修复|扑灭|灭了|找到|回来|来水|来电|没事|退)|修好了|恢复了|处理得|解决了|退了"
+    r"|去年|上个?月|上周|前几天|前天|昨天|之前|以前|曾经|上次|那次|发生过|[停出着]过|(走丢|走失|失踪|丢)过|找回来"
+    r"|隐患|万一|如果|假如|防止|预防|以防|担心|怕|会不会|有没有(?!人)|能不能(?!" + PLEA + r")|怎么(办|申请|登记)|请问|咨询|建议|宣传|培训|手环"
     r"|表扬|感谢|谢谢|点个?赞|听说|处理结果|结果出来")
+RESOLVED = re.compile(r"已经?(被)?(处理|整改|修好|解决|恢复|排除|修复|扑灭|灭了|找到|回来|来水|来电|没事|退)|修好了|恢复了|解决了|退了|找回来")
 # …unless the same sentence says it is going on now.
 NOW = re.compile(r"现在|正在|还在|仍然|越来越|一直在|又(开始)?|刚才|刚刚|马上|赶紧|快来|快点|救命")
 # Smoke from a chimney, an exhaust or a grill is pollution, not fire (a flame still is fire there).
 SMOKE_SOURCES = re.compile(r"烟囱|排气|尾气|油烟|烧烤|香烟|抽烟|吸烟")
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+CLAUSE = re.compile(r"[^，,、：:]+")
 PATTERNS = {kind: re.compile(pattern) for kind, (_, pattern) in DANGERS.items()}
 
 
@@ -146,10 +150,12 @@ def is_calm_context(text: str) -> bool:
 NEGATED = re.compile(r"(没|没有|未|不|无|并未|并没有)$")
 
 
-def _said(kind: str, sentence: str) -> bool:
-    """A match of the kind that is not denied ("没砸到人") and, for fire, not a chimney's smoke."""
+def _said(kind: str, sentence: str, live: list[tuple[int, int]]) -> bool:
+    """A match of the kind that starts in a live clause, is not denied ("没砸到人") and, for fire,
+    is not a chimney's smoke."""
     smoke_only = kind == "fire" and SMOKE_SOURCES.search(sentence)
     return any(not NEGATED.search(sentence[:m.start()]) and not (smoke_only and "烟" in m.group())
+               and any(start <= m.start() < end for start, end in live)
                for m in PATTERNS[kind].finditer(sentence))
 
 
@@ -163,7 +169,16 @@ def current_dangers(text: str) -> list[str]:
         return []
     found = set()
     for sentence in SENTENCE.findall(text):
-        live = not CALM.search(sentence) or NOW.search(sentence)
+        clauses = [c for c in CLAUSE.finditer(sentence)]
+        # Calm words count in a danger's own clause and its neighbours ("昨天晚上，楼下着火了",
+        # "着火了，已经扑灭了"), not anywhere in a long sentence: "着火了，浓烟往外冒，…，已经打了119，
+        # 社区能不能来人" spoke of a fire going on; so do the words that say it goes on now, and
+        # "现在已经处理好了" says it is over.
+        live = []
+        for number, clause in enumerate(clauses):
+            near = [c.group() for c in clauses[max(number - 1, 0):number + 2]]
+            if not CALM.search("，".join(near)) or any(NOW.search(c) and not RESOLVED.search(c) for c in near):
+                live.append((clause.start(), clause.end()))
         if live:
-            found |= {kind for kind in kinds if _said(kind, sentence)}
+            found |= {kind for kind in kinds if _said(kind, sentence, live)}
     return sorted(found)

@@ -139,6 +139,9 @@ TABLE = {
     "console:act": Row(NOBODY, {"ticket": "{case_b}", "action": "accept"}, post=DISTRICT - {"leader", "supervisor"},
                        data={"version": "{case_b_version}"}),
     "console:photo": Row(NOBODY, {"ticket": "{case_a}", "pk": 0}),
+    # Correcting a case's location: the command centre's operators and dispatchers (POST only).
+    "console:case_location": Row(NOBODY, {"ticket": "{case_b}"}, post=DISTRICT - {"leader", "supervisor"},
+                                 data={"area_code": GRID_B}),
     "console:command": Row(COMMAND),
     "console:map": Row(COMMAND),
     "console:map_areas": Row(COMMAND, query="level=grid"),  # the base map's overlays: the map's own readers

@@ -32,3 +32,19 @@ def test_emerging_terms_on_dated_messages():
     figures = bench.real_emerging_terms(rows)
     assert figures["emerging_month"].startswith("2019-12")
     assert any(term.startswith("搅拌站") for term in figures["emerging_terms"])
+
+
+def test_every_row_is_printed_beside_its_training_side_figure_and_the_gap(small_model):
+    figures = bench.seed_corpus_figures(small_model, size=300)
+    assert 0.5 < figures["seed_corpus_topic_accuracy"] <= 1 and 0 < figures["seed_corpus_urgency_recall"] <= 1
+    figures |= {"held_out_topic_accuracy": 0.7, "held_out_topic_accuracy_set2": 0.8,
+                "topic_macro_f1_train_held_out": 0.9, "topic_macro_f1_train": 0.95}
+    lines = bench.row_table(figures)
+    assert len(lines) == 1 + len(bench.ROWS)
+    topic = next(line for line in lines if line.startswith("topic accuracy, seed model"))
+    gap = figures["seed_corpus_topic_accuracy"] - 0.7  # against the worse of the two held-out sets
+    assert f"{gap:+.3f}" in topic and "not met" in topic
+    real = next(line for line in lines if line.startswith("topic macro-F1"))
+    assert "+0.050" in real and real.endswith(" met")
+    street = next(line for line in lines if line.startswith("street"))
+    assert "—" in street and street.endswith("not measured")  # no figure measured here, none made up

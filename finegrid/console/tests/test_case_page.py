@@ -136,3 +136,30 @@ def test_unit_desk_exports_the_units_cases(client, world, case_a, case_b):
     client.force_login(world["handler_cgj"])
     text = b"".join(client.get(reverse("console:unit_desk"), {"export": "csv"}).streaming_content).decode("utf-8-sig")
     assert case_a.ticket in text and case_b.ticket not in text
+
+
+def test_an_operator_corrects_a_location_and_the_gazetteer_learns_the_compound(client, world, case_a):
+    from finegrid.cases.reporting import open_case
+    from finegrid.grid.gazetteer import current_gazetteer
+    from finegrid.grid.models import Grid, Place
+
+    report = open_case(channel="hotline", title="楼道灯坏了", description="我们住在银桂雅苑，三号楼楼道灯坏了一个月")
+    assert "银桂雅苑" not in current_gazetteer().by_name
+    grid_b = Grid.objects.get(code="321002002001001")
+    client.force_login(world["leader"])  # sees the case, may not move it
+    assert client.post(reverse("console:case_location", args=[report.ticket]), {"area_code": grid_b.code}).status_code == 404
+    client.force_login(world["operator"])
+    page = client.get(reverse("console:case", args=[report.ticket])).content.decode()
+    assert reverse("console:case_location", args=[report.ticket]) in page
+    response = client.post(reverse("console:case_location", args=[report.ticket]), {"area_code": grid_b.code}, follow=True)
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert grid_b.code in told and "银桂雅苑" in told
+    report.refresh_from_db()
+    assert report.area_code == grid_b.code and report.grid_id == grid_b.pk and report.lon is not None
+    learned = Place.objects.get(name="银桂雅苑")
+    assert learned.street_codes == ["321002002"] and learned.subkind == "learned"
+    assert AuditEntry.objects.filter(action="case.relocate", target=report.ticket).exists()
+    # The next report naming it is placed without help.
+    assert [m.place.street_codes for m in current_gazetteer().mentions("银桂雅苑门口的路灯不亮")] == [["321002002"]]
+    bad = client.post(reverse("console:case_location", args=[report.ticket]), {"area_code": "999"}, follow=True)
+    assert Case.objects.get(pk=report.pk).area_code == grid_b.code and bad.status_code == 200

@@ -25,7 +25,7 @@ from finegrid.intake.answers import case_answers
 
 from .. import caselist, timeline
 from ..access import desk_required
-from ..location import case_map
+from ..location import NoSuchArea, case_map, correct_location
 
 RELATED_WINDOW = timedelta(days=30)
 
@@ -90,6 +90,7 @@ def case_detail(request, ticket):
         "deadline": timeline.deadline(case, now), "actions": [_action_form(case, act) for act in actions],
         "related": _related(request, case, now), "duplicates": list(case.duplicates.only("ticket", "title", "state")),
         "map": case_map(case), "phone": request.desk.viewer.phone(case), "answers": case_answers(case),
+        "can_relocate": bool(request.desk.roles & {"operator", "dispatcher"}),
         "phone_readable": phones.readable(request.desk.viewer, case), "countdown_words": countdown_words(),
         "suggestions": dispatch.suggestions(case) if any(a.name in ("dispatch", "reassign") for a in actions) else [],
         "units": Unit.objects.filter(active=True).only("code", "name").order_by("code")
@@ -112,6 +113,22 @@ def _related(request, case, now) -> list[Case]:
         category_id=case.category_id, state__in=OPEN, reported_at__gte=now - RELATED_WINDOW,
         area_code__gte=grid_code, area_code__lte=grid_code.ljust(18, "9"),
     ).exclude(pk=case.pk).order_by("-pk").only("ticket", "title", "state", "reported_at")[:10])
+
+
+@require_POST
+@desk_required(roles=frozenset({"operator", "dispatcher"}))
+def case_location(request, ticket):
+    """The 指挥中心 puts a case where it really is; the gazetteer learns the place its text names."""
+    case = visible_case(request, ticket)
+    code = request.POST.get("area_code", "").strip()
+    try:
+        learned = correct_location(case, code, request.user)
+    except NoSuchArea:
+        messages.error(request, _("No grid or micro-grid has the code %(code)s.") % {"code": code[:18]})
+    else:
+        messages.success(request, _("The case is now at %(code)s.") % {"code": code}
+                         + (" " + _("The gazetteer now knows %(name)s.") % {"name": learned.name} if learned else ""))
+    return redirect("console:case", ticket=case.ticket)
 
 
 @require_POST

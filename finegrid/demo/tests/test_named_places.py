@@ -25,7 +25,25 @@ def test_named_places_resolve_to_their_community_and_street(db):
     assert {m.place.name for m in gazetteer.mentions("教场那边的路")} == {"教场社区"}  # its short name
 
 
-def test_the_data_file_names_a_community_and_a_kind_for_every_place(db):
+def test_the_data_file_names_a_community_or_a_street_and_a_kind_for_every_place(db):
     facts = named_places()
-    assert len(facts) >= 15
-    assert all(f["name"] and f["community"].endswith(("社区", "村")) and f["kind"] for f in facts)
+    assert len(facts) >= 35
+    assert all(f["name"] and f["kind"] and (f["community"] or "").endswith(("社区", "村", "")) for f in facts)
+    assert all(f["community"] or f["street"].endswith(("街道", "镇", "开发区")) for f in facts)
+
+
+def test_a_place_known_only_to_its_street_names_the_street_alone(db):
+    from finegrid.grid.locate import GridIndex
+
+    Place.objects.create(name="湾头镇", kind=Place.Kind.STREET, geometry=Point(119.47, 32.44), lon=119.47, lat=32.44,
+                         street_codes=["321002103"])
+    _community("茱萸湾社区", "321002103", 119.46)
+    seed_named_places()
+    clinic = Place.objects.get(name="湾头镇卫生院")
+    assert clinic.subkind == "hospital@street" and clinic.street_codes == ["321002103"]
+    zoo = Place.objects.get(name="扬州动物园")  # known to its community
+    assert zoo.subkind == "scenic" and "茱萸湾公园" in zoo.aliases
+    index = GridIndex.__new__(GridIndex)
+    index.region_names = {"321002103": "湾头镇"}
+    location = Gazetteer().resolve("去湾头卫生院看病排了三个小时", index)
+    assert (location.street, location.community, location.grid_code) == ("湾头镇", None, None)

@@ -10,6 +10,7 @@ import pytest
 
 from finegrid.insight import heldout, learning
 from finegrid.insight.corpus import generate
+from finegrid.insight.taxonomy import REQUEST_TYPES, TOPICS
 from finegrid.insight.topic_tree import tree_records
 
 INSIGHT = Path(heldout.__file__).resolve().parent
@@ -70,6 +71,9 @@ def test_the_held_out_files_read_whole():
     assert len(appeals) >= 200
     assert {a.urgency for a in appeals} == {"紧急", "一般"}
     assert all(a.leaves and a.topic for a in appeals)
+    second = heldout.appeals(heldout.APPEALS_2)
+    assert len(second) >= 100 and {a.urgency for a in second} == {"紧急", "一般"}
+    assert {a.topic for a in appeals + second} <= set(TOPICS) and {a.request_type for a in second} <= set(REQUEST_TYPES)
     stream = heldout.duplicate_stream()
     groups = [r.group for r in stream if r.group]
     assert len(groups) - len(set(groups)) >= 20  # at least twenty duplicate links to find

@@ -145,3 +145,20 @@ def test_the_request_type_a_resident_states_decides(small_model):
             "请问低保去哪里申请？": "咨询", "建议在路口增设一个公交站": "建议", "楼下饭店油烟太大，熏得人难受": "投诉",
             "我上个月的工单号找不到了，查一下进度": "其他"}
     assert [labels.request_type for labels in classify_many(list(said), model=small_model)] == list(said.values())
+
+
+def test_a_danger_going_on_stays_urgent_when_a_plea_or_a_call_to_119_follows_in_the_same_sentence():
+    """The class of stop 20's one held-out miss: calm words judged over a whole long sentence
+    ("…着火了，…，已经打了119，社区能不能来人帮忙疏散！") calmed a fire going on."""
+    from finegrid.insight.urgency import current_dangers
+
+    assert current_dangers("楼下饭店后厨着火了，烟一直往楼上窜，已经打了119，物业能不能先来人把楼里的人叫出去") == ["fire"]
+    assert current_dangers("楼道里全是煤气味，能不能快派人来") == ["gas"]
+    assert current_dangers("我家孩子八岁，放学后就没回家，已经报警了，求你们帮忙找") == ["person"]
+    assert current_dangers("燃气管道上周修好了，现在又开始漏气了，味道越来越重") == ["gas"]
+    # …while the same words about a danger that is over, feared or asked about stay calm.
+    assert current_dangers("上个月发生过一次火灾，现在已经处理好了") == []
+    assert current_dangers("前几天暴雨把车库淹了，现在水已经退了，物业一直不清理淤泥") == []
+    assert current_dangers("我爸去年走丢过一次，后来找回来了，现在想问一下社区有没有定位手环") == []
+    assert current_dangers("小区里电动车在楼道充电，万一着火怎么办，能不能来检查一下") == []
+    assert current_dangers("我下班就没回家吃饭，在外面加班") == []

@@ -96,3 +96,29 @@ def test_a_head_only_the_seed_teaches_is_not_weakened_by_the_seeds_lower_weight(
     plain = LabelModel().fit(records)
     lowered = LabelModel().fit(records, [learning.SEED_WEIGHT] * len(records))
     assert np.allclose(plain.heads["urgency"].coef_, lowered.heads["urgency"].coef_, atol=1e-4)
+
+
+def test_a_trained_model_predicts_as_its_svms_and_loads_without_scikit_learn(tmp_path):
+    import subprocess
+    import sys
+
+    import joblib
+    import numpy as np
+    from sklearn.svm import LinearSVC
+
+    from finegrid.insight.corpus import generate
+    from finegrid.insight.model import LabelModel, LinearHead
+
+    rows = generate(400, seed=8)
+    model = LabelModel().fit(rows)
+    assert all(isinstance(head, LinearHead) for head in model.heads.values())
+    texts = [r["text"] for r in rows[:50]]
+    matrix = model._features(model.transform(texts), texts)
+    for head in ("urgency", "topic"):  # two classes (one margin) and many
+        svm = LinearSVC(class_weight="balanced").fit(matrix, [r[head] for r in rows[:50]])
+        assert np.allclose(LinearHead.of(svm).decision_function(matrix), svm.decision_function(matrix), atol=1e-4)
+    path = tmp_path / "model.joblib"
+    joblib.dump(model, path)
+    probe = (f"import sys, joblib; m = joblib.load({str(path)!r}); m.predict(['路灯坏了']); "
+             "print(any(name.split('.')[0] == 'sklearn' for name in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"

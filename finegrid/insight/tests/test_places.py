@@ -50,3 +50,15 @@ def test_a_location_correction_teaches_the_compound_its_text_names(tiny):
     assert learned.name == "东升花园" and learned.street_codes == ["321002002"]
     assert where("东升花园门口垃圾桶满了").street_code == "321002002"
     assert learn_from_correction(text, grid.code) is None  # known now: learned once
+
+
+def test_the_gazetteer_reads_which_places_are_points_from_the_stored_shapes_header(places):
+    from finegrid.grid.gazetteer import Gazetteer
+    from finegrid.grid.models import Place
+
+    from_rows = Gazetteer()  # geometry not decoded: the WKB header says point or not
+    from_shapes = Gazetteer(list(Place.objects.all()))
+    assert from_rows.points == from_shapes.points
+    assert {Place.objects.get(pk=pk).name for pk in from_rows.points} == {"个园", "东圈门小区"}
+    ranked = max(from_rows.mentions("跃进路上个园门口"), key=lambda m: m.rank)
+    assert ranked.place.name == "个园"

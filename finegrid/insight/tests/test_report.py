@@ -85,3 +85,24 @@ def test_the_hot_issues_page_is_for_district_wide_staff_only(client, people, his
     RoleAssignment.objects.create(user=supervisor, role=Role.SUPERVISOR, region=Region.objects.get(code="321002001"))
     client.force_login(supervisor)
     assert client.get(url).status_code == 403  # a street supervisor does not see the whole district
+
+
+def test_a_danger_of_110_119_120_tells_the_configured_liaison_once_and_the_case_stays_open(tiny, models_folder,
+                                                                                           small_model, settings):
+    from finegrid.cases.models import Case, Notice
+    from finegrid.org.models import Unit
+
+    store.save(small_model, "test")
+    police = Unit.objects.create(code="gaj", name="公安分局", kind=Unit.Kind.DEPARTMENT)
+    settings.FINEGRID_LIAISONS = {"110": "gaj", "120": "not-a-unit"}
+    fight = open_case(channel="hotline", title="有人打架", description="菜场门口两个人拿着刀在打架，已经有人流血了，快来人",
+                      now=timezone.now())
+    lamp = open_case(channel="hotline", title="路灯", description="小区门口路灯坏了一个月", now=timezone.now())
+    labels = {row.case_id: row for row in label_cases()}
+    assert set(labels[fight.pk].liaison.split(",")) >= {"110", "120"} and labels[lamp.pk].liaison == ""
+    told = Notice.objects.filter(case=fight, unit=police, kind=Notice.Kind.ESCALATE)
+    assert told.count() == 1 and told.get().title.startswith("110联动")
+    assert not Notice.objects.filter(case=lamp).exists()  # 120 has no liaison configured: nobody else is told
+    label_case(fight)  # labelled again: the liaison is not told twice
+    assert told.count() == 1
+    assert Case.objects.get(pk=fight.pk).state == Case.State.COLLECTED  # kept on its own path for follow-up

@@ -11,6 +11,9 @@ from finegrid.insight.stream import analyze
 
 
 class Command(BaseCommand):
+    # The system checks import every URLconf and view of every app (openpyxl, jieba, the API…):
+    # seconds of start-up that labelling a stream never uses. `finegrid check` runs them.
+    requires_system_checks = []
     stealth_options = ("stdin",)
     help = "Label appeals read as JSON lines on standard input (id, text, title): topic, request type, urgency, place, duplicates."
 
