@@ -231,3 +231,17 @@ def test_a_rank_needs_a_minimum_of_cases_and_shows_its_sample(world):
     Case.objects.filter(pk=old.pk).update(reported_at=now - timedelta(days=31))
     rows = {row["key"]: row for row in panels.ranking(f"street:{panels.ROLLING}", now)["rows"]}
     assert rows["321002001"]["reported"] == panels.MIN_CASES - 1 and rows["321002001"]["rank"] is None
+
+
+def test_the_feed_and_the_overview_say_a_sensor_alarm_in_chinese(client, world):
+    """Seen: "offline: no reading for 92 s (expected every 30 s)" in the Chinese interface."""
+    site = Site.objects.create(code="gs9", name="东关加气站", kind=Site.Kind.GAS_STATION, lon=119.405, lat=32.415)
+    device = Device.objects.create(site=site, code="d9", interval_s=30)
+    now = timezone.now()
+    Alarm.objects.create(site=site, device=device, rule="offline", area_code=site.area_code, active_key="d9:-:offline",
+                         severity=1, message="offline: no reading for 92 s (expected every 30 s)", raised_at=now,
+                         updated_at=now)
+    client.force_login(world["leader"])
+    for page in (client.get(reverse("console:feed")), client.get(reverse("console:overview"))):
+        text = page.content.decode()
+        assert "离线：超过 90 秒没有读数（应每 30 秒一次）" in text and "offline:" not in text

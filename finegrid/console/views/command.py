@@ -79,12 +79,13 @@ def _sensor_alarms(scope) -> list | None:
         return None
     from finegrid.sensing.kinds import COLOURS
     from finegrid.sensing.models import Alarm
+    from finegrid.sensing.pages import alarm_text
     from finegrid.sensing.queries import ACTIVE
 
-    found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site")
+    found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site", "device", "sensor")
                  .order_by("-raised_at")[:FEED_ROWS // 2])
     for alarm in found:
-        alarm.colour = COLOURS[alarm.severity]
+        alarm.colour, alarm.text = COLOURS[alarm.severity], alarm_text(alarm)  # the reader's language
     return found
 
 

@@ -71,6 +71,7 @@ def sensor_alarms(scope) -> dict | None:
     if not apps.is_installed("finegrid.sensing"):
         return None
     from finegrid.sensing.kinds import COLOURS, SEVERITY_CHOICES
+    from finegrid.sensing.pages import alarm_text
     from finegrid.sensing.queries import active_alarms
 
     active = scope.filter(active_alarms(), field="area_code")
@@ -79,7 +80,7 @@ def sensor_alarms(scope) -> dict | None:
               for level, label in reversed(SEVERITY_CHOICES)]
     worst = list(active[:ALARM_ROWS])
     for alarm in worst:
-        alarm.colour = COLOURS[alarm.severity]
+        alarm.colour, alarm.text = COLOURS[alarm.severity], alarm_text(alarm)
     return {"levels": levels, "total": sum(counts.values()), "worst": worst}
 
 

@@ -90,5 +90,5 @@ def test_the_site_page_shows_the_messages_lost(engine, station, people, client):
     engine.process([_message(0, 0), _message(8, 8)], now=T0)
     client.force_login(people["worker_a"])
     page = client.get("/sensing/sites/gs1/").content.decode()
-    assert "lost 7 messages (numbers 1–7)" in page
+    assert "丢失报文 7 条（1 处中断）" in page  # in the reader's language (sensing/pages.py)
     assert '<td class="num" data-lost="d1">7</td>' in page
