@@ -175,10 +175,13 @@ def ranking(key: str, now: datetime) -> dict:
 
 
 def topics(key: str, now: datetime) -> dict:
-    """The month's hot issues and emerging terms from the insight app's report; key "2026-11"."""
+    """The month's hot issues and emerging terms from the insight app's report; key "2026-11".
+    The same report renders the hot-issues page, kept for its readers (under 300 ms to open)."""
     from finegrid.insight.report import month_report
+    from finegrid.insight.views import store_every_language
 
     report = month_report(key)
+    store_every_language(report)  # the full report page, read from the cache by insight's view
     return {
         "appeals": report.appeals,
         "issues": [{"topic": i.topic, "subtopic": i.subtopic, "count": i.count, "units": i.units,

@@ -245,3 +245,20 @@ def test_the_feed_and_the_overview_say_a_sensor_alarm_in_chinese(client, world):
     for page in (client.get(reverse("console:feed")), client.get(reverse("console:overview"))):
         text = page.content.decode()
         assert "离线：超过 90 秒没有读数（应每 30 秒一次）" in text and "offline:" not in text
+
+
+def test_the_hot_issues_page_is_read_from_what_refresh_overview_rendered(client, world, case_a, case_b,
+                                                                          django_assert_max_num_queries):
+    """Seen: 1.9–2.4 s on the server, the month's report recomputed for every reader."""
+    CaseLabels.objects.create(case=case_a, topic="城乡建设", topic_confidence=0.9, request_type="投诉", urgency="一般")
+    month = timezone.localtime().strftime("%Y-%m")
+    call_command("refresh_overview", stdout=io.StringIO())
+    client.force_login(world["leader"])
+    url = reverse("insight:hot-issues") + f"?month={month}"
+    with django_assert_max_num_queries(6) as counted:
+        page = client.get(url)
+    assert page.status_code == 200 and "城乡建设" in page.content.decode()
+    assert not any("insight_caselabels" in q["sql"] for q in counted.captured_queries)  # no report recomputed
+    client.post(reverse("set_language"), {"language": "en"})
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
