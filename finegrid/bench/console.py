@@ -40,6 +40,8 @@ PAGES = [
     ("ranking_street", "leader", ("console:ranking", "street")),
     ("ranking_unit", "leader", ("console:ranking", "unit")),
     ("hot_topics", "leader", "console:hot_topics"),
+    # The month's full hot-issue report, as refresh-overview left it (see _report_times for the old way).
+    ("hot_issues_page", "leader", "insight:hot-issues"),
 ]
 
 
@@ -48,6 +50,8 @@ def main(repeats: int = 5, out=None, **_) -> dict:
     health = _timed(Client(HTTP_HOST="127.0.0.1"), reverse("health"), repeats)[0]
     figures["health_baseline_ms"] = round(health, 2)
     figures.update(_refresh_times(out))
+    figures.update(_report_times(out))
+    figures.update(_export_times(out))
     for name, username, page, *query in PAGES:
         client = _signed_in(username)
         url = reverse(page[0], args=page[1:]) if isinstance(page, tuple) else reverse(page)
@@ -90,6 +94,43 @@ def _refresh_times(out=None) -> dict:
     if out:
         out.write(f"hot_topics: computed beside the server (refresh-overview) in {times['hot_topics_compute_s']} s\n")
     return times
+
+
+def _report_times(out=None) -> dict:
+    """The hot-issue report computed and rendered, as its page did for every reader before
+    refresh-overview kept it (the baseline of hot_issues_page_ms)."""
+    from finegrid.insight.report import month_report, render_html
+
+    month = timezone.localtime().strftime("%Y-%m")
+    samples = []
+    for _ in range(3):
+        start = time.perf_counter()
+        render_html(month_report(month))
+        samples.append((time.perf_counter() - start) * 1000)
+    if out:
+        out.write(f"hot_issues_page computed per request (before): {statistics.median(samples):.1f} ms\n")
+    return {"hot_issues_computed_ms": round(statistics.median(samples), 1)}
+
+
+def _export_times(out=None) -> dict:
+    """The operator's whole case list exported: ms to the first bytes of the body (the response's
+    headers and the table's header row) and s to the last, in CSV (streamed) and Excel."""
+    client, figures = _signed_in("operator"), {}
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    for fmt in ("csv", "xlsx"):
+        environ = {"PATH_INFO": reverse("console:cases"), "QUERY_STRING": f"export={fmt}", "HTTP_HOST": "127.0.0.1",
+                   "HTTP_COOKIE": cookie}
+        setup_testing_defaults(environ)
+        start = time.perf_counter()
+        body = iter(WSGIHandler()(environ, lambda status, headers: None))
+        next(body), next(body, b"")  # csv: the byte-order mark, then the header row
+        first = (time.perf_counter() - start) * 1000
+        size = sum(len(chunk) for chunk in body)
+        figures[f"export_{fmt}_first_byte_ms"] = round(first, 1)
+        figures[f"export_{fmt}_total_s"] = round(time.perf_counter() - start, 2)
+        if out:
+            out.write(f"export {fmt}: first bytes {first:.1f} ms, all {figures[f'export_{fmt}_total_s']} s ({size} bytes)\n")
+    return figures
 
 
 def _first_request(client: Client, path: str) -> tuple[float, float]:

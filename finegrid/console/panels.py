@@ -138,20 +138,50 @@ def _per_day(rows, field: str, days: list) -> list[int]:
     return [figures[f"d{i}"] for i in range(len(days))]
 
 
+# A live ranking rests on enough cases to mean something. On the 2nd of a month the calendar month
+# holds a day or two of reports, and units tied at 20.0 or 100.0 on one to three cases: so the
+# panel ranks the last 30 days (a rolling window, the same sample size every day of the month),
+# and ranks only units with at least MIN_CASES cases in it (one case more or less then moves a
+# rate by at most 10 points); the others are listed with their count, unranked. The monthly
+# 通报 (the download, any ?month=) keeps the calendar month the standard reports by.
+ROLLING = "last30"
+ROLLING_DAYS = 30
+MIN_CASES = 10
+
+
+def ranking_period(period: str, now: datetime) -> tuple[datetime, datetime]:
+    """The window a ranking key names: "last30" (the 30 days up to now) or a month "2026-11"."""
+    if period == ROLLING:
+        return now - timedelta(days=ROLLING_DAYS), now
+    return evaluation.period_bounds(period)
+
+
 def ranking(key: str, now: datetime) -> dict:
-    """The month's evaluation of streets or units; key "street:2026-11"."""
-    by, month = key.split(":", 1)
-    start, end = evaluation.period_bounds(month)
-    rows = evaluation.evaluate(start, end, by=by)
-    return {"rows": [{"key": str(r.key), "name": r.name, "score": round(r.score, 1), "rank": r.rank,
-                      "reported": r.counts.get("reported", 0)} for r in rows if r.score is not None]}
+    """The evaluation of streets or units over a window; key "street:last30" or "unit:2026-11".
+    Rows below MIN_CASES keep their score but get no rank."""
+    by, period = key.split(":", 1)
+    start, end = ranking_period(period, now)
+    rows = [r for r in evaluation.evaluate(start, end, by=by) if r.score is not None]
+    ranked = sorted((r for r in rows if r.counts.get("reported", 0) >= MIN_CASES), key=lambda r: -round(r.score, 1))
+    ranks = {}
+    for position, row in enumerate(ranked, start=1):  # competition ranking (1, 1, 3) on the shown score
+        before = ranked[position - 2] if position > 1 else None
+        ranks[row.key] = ranks[before.key] if before and round(before.score, 1) == round(row.score, 1) else position
+    rows.sort(key=lambda r: (r.key not in ranks, ranks.get(r.key, 0), -r.counts.get("reported", 0)))
+    return {"rows": [{"key": str(r.key), "name": r.name, "score": round(r.score, 1), "rank": ranks.get(r.key),
+                      "reported": r.counts.get("reported", 0)} for r in rows],
+            "start": timezone.localtime(start).strftime("%m-%d"), "end": timezone.localtime(end).strftime("%m-%d"),
+            "min_cases": MIN_CASES}
 
 
 def topics(key: str, now: datetime) -> dict:
-    """The month's hot issues and emerging terms from the insight app's report; key "2026-11"."""
+    """The month's hot issues and emerging terms from the insight app's report; key "2026-11".
+    The same report renders the hot-issues page, kept for its readers (under 300 ms to open)."""
     from finegrid.insight.report import month_report
+    from finegrid.insight.views import store_every_language
 
     report = month_report(key)
+    store_every_language(report)  # the full report page, read from the cache by insight's view
     return {
         "appeals": report.appeals,
         "issues": [{"topic": i.topic, "subtopic": i.subtopic, "count": i.count, "units": i.units,

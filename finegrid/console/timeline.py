@@ -9,6 +9,7 @@ from finegrid.cases.actions import ACTIONS, FINAL
 from finegrid.cases.models import Case, Transition
 
 STATE_LABELS = dict(Case.State.choices)
+CHANNEL_LABELS = dict(Case.Channel.choices)  # an intake channel acts under its own name ("hotline")
 
 
 @dataclass
@@ -28,7 +29,9 @@ def story(transitions: list[Transition], names: dict[int, str], photos: dict[int
 def _who(t: Transition, names: dict) -> str:
     name = names.get(t.actor_id) or t.actor_label
     if t.actor_id is None:
-        return _("the system") if t.actor_label == "system" else t.actor_label
+        if t.actor_label == "system":
+            return _("the system")
+        return str(CHANNEL_LABELS.get(t.actor_label, t.actor_label))
     return name
 
 

@@ -5,43 +5,72 @@ import hashlib
 from datetime import UTC, datetime
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from finegrid.org.scopes import scope_of
 
-from . import queries
+from . import pages, queries
 from .alarms import AlarmError, acknowledge
 from .codec import Rejected, decode
 from .engine import default_engine
 from .kinds import COLOURS
-from .models import Alarm, Device, Site
+from .models import Alarm, AlarmEvent, Device, Site
+
+TREND_SENSORS = 8  # trend charts drawn on a site's page; a larger site's others show their figures
 
 
 @login_required
 def site_list(request):
-    """The monitored sites of the user's area; ?area=CODE narrows to a street, community or grid."""
+    """The monitored sites of the user's area, each with its state (worst active alarm, devices
+    silent, last reading); ?area=CODE narrows to a street, community or grid."""
     scope = scope_of(request.user)
     area = request.GET.get("area", "")[:18]
     found = scope.filter(queries.sites(area if area.isascii() and area.isdigit() else ""), field="area_code")
-    return render(request, "sensing/sites.html", {"sites": found, "colours": COLOURS, "area": area})
+    # Subqueries, not joins: a join on the devices would multiply the sites' alarm counts.
+    of_site = Device.objects.filter(site=OuterRef("pk"), active=True).order_by().values("site")
+    found = found.annotate(device_count=Subquery(of_site.annotate(n=Count("pk")).values("n")),
+                           last_reading=Subquery(of_site.annotate(at=Max("last_seen_at")).values("at")))
+    sites = list(found)
+    offline = set(Alarm.objects.filter(queries.ACTIVE, rule="offline", site__in=[s.pk for s in sites])
+                  .values_list("site_id", flat=True))
+    for site in sites:
+        site.colour = COLOURS.get(site.worst)
+        site.offline = site.pk in offline
+    return render(request, "sensing/sites.html", {"sites": sites, "area": area})
 
 
 @login_required
 def site_detail(request, code):
+    """One site: each sensor's latest reading with its unit, the thresholds in force and its
+    trend over 24 h; the devices; the alarms in words with their history (why a colour changed)."""
     site = get_object_or_404(Site.objects.select_related("unit", "grid"), code=code)
     if not scope_of(request.user).covers_code(site.area_code):
         raise Http404
-    alarms = site.alarms.select_related("sensor", "device", "case", "acked_by").order_by("-raised_at")[:50]
-    sensors = list(queries.sensors_with_latest(site))
-    for sensor in sensors:
+    now = timezone.now()
+    events = Prefetch("events", queryset=AlarmEvent.objects.order_by("at", "pk"))
+    alarms = list(site.alarms.select_related("sensor", "device", "case", "acked_by").prefetch_related(events)
+                  .order_by("-raised_at")[:50])
+    for alarm in alarms:
+        alarm.colour = COLOURS.get(alarm.severity)  # its text is Alarm.text, in the reader's language
+        alarm.steps = pages.history(alarm, alarm.events.all())
+    sensors = list(queries.sensors_with_latest(site).select_related("device__site"))
+    for index, sensor in enumerate(sensors):
         sensor.measured_at = datetime.fromtimestamp(sensor.last_ts / 1000, tz=UTC) if sensor.last_ts else None
+        sensor.unit = pages.KINDS[sensor.kind].unit
+        sensor.in_force = pages.thresholds(sensor)
+        sensor.chart = pages.trend(sensor, now) if index < TREND_SENSORS else None
     # Whoever may open the site may acknowledge its alarms (`ack` asks the same scope).
-    devices = site.devices.order_by("code").only("code", "name", "last_seen_at", "seq", "lost_messages")
-    context = {"site": site, "sensors": sensors, "devices": devices, "alarms": alarms, "colours": COLOURS}
+    devices = site.devices.order_by("code").only("code", "name", "last_seen_at", "seq", "lost_messages", "interval_s",
+                                                 "offline_after")
+    for device in devices:
+        device.offline_rule = pages.offline_text(device)
+    context = {"site": site, "sensors": sensors, "devices": devices, "alarms": alarms, "trend_hours": pages.TREND_HOURS}
     return render(request, "sensing/site.html", context)
 
 

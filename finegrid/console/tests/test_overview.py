@@ -168,3 +168,97 @@ def test_the_unit_desk_loads_its_ranking_panel_for_a_handler(client, world, case
     assert panel in desk and client.get(panel).status_code == 200
     client.force_login(world["resident"])
     assert client.get(panel).status_code != 200
+
+
+@pytest.fixture
+def street_office(world):
+    """东关街道's office as a handling unit, with its handler (as the demo's street_… users)."""
+    from finegrid.conftest import STREET_A, make_user
+    from finegrid.grid.models import Region
+    from finegrid.org.models import Role, Unit
+
+    office = Unit.objects.create(code="dgjd", name="东关街道办事处", kind=Unit.Kind.STREET,
+                                 region=Region.objects.get(code=STREET_A))
+    return make_user("street_office", Role.HANDLER, unit=office)
+
+
+def _reports(n, lon):
+    for i in range(n):
+        open_case(channel="web", title=f"路灯不亮 {i}", category_code="C0101", lon=lon, lat=32.415)
+
+
+def test_a_street_desk_ranks_streets_and_finds_its_own(client, world, street_office, monkeypatch):
+    """Seen: a street office's 本月考评 listed the district's departments. It ranks the streets, and
+    says where its own street stands among all of them."""
+    monkeypatch.setattr(panels, "MIN_CASES", 2)
+    _reports(3, 119.405)  # street 001
+    _reports(2, 119.425)  # street 002
+    client.force_login(street_office)
+    desk = client.get(reverse("console:unit_desk")).content.decode()
+    url = reverse("console:ranking", args=["street"])
+    assert url in desk and reverse("console:ranking", args=["unit"]) not in desk
+    client.get(url)
+    panel = client.get(url).content.decode()
+    assert "东关街道: rank" in panel or "东关街道：第" in panel or "东关街道" in panel.split("</strong>")[0]
+    assert "of 2" in panel or "共 2" in panel
+    assert "n=3" in panel
+
+
+def test_a_handler_is_offered_no_download_it_may_not_make(client, world, case_a):
+    """The panel offered the indicator download to handlers, and the download is a 404 for them."""
+    _dispatched(world, case_a)
+    client.force_login(world["handler_cgj"])
+    client.get(reverse("console:ranking", args=["unit"]))
+    panel = client.get(reverse("console:ranking", args=["unit"])).content.decode()
+    assert 'name="export"' not in panel
+    client.force_login(world["leader"])
+    panel = client.get(reverse("console:ranking", args=["unit"])).content.decode()
+    assert 'name="export"' in panel
+
+
+def test_a_rank_needs_a_minimum_of_cases_and_shows_its_sample(world):
+    """On a month's second day units tied at 20.0 or 100.0 on one to three cases: below
+    MIN_CASES a unit keeps its score and count but gets no rank; the window is the last 30 days."""
+    _reports(panels.MIN_CASES, 119.405)
+    _reports(2, 119.425)
+    now = timezone.now()
+    data = panels.ranking(f"street:{panels.ROLLING}", now)
+    rows = {row["key"]: row for row in data["rows"]}
+    assert rows["321002001"]["rank"] == 1 and rows["321002001"]["reported"] == panels.MIN_CASES
+    assert rows["321002002"]["rank"] is None and rows["321002002"]["reported"] == 2
+    assert data["rows"][0]["key"] == "321002001"
+    old = Case.objects.filter(area_code__startswith="321002001").first()
+    Case.objects.filter(pk=old.pk).update(reported_at=now - timedelta(days=31))
+    rows = {row["key"]: row for row in panels.ranking(f"street:{panels.ROLLING}", now)["rows"]}
+    assert rows["321002001"]["reported"] == panels.MIN_CASES - 1 and rows["321002001"]["rank"] is None
+
+
+def test_the_feed_and_the_overview_say_a_sensor_alarm_in_chinese(client, world):
+    """Seen: "offline: no reading for 92 s (expected every 30 s)" in the Chinese interface."""
+    site = Site.objects.create(code="gs9", name="东关加气站", kind=Site.Kind.GAS_STATION, lon=119.405, lat=32.415)
+    device = Device.objects.create(site=site, code="d9", interval_s=30)
+    now = timezone.now()
+    Alarm.objects.create(site=site, device=device, rule="offline", area_code=site.area_code, active_key="d9:-:offline",
+                         severity=1, message="offline: no reading for 92 s (expected every 30 s)", raised_at=now,
+                         updated_at=now)
+    client.force_login(world["leader"])
+    for page in (client.get(reverse("console:feed")), client.get(reverse("console:overview"))):
+        text = page.content.decode()
+        assert "离线：超过 90 秒没有读数（应每 30 秒一次）" in text and "offline:" not in text
+
+
+def test_the_hot_issues_page_is_read_from_what_refresh_overview_rendered(client, world, case_a, case_b,
+                                                                          django_assert_max_num_queries):
+    """Seen: 1.9–2.4 s on the server, the month's report recomputed for every reader."""
+    CaseLabels.objects.create(case=case_a, topic="城乡建设", topic_confidence=0.9, request_type="投诉", urgency="一般")
+    month = timezone.localtime().strftime("%Y-%m")
+    call_command("refresh_overview", stdout=io.StringIO())
+    client.force_login(world["leader"])
+    url = reverse("insight:hot-issues") + f"?month={month}"
+    with django_assert_max_num_queries(6) as counted:
+        page = client.get(url)
+    assert page.status_code == 200 and "城乡建设" in page.content.decode()
+    assert not any("insight_caselabels" in q["sql"] for q in counted.captured_queries)  # no report recomputed
+    client.post(reverse("set_language"), {"language": "en"})
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200

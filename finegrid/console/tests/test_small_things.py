@@ -53,3 +53,39 @@ def test_the_offices_of_the_other_apps_land_on_their_own_desk(client, world):
         client.force_login(world[who])
         answer = client.get(reverse("console:home"))
         assert answer.status_code == 302 and answer["Location"] == reverse(desk), who
+
+
+def test_the_compare_page_merges_the_newer_report_into_the_older(client, world):
+    """Seen: the side-by-side compare offered to merge the older case into the newer one (from the
+    case page's "compare" link, which puts the other case first): the older keeps the first report."""
+    from finegrid.cases.reporting import open_case
+
+    older = open_case(channel="web", title="井盖缺失", category_code="C0101", lon=119.405, lat=32.415)
+    newer = open_case(channel="web", title="井盖又丢了", category_code="C0101", lon=119.406, lat=32.416)
+    client.force_login(world["operator"])
+    page = client.get(reverse("console:merge"), {"a": older.ticket, "b": newer.ticket}).content.decode()
+    assert f'name="a" value="{newer.ticket}"' in page and f'name="b" value="{older.ticket}"' in page
+    swapped = client.get(reverse("console:merge"), {"a": older.ticket, "b": newer.ticket, "as_given": 1}).content.decode()
+    assert f'name="a" value="{older.ticket}"' in swapped
+
+
+def test_the_history_names_the_channel_that_reported_a_case(client, world):
+    """Seen: "hotline: 上报" — the channel's code as the actor of the first line."""
+    from finegrid.cases.reporting import open_case
+
+    case = open_case(channel="hotline", title="路灯不亮", category_code="C0101", lon=119.405, lat=32.415)
+    client.force_login(world["operator"])
+    page = client.get(reverse("console:case", args=[case.ticket])).content.decode()
+    history = page.split('class="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert "hotline" not in history and "热线" in history
+
+
+def test_a_desk_the_user_may_not_open_answers_with_the_consoles_own_page(client, world):
+    """Seen: a bare "Not Found" page in English on the desks."""
+    client.force_login(world["worker_a"])
+    response = client.get(reverse("console:overview"))
+    page = response.content.decode()
+    assert response.status_code == 404 and "页面不存在" in page and reverse("console:home") in page
+    client.force_login(world["worker_a"])
+    response = client.get(reverse("insight:hot-issues"))  # PermissionDenied
+    assert response.status_code == 403 and "您无权进行此操作" in response.content.decode()

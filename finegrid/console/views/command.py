@@ -85,10 +85,10 @@ def _sensor_alarms(scope) -> list | None:
     from finegrid.sensing.models import Alarm
     from finegrid.sensing.queries import ACTIVE
 
-    found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site")
+    found = list(scope.filter(Alarm.objects.filter(ACTIVE), field="area_code").select_related("site", "device", "sensor")
                  .order_by("-raised_at")[:FEED_ROWS // 2])
     for alarm in found:
-        alarm.colour = COLOURS[alarm.severity]
+        alarm.colour = COLOURS[alarm.severity]  # its text is Alarm.text, in the reader's language
     return found
 
 
@@ -194,8 +194,12 @@ def _bulk_one(request, case, action, unit, reason):
 
 @desk_required(COMMAND_ROLES)
 def merge(request):
-    """Two cases side by side; the first may be merged into the second (合并)."""
+    """Two cases side by side; the first may be merged into the second (合并). By default the newer
+    report is the duplicate and the older one is kept, with its first report and its clock;
+    `?as_given=1` (the page's swap link) keeps the order the tickets were given in."""
     pair = [visible_case(request, t) for t in (request.GET.get("a", ""), request.GET.get("b", "")) if t]
+    if len(pair) == 2 and not request.GET.get("as_given"):
+        pair.sort(key=lambda case: (case.reported_at, case.pk), reverse=True)
     if request.method == "POST":
         duplicate = visible_case(request, request.POST.get("a", ""))
         master = visible_case(request, request.POST.get("b", ""))

@@ -14,6 +14,7 @@ from finegrid.core.declared import declared
 from .. import caselist, timeline
 from ..access import desk_required
 from .administration import administration_page
+from .overview import desk_ranking
 
 S = Case.State
 HOME_ROWS = 15
@@ -96,7 +97,7 @@ def unit_desk(request):
         case.unit = by_pk[case.unit_id]
     notices = Notice.objects.filter(unit__in=units, read_at__isnull=True).order_by("-pk")[:10]
     return render(request, "console/unit_desk.html", {
-        "units": units, "cases": _with_deadlines(fresh, now), "notices": notices,
+        "units": units, "cases": _with_deadlines(fresh, now), "notices": notices, "ranking_by": desk_ranking(units),
         "counts": {"dispatched": sum(c.state == S.DISPATCHED for c in fresh),
                    "handling": sum(c.state == S.HANDLING for c in fresh),
                    "overdue": sum(1 for c in fresh if c.due_at and c.due_at < now and c.state != S.HANDLED)},

@@ -79,7 +79,7 @@ def sensor_alarms(scope) -> dict | None:
               for level, label in reversed(SEVERITY_CHOICES)]
     worst = list(active[:ALARM_ROWS])
     for alarm in worst:
-        alarm.colour = COLOURS[alarm.severity]
+        alarm.colour = COLOURS[alarm.severity]  # its text is Alarm.text, in the reader's language
     return {"levels": levels, "total": sum(counts.values()), "worst": worst}
 
 
@@ -118,30 +118,57 @@ def _month(request) -> str:
     return month
 
 
+RANKED_ROWS = 12  # the bars shown; a viewer's own unit or street is added below them
+UNRANKED_NAMED = 8  # the units with too few cases, named with their count under the bars
+
+
 @desk_required(OVERVIEW_ROLES | {Role.HANDLER})
 def ranking(request, by):
-    """The evaluation ranking (以实绩论英雄) of streets or units this month, loaded after the page
-    (the leader's overview, and the unit desk, where a handler's own unit is marked);
-    `?export=xlsx|csv` downloads the full table with every indicator, for any `?month=`."""
+    """The evaluation ranking (以实绩论英雄) of streets or units, loaded after the page (the leader's
+    overview, and the unit desk, where a handler's own unit or street is marked): the last 30 days
+    with a minimum count (panels.ROLLING), or a calendar month with `?month=`; `?export=xlsx|csv`
+    downloads the full table with every indicator for a month, to the overview's readers."""
     by = by if by in ("street", "unit") else "street"
-    month = _month(request)
+    reader = bool(request.desk.viewer.roles & OVERVIEW_ROLES)
     if request.GET.get("export") in exports.FORMATS:
-        if not request.desk.viewer.roles & OVERVIEW_ROLES:  # a handler sees the panel, not every unit's table
+        if not reader:  # a handler sees the panel, not every unit's table
             raise Http404
-        return ranking_export(request, by, month)
+        return ranking_export(request, by, _month(request))
+    period = _month(request) if request.GET.get("month") else panels.ROLLING
     scope = request.desk.scope
-    mine = set(Unit.objects.filter(pk__in=request.desk.viewer.units).values_list("code", flat=True))
+    mine = _own_keys(request.desk.viewer, by)
 
     def context(data):
         if data is None:
-            return {"rows": None, "by": by, "month": month}
-        rows = [r for r in data["rows"] if by == "unit" or scope.whole_district or scope.covers_code(r["key"])]
-        shown = [(f"{r['rank']}. {r['name']}", r["score"]) for r in rows if r["rank"] <= 12 or r["key"] in mine]
-        own = [(r["rank"], r["name"], r["score"]) for r in rows if r["key"] in mine]
-        return {"by": by, "month": month, "chart": charts.bars(shown, scale_max=100), "rows": shown, "own": own,
-                "total": len(rows)}
+            return {"rows": None, "by": by, "period": period}
+        every = data["rows"]
+        rows = [r for r in every if by == "unit" or scope.whole_district or scope.covers_code(r["key"])
+                or r["key"] in mine]
+        ranked = [r for r in rows if r["rank"] is not None]
+        shown = [r for r in ranked if r["rank"] <= RANKED_ROWS or r["key"] in mine]
+        chart = charts.bars([(f"{r['rank']}. {r['name']}", r["score"]) for r in shown], scale_max=100)
+        for item, row in zip(chart["items"], shown):
+            item["n"] = row["reported"]
+        return {"by": by, "period": period, "rolling": period == panels.ROLLING, "chart": chart, "rows": shown,
+                "own": [r for r in every if r["key"] in mine], "total": sum(r["rank"] is not None for r in every),
+                "unranked": [r for r in rows if r["rank"] is None][:UNRANKED_NAMED], "min_cases": data.get("min_cases", 0),
+                "start": data.get("start"), "end": data.get("end"), "month": _month(request), "reader": reader}
 
-    return _snapshot_response(request, "ranking", f"{by}:{month}", "console/_ranking.html", context)
+    return _snapshot_response(request, "ranking", f"{by}:{period}", "console/_ranking.html", context)
+
+
+def _own_keys(viewer, by: str) -> set[str]:
+    """The ranking keys that are the viewer's own: their units' codes, or the areas their street
+    offices govern (a street's handler finds their street among the streets)."""
+    units = Unit.objects.filter(pk__in=viewer.units)
+    if by == "unit":
+        return set(units.values_list("code", flat=True))
+    return set(units.filter(kind=Unit.Kind.STREET, region__isnull=False).values_list("region__code", flat=True))
+
+
+def desk_ranking(units) -> str:
+    """Which ranking a unit desk shows: the streets' when every unit of the desk is a street office."""
+    return "street" if units and all(u.kind == Unit.Kind.STREET and u.region_id for u in units) else "unit"
 
 
 def ranking_export(request, by: str, month: str):

@@ -16,7 +16,7 @@ def test_site_page_shows_sensors_and_alarms_to_the_grid_worker(engine, station, 
     _alarm(engine)
     client.force_login(people["worker_a"])
     page = client.get("/sensing/sites/gs1/").content.decode()
-    assert "CH4 30 %LEL ≥ 25" in page and "20.9" in page
+    assert "可燃气体（甲烷） 30 %LEL，达到或超过 25" in page and "20.9" in page
 
 
 def test_a_worker_of_another_grid_does_not_see_the_site(engine, station, people, client):

@@ -1,5 +1,5 @@
 """`finegrid refresh-overview [--every SECONDS]`: compute the leader overview's slow panels (the
-district's 30-day trend, this month's rankings of streets and units, this month's hot topics) —
+district's 30-day trend, the rankings of streets and units over the last 30 days, this month's hot topics) —
 once, or every SECONDS beside the server (the hot topics are only ever computed here: they take
 a minute at a few hundred thousand labelled appeals, far too long for a web process)."""
 
@@ -36,8 +36,8 @@ class Command(BaseCommand):
 
     def refresh_all(self) -> None:
         month = timezone.localtime().strftime("%Y-%m")
-        jobs = [("trend", panels.WHOLE_DISTRICT), ("ranking", f"street:{month}"), ("ranking", f"unit:{month}"),
-                ("topics", month)]
+        jobs = [("trend", panels.WHOLE_DISTRICT), ("ranking", f"street:{panels.ROLLING}"),
+                ("ranking", f"unit:{panels.ROLLING}"), ("topics", month)]
         for name, key in jobs:
             if self.stopping:
                 return
