@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# The values of org.models.Role (its models cannot be imported before the apps are loaded):
-# the 督查室 and the leaders, unit handlers, the organisation department.
-DESK_ROLES = frozenset({"supervision", "leader"})
-HANDLER, ORGANISATION, LEADER = "handler", "organisation", "leader"
+from finegrid.org.roles import Role  # the enum alone: importable while the apps load, unlike org.models
+
+# The 督查室 and the leaders see every key task; unit handlers their inbox; the organisation
+# department and the leaders the evaluation and the cadre records.
+DESK_ROLES = frozenset({Role.SUPERVISION_OFFICE, Role.LEADER})
+HANDLER, ORGANISATION, LEADER = Role.HANDLER, Role.ORGANISATION, Role.LEADER
 
 
 class TasksConfig(AppConfig):
@@ -18,6 +20,9 @@ class TasksConfig(AppConfig):
     reports = (("supervision", "finegrid.tasks.report.write"),)
     overview_panels = (("keytasks", _("Key tasks (重点工作)"), "finegrid.tasks.panels.overview",
                         "tasks/_overview.html"),)
+    # A key task measured by linked data: the tasks app's own monthly figures (others add theirs).
+    task_measures = (("monthly_figure", _("A monthly figure"), "finegrid.tasks.measures.monthly_figure",
+                      (("indicator", _("Indicator")),)),)
     nav_links = (
         (_("Key tasks"), "tasks:desk", DESK_ROLES),
         (_("Unit tasks"), "tasks:inbox", frozenset({HANDLER})),

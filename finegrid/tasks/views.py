@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.cases.machine import TransitionError
-from finegrid.cases.posted import take_posted
+from finegrid.cases.posted import read_posted, take_posted
 from finegrid.core.models import audit
 from finegrid.org.models import Unit
 
@@ -186,6 +186,20 @@ def acting_unit(access, task, action):
     return None
 
 
+def target_figures(task, action, post) -> dict:
+    """The progress form shows one labelled field per target (`target_<id>`); the step takes them
+    as its `targets` input, "id=figure, …", as the API and the CLI write it."""
+    if not any(spec.name == "targets" for spec in action.inputs):
+        return {}
+    pairs = [f"{pk}={post[f'target_{pk}'].strip()}" for pk in task.targets.values_list("pk", flat=True)
+             if post.get(f"target_{pk}", "").strip()]
+    if not pairs:
+        return {}
+    data = read_posted(action, post).data
+    data["targets"] = ", ".join(pairs)
+    return {"data": data}
+
+
 @require_POST
 @login_required
 def act(request, pk):
@@ -195,7 +209,7 @@ def act(request, pk):
         return HttpResponseBadRequest(_("unknown action"))
     try:
         take_posted(TASKS, task, action, request, unit=acting_unit(access, task, action.name),
-                    evidence=request.FILES.getlist("evidence") if action.photos else ())
+                    **target_figures(task, action, request.POST), evidence=request.FILES.getlist("evidence") if action.photos else ())
     except TransitionError as error:
         messages.error(request, str(error))
     else:
