@@ -13,7 +13,10 @@ class TasksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "finegrid.tasks"
     verbose_name = _("Key tasks (大督查)")
-    audit_words = (("tasks.cadre.read", _("Cadre record read")),)
+    audit_words = (("tasks.cadre.read", _("Cadre record read")), ("tasks.cadre.write", _("Cadre record entered")),
+                   ("tasks.cadre.file_read", _("Cadre record file read")),
+                   ("tasks.competence.define", _("Competence dimensions or raters changed")),
+                   ("tasks.figure.enter", _("Monthly figure entered")))
     # The roll-up of progress by weight, hourly; the daily 督办 pass is the engine's deadline worker.
     worker_steps = (("tasks", 3600, "finegrid.tasks.engine.step"),)
     # `finegrid report supervision --month 2026-11 --format docx|xlsx|html`: the monthly 督查通报.
