@@ -419,6 +419,12 @@ TASK_ACTIONS = {a.name: a for a in [
 ]}
 
 
+# The steps whose change clears a task's colour (the next morning's pass judges it afresh), and
+# those that carry a reported percent: the bulletin replays them to tell a past month's standing.
+CLEARS_ALARM = frozenset({"confirm", "report_progress", "approve_adjustment", "measured"})
+REPORTS_PERCENT = frozenset({"report_progress", "measured"})
+
+
 def task_link(task) -> str:
     return f"/tasks/{task.pk}/"
 
@@ -481,6 +487,16 @@ def roll_up(document_id=None) -> int:
     nodes = {pk: [parent, weight, state, progress, rolled]
              for pk, parent, weight, state, progress, rolled
              in rows.values_list("pk", "parent_id", "weight", "state", "progress", "rolled")}
+    values = rolled_values(nodes)
+    moved = [KeyTask(pk=pk, rolled=v) for pk, v in values.items() if abs(nodes[pk][4] - v) > 1e-9]
+    KeyTask.objects.bulk_update(moved, ["rolled"], batch_size=1000)
+    return len(moved)
+
+
+def rolled_values(nodes: dict) -> dict:
+    """{pk: [parent, weight, state, reported progress, …]} → {pk: rolled progress}: a leaf's is its
+    report, a parent's its children's by weight (a cancelled child counts as done). Pure: the
+    bulletin rolls up a past month's standing with it."""
     children: dict = {}
     for pk, (parent, *_rest) in nodes.items():
         children.setdefault(parent, []).append(pk)
@@ -489,7 +505,7 @@ def roll_up(document_id=None) -> int:
     def value_of(pk) -> float:
         if pk in values:
             return values[pk]
-        parent, weight, state, reported, rolled = nodes[pk]
+        reported = nodes[pk][3]
         kids = children.get(pk, [])
         if kids:
             total = sum(nodes[k][1] for k in kids)
@@ -502,9 +518,7 @@ def roll_up(document_id=None) -> int:
 
     for pk in nodes:  # recursion is enough: a tree is a few levels deep
         value_of(pk)
-    moved = [KeyTask(pk=pk, rolled=v) for pk, v in values.items() if abs(nodes[pk][4] - v) > 1e-9]
-    KeyTask.objects.bulk_update(moved, ["rolled"], batch_size=1000)
-    return len(moved)
+    return values
 
 
 def step(now: datetime | None = None) -> dict:
