@@ -168,7 +168,8 @@ def task_detail(request, pk):
         "orders": task.orders.all()[:20], "open_order": open_order(task),
         "history": labelled(TASKS, task.transitions.order_by("-seq")[:50]), "evidence": task.evidence.all()[:50],
         "actions": form_of(TASKS.allowed(task, request.user)), "colours": COLOURS,
-        "more_passages": task.passages()[1:], "measure": TaskMeasure.objects.filter(task=task).first(),
+        "more_passages": task.passages()[1:], "measure": (measure := TaskMeasure.objects.filter(task=task).first()),
+        "measure_params": [(param_labels().get(k, k), v) for k, v in measure.params.items()] if measure else [],
         "sources": sources(),
         "merge_with": task.document.tasks.filter(state=KeyTask.State.DRAFT, branch=False).exclude(pk=task.pk)
         .order_by("order") if task.document_id and task.state == KeyTask.State.DRAFT else (),

@@ -139,3 +139,12 @@ def test_the_organisation_department_defines_dimensions_and_raters(world):
     assert CompetenceDimension.objects.get().name == "专业能力"
     assert CompetenceRater.objects.get().active is False
     assert client_of(world["leader"]).get("/tasks/competence/").status_code == 403
+
+
+def test_a_measured_task_names_its_source_and_parameters_in_words(draft, world):
+    task = draft.tasks.get(number="1")
+    office = client_of(world["supervision"])
+    office.post(f"/tasks/{task.pk}/act/", {"action": "link_measure", "version": task.version,
+                                         "source": "cases_closed", "target": "40", "category": "C01", "area": "3210"})
+    page = office.get(f"/tasks/{task.pk}/").content.decode()
+    assert "Cases closed in a category and area" in page and "Category code C01" in page
