@@ -2,8 +2,10 @@
 issued in January, a year of monthly progress reports through the engine, the daily 督办 pass
 run over them (so some tasks are yellow or red because they lag, never because anyone coloured
 them), a few 督办单 answered, a 整改台账 with open and closed items, the classes of units for
-差异化考核 and a few cadre records. Deterministic (each task's pace is drawn from its number),
-idempotent (nothing is done twice), and a few seconds."""
+差异化考核 and a few cadre records. Three clauses are measured by linked data instead of reports
+(two monthly figures, the 市容环境 cases the district closes). Deterministic (each task's pace is
+drawn from its number), idempotent (nothing is done twice); about 20 s on a busy machine, every
+step through the machine."""
 
 import hashlib
 from datetime import datetime, timedelta
