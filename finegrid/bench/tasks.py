@@ -5,7 +5,9 @@
 - with 10,000 key tasks and 100,000 progress reports in the database: the daily 督办 pass over
   every task (`supervision.tick` on the key tasks, all due at once) and the roll-up by weight,
   against one UPDATE touching every task's next_check_at (the least a pass must write);
-- the 督查 desk's server-side time against the health check.
+- the 督查 desk's server-side time against the health check;
+- the 督查通报 of a past month (every task's standing replayed from its history) against the
+  running month's (today's standing, read from the rows).
 Medians of `repeats` runs; every write is rolled back."""
 
 import re
@@ -45,7 +47,25 @@ def main(repeats: int = 5, out=None, **_) -> dict:
         figures.update(_daily_pass(repeats, now, say))
         say(f"  pass and roll-up: {figures['pass_and_roll_up_s']:.2f} s, first pass {figures['first_pass_s']:.2f} s")
         figures.update(_desk(repeats, say))
+        figures.update(_bulletin(repeats, now, say))
     return figures
+
+
+def _bulletin(repeats: int, now: datetime, say) -> dict:
+    from finegrid.tasks.report import month_figures
+
+    later = now + timedelta(days=40)  # the month of `now` is past by then
+    month = R.month_of(now)
+    say(f"the 督查通报 of {month} replayed from {KeyTaskTransition.objects.count():,} steps, against today's …")
+    past, today = [], []
+    for _ in range(max(1, repeats)):
+        started = time.perf_counter()
+        month_figures(month, now=later)
+        past.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        month_figures(R.month_of(later), now=later)
+        today.append(time.perf_counter() - started)
+    return {"bulletin_past_month_s": statistics.median(past), "bulletin_this_month_s": statistics.median(today)}
 
 
 def _text(size: int = 20_000) -> str:

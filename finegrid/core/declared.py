@@ -2,7 +2,8 @@
 console never list the apps built on them: `worker_steps` (the worker), `reports` (`finegrid
 report NAME`), `intake_channels` (where a case may come from), `overview_panels` (the leader's
 overview), `nav_links` (the console menu: (label, url name, roles that see it or None)),
-`audit_words` ((action code, label) for the auditor's log of what the app's `audit()` calls write)
+`task_measures` (sources of figures a key task may be measured by: code, label, dotted
+path, parameters — see finegrid/tasks/measures.py), `audit_words` ((action code, label) for the auditor's log of what the app's `audit()` calls write)
 and `warm_ups` (dotted paths of functions a server process calls before its first request). A new
 app adds a line to its own apps.py; nothing below it changes."""
 

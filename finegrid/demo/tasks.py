@@ -2,8 +2,10 @@
 issued in January, a year of monthly progress reports through the engine, the daily 督办 pass
 run over them (so some tasks are yellow or red because they lag, never because anyone coloured
 them), a few 督办单 answered, a 整改台账 with open and closed items, the classes of units for
-差异化考核 and a few cadre records. Deterministic (each task's pace is drawn from its number),
-idempotent (nothing is done twice), and a few seconds."""
+差异化考核 and a few cadre records. Three clauses are measured by linked data instead of reports
+(two monthly figures, the 市容环境 cases the district closes). Deterministic (each task's pace is
+drawn from its number), idempotent (nothing is done twice); about 20 s on a busy machine, every
+step through the machine."""
 
 import hashlib
 from datetime import datetime, timedelta
@@ -18,9 +20,14 @@ from finegrid.cases import supervision
 from finegrid.org.models import Person, Role, RoleAssignment, Unit
 from finegrid.tasks import rules as R
 from finegrid.tasks.decompose import decompose
+from finegrid.cases.machine import Context
+from finegrid.cases.models import Case
+from finegrid.grid.models import Region
 from finegrid.tasks.engine import PROBLEMS, TASKS, roll_up
+from finegrid.tasks.measures import read_measures
 from finegrid.tasks.models import (
-    CadreRecord, KeyTask, Problem, SourceDocument, SupervisionOrder, UnitClass,
+    CadreRecord, CompetenceDimension, CompetenceRater, KeyTask, MonthlyFigure, Problem, SourceDocument,
+    SupervisionOrder, UnitClass,
 )
 from finegrid.tasks.store import issue_tree, store
 
@@ -52,13 +59,14 @@ def seed_tasks(now: datetime | None = None) -> dict:
     with transaction.atomic():
         document = store(outline, title=TITLE, filename=REPORT.name, actor=people["supervision"], now=ISSUED)
         _review(document, people)
+        measured = _link_measures(document, people)
         issue_tree(document, people["supervision"], now=ISSUED)
-        reports = _year_of_reports(document, people, min(now, datetime(YEAR, 12, 31, 18, tzinfo=R.ZONE)))
+        reports = _year_of_reports(document, people, min(now, datetime(YEAR, 12, 31, 18, tzinfo=R.ZONE)), measured)
         problems = _ledger(people, now)
         _classes()
         cadres = _cadres(people)
     return {"key_tasks": document.tasks.count(), "progress_reports": reports, "ledger_items": problems,
-            "cadre_records": cadres}
+            "cadre_records": cadres, "measured_tasks": len(measured)}
 
 
 # ── who ───────────────────────────────────────────────────────────────────────────────────────
@@ -123,33 +131,75 @@ def _milestones(task) -> str:
     return "; ".join(parts)
 
 
+# ── tasks measured by linked data ─────────────────────────────────────────────────────────────
+# (words of a clause, its monthly indicator, the figure for 100 %, the pace of its months)
+FIGURES = [("技术改造项目", "工业企业技术改造项目（个，累计）", 120, 0.85), ("新增城市停车泊位", "新增城市停车泊位（个，累计）", 3000, 1.0)]
+STREET_CLEANING = ("背街小巷", "E01")  # 背街小巷整治: measured by the 市容环境 cases the district closes
+
+
+def _link_measures(document, people) -> set:
+    """A few clauses are measured by data rather than by a unit's report: two by the monthly figure
+    of their indicator, one by the 市容环境 cases closed in the district."""
+    leaves, linked = document.tasks.filter(branch=False).order_by("order"), set()
+    for words, indicator, target, _pace in FIGURES:
+        task = leaves.filter(title__contains=words).first()
+        if task is not None:
+            TASKS.perform(task, "link_measure", people["supervision"], now=ISSUED,
+                          data={"source": "monthly_figure", "target": str(target), "indicator": indicator})
+            linked.add(task.pk)
+    words, category = STREET_CLEANING
+    task = leaves.filter(title__contains=words).first()
+    district = Region.objects.filter(parent=None).values_list("code", flat=True).first()
+    if task is not None and district:
+        closed = Case.objects.filter(category__code__startswith=category, closed_at__gte=ISSUED).count()
+        # The figure for 100 %: a little more than the year will close, so the task runs slightly behind.
+        TASKS.perform(task, "link_measure", people["supervision"], now=ISSUED, data={
+            "source": "cases_closed", "target": str(max(10, round(closed * 1.15))), "category": category,
+            "area": district})
+        linked.add(task.pk)
+    return linked
+
+
+def _monthly_figures(month: int, people) -> None:
+    """The 督查室 enters each indicator's cumulative figure by the 20th."""
+    at = datetime(YEAR, month, 18, 9, tzinfo=R.ZONE)
+    MonthlyFigure.objects.bulk_create([
+        MonthlyFigure(indicator=indicator, month=f"{YEAR}-{month - 1:02d}", value=round(target * pace * (month - 1) / 12),
+                      entered_by=people["supervision"], entered_at=at)
+        for _words, indicator, target, pace in FIGURES], ignore_conflicts=True)
+
+
 # ── the year ──────────────────────────────────────────────────────────────────────────────────
 PROBLEMS_SAID = ["用地指标尚未落实", "资金拨付滞后", "项目前期手续办理较慢", "企业投资意愿下降", "施工受雨季影响",
                  "征迁协调难度大"]
 
 
-def _year_of_reports(document, people, until: datetime) -> int:
+def _year_of_reports(document, people, until: datetime, measured=frozenset()) -> int:
     """Each lead unit reports by the 20th of every month; most keep pace, some fall behind. The
     daily 督办 pass runs at each quarter's end and today, as the worker would, so the colours, 督办单 and
     催办 of the year are the engine's."""
     handlers = dict(RoleAssignment.objects.filter(role=Role.HANDLER, unit__isnull=False).order_by("-pk")
                     .values_list("unit_id", "user_id"))
     users = get_user_model().objects.in_bulk(list(handlers.values()))
-    leaves = list(document.tasks.filter(branch=False).order_by("order"))
+    leaves = list(document.tasks.filter(branch=False).exclude(pk__in=measured).order_by("order"))
     count = 0
-    for task in document.tasks.exclude(unit=None).order_by("order"):  # 签收 within the first week
+    for task in document.tasks.exclude(unit=None).select_related("unit").order_by("order"):  # 签收 within the first week
         TASKS.perform(task, "confirm", users[handlers[task.unit_id]], now=ISSUED + timedelta(days=2), role=Role.HANDLER)
     for month in range(2, 13):
         moment = datetime(YEAR, month, 20, 10, tzinfo=R.ZONE)
         if moment > until:
             break
-        fresh = KeyTask.objects.in_bulk([task.pk for task in leaves])  # the pass changed some
+        _monthly_figures(month, people)
+        read_measures(moment)  # the worker reads the linked figures before the morning's pass
+        # The pass changed some; the unit comes along, as each step's history row names it.
+        fresh = KeyTask.objects.select_related("unit").in_bulk([task.pk for task in leaves])
         for task in leaves:
             count += _report(fresh[task.pk], users[handlers[task.unit_id]], moment)
         if month % 3 == 0:  # the worker's daily pass, looked at once a quarter: a year in seconds
             roll_up(document.pk)
             _daily_pass(datetime(YEAR, month, 28, 7, tzinfo=R.ZONE))
             _answer_orders(handlers, users, moment + timedelta(days=9))
+    read_measures(until)
     _close_finished(document, people, until)
     roll_up(document.pk)
     _daily_pass(until)
@@ -166,7 +216,9 @@ def _report(task, user, moment) -> int:
     factor = 1.0 if pace >= 0.25 else 0.75 if pace >= 0.1 else 0.45  # on pace, slipping, stuck
     percent = max(task.progress, min(100, int(planned * factor + 4 * _draw(task, moment.isoformat()))))
     problems = PROBLEMS_SAID[int(_draw(task, "why") * len(PROBLEMS_SAID))] if factor < 1 else ""
-    TASKS.perform(task, "report_progress", user, now=moment, role=Role.HANDLER,  # the demo knows who acts
+    # The demo knows who acts, and that these leaves are reported on, not measured: the machine's
+    # checks all run, without looking up again what the batch already knows.
+    TASKS.perform(task, "report_progress", user, now=moment, role=Role.HANDLER, context=Context(task, measured=False),
                   data={"percent": percent, "period": f"{moment:%Y-%m}", "done": f"按计划推进，累计完成{percent}%",
                         "problems": problems, "next_steps": "加快推进，确保完成序时进度"})
     return 1
@@ -265,5 +317,11 @@ def _cadres(people) -> int:
                                evidence="区纪委监委容错认定意见书", recorded_at=recorded,
                                recorded_by=people["organisation"]))
     CadreRecord.objects.bulk_create(records)
+    # The dimensions and raters of the review, as the organisation department defined them.
+    CompetenceDimension.objects.bulk_create([CompetenceDimension(name=name, order=n) for n, name in
+                                             enumerate(("政治素质", "专业能力", "担当作为", "廉洁自律"))],
+                                            ignore_conflicts=True)
+    CompetenceRater.objects.bulk_create([CompetenceRater(name=name, order=n) for n, name in
+                                         enumerate(("分管领导", "同级互评", "服务对象"))], ignore_conflicts=True)
     return len(records)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.grid.models import Grid, Region
 
 from .privacy import mask_phone
+from .roles import Role  # noqa: F401 — defined apart so app configs can name roles before the models load
 
 
 class Unit(models.Model):
@@ -67,25 +68,6 @@ class Person(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
-
-
-class Role(models.TextChoices):
-    RESIDENT = "resident", _("Resident")
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    OPERATOR = "operator", _("Operator")
-    DISPATCHER = "dispatcher", _("Dispatcher")
-    HANDLER = "handler", _("Unit handler")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    LEADER = "leader", _("Leader")
-    ADMIN = "admin", _("Administrator")
-    SECURITY_ADMIN = "security_admin", _("Security administrator")
-    AUDITOR = "auditor", _("Auditor")
-    # The offices of the second half: key tasks (大督查), petitions (信访), cadres (组织部), and the
-    # hotline's call-back desk (回访), the one business role that reads a reporter's phone whole.
-    SUPERVISION_OFFICE = "supervision", _("Supervision office")
-    PETITION_OFFICE = "petition_office", _("Petition office")
-    ORGANISATION = "organisation", _("Organisation department")
-    CALLBACK = "callback", _("Call-back desk")
 
 
 class RoleAssignment(models.Model):

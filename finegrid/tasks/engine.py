@@ -24,6 +24,8 @@ from finegrid.cases.notices import Draft
 from finegrid.cases.supervision import Plan, overseers_of, watch, window_plan
 from finegrid.org.models import Role, RoleAssignment, Unit
 
+from . import measures as M
+from . import review
 from . import rules as R
 from .models import (
     KeyTask, KeyTaskTransition, Milestone, Problem, ProblemTransition, ProgressReport, SupervisionOrder, TaskEvidence,
@@ -243,7 +245,19 @@ def check_approval(task, step, ctx) -> None:
 
 
 def ready_to_report(task, ctx) -> str | None:
-    return _("a parent task's progress is its children's") if has_children(task) else None
+    if has_children(task):
+        return _("a parent task's progress is its children's")
+    # A batch that knows (the demo's year of reports) passes Context(task, measured=False): no query each.
+    measured = ctx.__dict__.get("measured")
+    if measured is None:
+        measured = M.measured(task)
+    return _("this task is measured by linked data") if measured else None
+
+
+def measured_change(task, step, ctx) -> dict:
+    percent = step.data["percent"]
+    return {"progress": percent, "rolled": float(percent), "last_report_at": step.now, "alarm": "",
+            "next_check_at": step.now}
 
 
 def check_progress(task, step, ctx) -> None:
@@ -256,12 +270,17 @@ def check_progress(task, step, ctx) -> None:
     if value < task.progress and not step.reason:
         raise TransitionError(_("progress below the last report (%(last)s %%) needs a reason") % {
             "last": task.progress})
-    for pair in split_codes(step.data.get("targets", "")):
+    pairs = split_codes(step.data.get("targets", ""))
+    names = dict(TaskTarget.objects.filter(task=task).values_list("pk", "indicator")) if pairs else {}
+    for pair in pairs:
         pk, _sep, figure = pair.partition("=")
+        if not pk.strip().isdigit() or int(pk) not in names:
+            raise TransitionError(_("this task has no target %(text)s") % {"text": pk.strip()})
         try:
-            int(pk), float(figure)
+            float(figure)
         except ValueError:
-            raise TransitionError(_("a target's value is written target=figure, not %(text)s") % {"text": pair})
+            raise TransitionError(_("the value reached for %(target)s is a number, not %(text)s") % {
+                "target": names[int(pk)], "text": figure.strip()})
 
 
 def progress(task, step, ctx) -> dict:
@@ -342,6 +361,23 @@ TASK_ACTIONS = {a.name: a for a in [
            inputs=(Input("title"), Input("deadline"), Input("weight"), Input("lead_unit"), Input("co_units"),
                    Input("leader"), Input("milestones")),
            check=check_edit, change=edit, then=after_edit),
+    Action("merge", gettext_lazy("Merge another task into this one"), frozenset({T.DRAFT}), None,
+           frozenset({OFFICE}), inputs=(Input("other", required=True, label=gettext_lazy("the other task's id")),
+                                        Input("title")),
+           check=review.check_merge, change=review.merge, then=review.after_merge),
+    Action("merged_away", gettext_lazy("Merged into another task"), frozenset({T.DRAFT}), T.CANCELLED,
+           frozenset({OFFICE}), automatic=True, needs_reason=True, inputs=(Input("into", "int", required=True),),
+           change=lambda task, step, ctx: {"weight": 0, "next_check_at": None}),
+    Action("split", gettext_lazy("Split into parts"), frozenset({T.DRAFT}), None, frozenset({OFFICE}),
+           inputs=(Input("cuts", required=True, label=gettext_lazy("where the passage is cut")),),
+           check=review.check_split, change=lambda task, step, ctx: {"branch": True}, then=review.after_split),
+    Action("link_measure", gettext_lazy("Measure by linked data"), frozenset({T.DRAFT, T.ISSUED, *RUNNING}), None,
+           frozenset({OFFICE}), inputs=(Input("source", required=True), Input("target", required=True),
+                                        *[Input(name) for name in M.param_names()]),
+           ready=lambda task, ctx: _("a parent task's progress is its children's") if task.branch else None,
+           check=M.check_link, then=M.after_link),
+    Action("measured", gettext_lazy("Linked figure read"), frozenset(RUNNING), T.IN_PROGRESS, frozenset({SYSTEM}),
+           automatic=True, inputs=(Input("percent", "int", True), Input("figure")), change=measured_change),
     Action("issue", gettext_lazy("Issue"), frozenset({T.DRAFT}), T.ISSUED, frozenset({OFFICE, SYSTEM}),
            ready=ready_to_issue, change=issue, notices=both(tell_unit("assign", gettext_lazy("New key task")),
                                                             tell_leader("info", gettext_lazy("Key task issued")))),
@@ -388,6 +424,12 @@ TASK_ACTIONS = {a.name: a for a in [
 ]}
 
 
+# The steps whose change clears a task's colour (the next morning's pass judges it afresh), and
+# those that carry a reported percent: the bulletin replays them to tell a past month's standing.
+CLEARS_ALARM = frozenset({"confirm", "report_progress", "approve_adjustment", "measured"})
+REPORTS_PERCENT = frozenset({"report_progress", "measured"})
+
+
 def task_link(task) -> str:
     return f"/tasks/{task.pk}/"
 
@@ -416,7 +458,8 @@ def task_plan(task: KeyTask, now: datetime, calendar) -> Plan:
     rules = R.rules_at(now)
     points = R.curve_points(task.planned_start, task.planned_end, task.curve)
     lag = R.planned_at(points, now) - task.rolled
-    reached = R.colour(lag, R.missed_in_a_row(task.curve, task.rolled, now), rules)
+    overdue = task.planned_end is not None and now > task.planned_end and task.rolled < 100
+    reached = R.colour(lag, R.missed_in_a_row(task.curve, task.rolled, now), rules, overdue)
     alarm = max(task.alarm, reached, key=R.RANK.__getitem__)
     level = max(task.escalation, int(alarm == "red"))
     order_due = None
@@ -449,6 +492,16 @@ def roll_up(document_id=None) -> int:
     nodes = {pk: [parent, weight, state, progress, rolled]
              for pk, parent, weight, state, progress, rolled
              in rows.values_list("pk", "parent_id", "weight", "state", "progress", "rolled")}
+    values = rolled_values(nodes)
+    moved = [KeyTask(pk=pk, rolled=v) for pk, v in values.items() if abs(nodes[pk][4] - v) > 1e-9]
+    KeyTask.objects.bulk_update(moved, ["rolled"], batch_size=1000)
+    return len(moved)
+
+
+def rolled_values(nodes: dict) -> dict:
+    """{pk: [parent, weight, state, reported progress, …]} → {pk: rolled progress}: a leaf's is its
+    report, a parent's its children's by weight (a cancelled child counts as done). Pure: the
+    bulletin rolls up a past month's standing with it."""
     children: dict = {}
     for pk, (parent, *_rest) in nodes.items():
         children.setdefault(parent, []).append(pk)
@@ -457,7 +510,7 @@ def roll_up(document_id=None) -> int:
     def value_of(pk) -> float:
         if pk in values:
             return values[pk]
-        parent, weight, state, reported, rolled = nodes[pk]
+        reported = nodes[pk][3]
         kids = children.get(pk, [])
         if kids:
             total = sum(nodes[k][1] for k in kids)
@@ -470,14 +523,16 @@ def roll_up(document_id=None) -> int:
 
     for pk in nodes:  # recursion is enough: a tree is a few levels deep
         value_of(pk)
-    moved = [KeyTask(pk=pk, rolled=v) for pk, v in values.items() if abs(nodes[pk][4] - v) > 1e-9]
-    KeyTask.objects.bulk_update(moved, ["rolled"], batch_size=1000)
-    return len(moved)
+    return values
 
 
 def step(now: datetime | None = None) -> dict:
-    """The worker's step for key tasks: the roll-up (the daily plan then reads it)."""
-    return {"rolled": roll_up()}
+    """The worker's step for key tasks: the linked figures read into progress, then the roll-up
+    (the daily plan then reads both)."""
+    from django.utils import timezone
+
+    measured = M.read_measures(now or timezone.now())
+    return {"measured": measured, "rolled": roll_up()}
 
 
 # ── the 整改台账 ──────────────────────────────────────────────────────────────────────────────

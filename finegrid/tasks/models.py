@@ -86,6 +86,8 @@ class KeyTask(models.Model):
     branch = models.BooleanField(default=False)  # has children: its progress is theirs, it files no report
     source_start = models.PositiveIntegerField(null=True, blank=True)
     source_end = models.PositiveIntegerField(null=True, blank=True)
+    # Passages of tasks merged into this one in review, [[start, end], …]: each stays visible.
+    more_sources = models.JSONField(default=list, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TASK)
     urgency = models.CharField(max_length=12, choices=Urgency.choices, blank=True)
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
@@ -131,9 +133,14 @@ class KeyTask(models.Model):
 
     @property
     def passage(self) -> str:
+        return "……".join(self.passages())
+
+    def passages(self) -> list[str]:
+        """The task's own passage, then those of the tasks merged into it."""
         if self.document_id is None or self.source_start is None:
-            return ""
-        return self.document.text[self.source_start:self.source_end]
+            return []
+        text = self.document.text
+        return [text[start:end] for start, end in [(self.source_start, self.source_end), *self.more_sources]]
 
 
 class KeyTaskTransition(TransitionRecord):
@@ -323,3 +330,72 @@ class CadreRecord(models.Model):
 
     class Meta:
         ordering = ["cadre", "-recorded_at"]
+
+
+class TaskMeasure(models.Model):
+    """A key task measured by linked data instead of a report: a source another app declares
+    (`task_measures` on its AppConfig: cases closed in a category and area, a monthly figure, a
+    project's milestones), its parameters, and the figure that counts as done. The daily pass reads
+    the source into the task's progress (value ÷ target)."""
+
+    task = models.OneToOneField(KeyTask, models.CASCADE, related_name="measure")
+    source = models.CharField(_("measured by"), max_length=32)
+    params = models.JSONField(default=dict, blank=True)
+    target = models.FloatField(_("figure for 100 %"))
+    value = models.FloatField(null=True, blank=True)  # the last figure read
+    read_at = models.DateTimeField(null=True, blank=True)
+
+
+class MonthlyFigure(models.Model):
+    """An indicator's value for a month (累计 to that month), entered or imported by the 督查室 or
+    the unit that owns it; a task measured by the indicator reads the latest month."""
+
+    indicator = models.CharField(_("indicator"), max_length=100)
+    month = models.CharField(_("month"), max_length=7)  # 2026-11
+    value = models.FloatField(_("value"))
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["indicator", "month"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "month"], name="unique_monthly_figure")]
+
+
+class CompetenceDimension(models.Model):
+    """A dimension of the 胜任力 review (政治素质, 专业能力 …), defined by the organisation department."""
+
+    name = models.CharField(_("dimension"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CompetenceRater(models.Model):
+    """Who rates in a 胜任力 review (分管领导, 同级互评, 服务对象 …), defined by the organisation department."""
+
+    name = models.CharField(_("rater"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CadreEvidence(models.Model):
+    """A file of a cadre record (a 容错认定意见书), stored cleaned as every upload is."""
+
+    record = models.ForeignKey(CadreRecord, models.PROTECT, related_name="files")
+    file = models.FileField(upload_to="cadres/%Y/%m/")
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)

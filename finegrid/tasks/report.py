@@ -2,8 +2,8 @@
 the lag and the reason their unit gave, the units ranked, and a chart — as figures the console
 page renders and `finegrid report supervision --month 2026-11 --format docx|xlsx|html` writes.
 
-Statuses are those standing when the report is made; the lag is measured against the planned
-curve at the month's end (or now, for the running month)."""
+Statuses are those that stood at the month's end, replayed from the tasks' histories (the running
+month's are today's); the lag is measured against the planned curve at the month's end (or now)."""
 
 from datetime import date, datetime, time
 
@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import rules as R
-from .models import KeyTask, Problem, ProgressReport, SupervisionOrder
+from .engine import CLEARS_ALARM, REPORTS_PERCENT, rolled_values
+from .models import KeyTask, KeyTaskTransition, Problem, ProgressReport, SupervisionOrder
 
 T = KeyTask.State
 LIVE = (T.ISSUED, T.CONFIRMED, T.ADJUSTING, T.IN_PROGRESS, T.DONE)
@@ -34,53 +35,93 @@ def month_figures(month: str, now: datetime | None = None) -> dict:
     start, end = month_bounds(month)
     now = now or timezone.now()
     moment = min(now, end)
-    tasks = KeyTask.objects.filter(state__in=LIVE)
-    sections = [{"task": root, **_tally(tasks.filter(root=root))}
-                for root in KeyTask.objects.filter(parent__isnull=True, state__in=LIVE).order_by("document_id", "order")]
-    units = _by_unit(tasks)
+    rows = standing(end if end <= now else None)
+    live = [row for row in rows.values() if row["state"] in LIVE]
+    roots = KeyTask.objects.in_bulk([row["pk"] for row in live if row["parent_id"] is None])
+    sections = [{"task": roots[row["pk"]], **_tally([r for r in live if r["root_id"] == row["pk"]])}
+                for row in sorted(live, key=_place) if row["pk"] in roots]
     return {
-        "month": month, "moment": moment, "sections": sections, "units": units,
-        "lagging": _lagging(tasks, moment, end), "total": _tally(tasks),
+        "month": month, "moment": moment, "sections": sections, "units": _by_unit(live),
+        "lagging": _lagging(live, moment, end), "total": _tally(live),
         "reports": ProgressReport.objects.filter(at__gte=start, at__lt=end, percent__isnull=False).count(),
         "orders": SupervisionOrder.objects.filter(issued_at__gte=start, issued_at__lt=end).count(),
-        "rectification": rectification_by_unit(Problem.objects.all(), moment),
+        "rectification": rectification_by_unit(Problem.objects.filter(opened_at__lt=moment), moment),
     }
 
 
+FIELDS = ("pk", "parent_id", "root_id", "unit_id", "unit__name", "weight", "state", "alarm", "progress", "rolled",
+          "document_id", "order")
+
+
+def standing(moment: datetime | None) -> dict[int, dict]:
+    """Every key task's state, colour and progress as they stood at `moment` (None: now). A past
+    month is replayed from the tasks' histories: the state after the last step before then, the
+    colour of the last warning not since cleared by a step (签收, a report, an approved
+    adjustment, a linked figure), the percent last reported, rolled up by weight as the worker does."""
+    rows = {row["pk"]: row for row in KeyTask.objects.values(*FIELDS).order_by()}
+    if moment is None:
+        return rows
+    past: dict[int, dict] = {}
+    steps = (KeyTaskTransition.objects.filter(at__lt=moment).order_by("task_id", "seq")
+             .values_list("task_id", "action", "to_state", "data"))
+    for task_id, action, to_state, data in steps.iterator(chunk_size=5000):
+        if task_id not in rows:
+            continue
+        row = past.setdefault(task_id, {**rows[task_id], "alarm": "", "progress": 0})
+        row["state"] = to_state
+        if action == "warn":
+            row["alarm"] = data.get("alarm", "")
+        elif action in CLEARS_ALARM:
+            row["alarm"] = ""
+        if action in REPORTS_PERCENT and isinstance(data.get("percent"), int):
+            row["progress"] = min(100, data["percent"])
+    rolled = rolled_values({pk: [r["parent_id"], r["weight"], r["state"], r["progress"]] for pk, r in past.items()})
+    for pk, row in past.items():
+        row["rolled"] = rolled[pk]
+    return past
+
+
+def _place(row) -> tuple:
+    return (row["document_id"] or 0, row["order"])
+
+
 def _tally(rows) -> dict:
-    found = rows.aggregate(
-        n=Count("pk"), done=Count("pk", filter=Q(state=T.DONE)),
-        red=Count("pk", filter=Q(alarm="red") & ~Q(state=T.DONE)),
-        yellow=Count("pk", filter=Q(alarm="yellow") & ~Q(state=T.DONE)))
+    found = {"n": len(rows), "done": sum(r["state"] == T.DONE for r in rows),
+             "red": sum(r["alarm"] == "red" and r["state"] != T.DONE for r in rows),
+             "yellow": sum(r["alarm"] == "yellow" and r["state"] != T.DONE for r in rows)}
     found["green"] = found["n"] - found["done"] - found["red"] - found["yellow"]
     return found
 
 
-def _by_unit(tasks) -> list[dict]:
-    rows = (tasks.exclude(unit=None).values("unit_id", "unit__name").order_by()
-            .annotate(n=Count("pk"), done=Count("pk", filter=Q(state=T.DONE)),
-                      red=Count("pk", filter=Q(alarm="red") & ~Q(state=T.DONE)),
-                      yellow=Count("pk", filter=Q(alarm="yellow") & ~Q(state=T.DONE))))
+def _by_unit(live) -> list[dict]:
+    grouped: dict = {}
+    for row in live:
+        if row["unit_id"] is not None:
+            grouped.setdefault((row["unit_id"], row["unit__name"]), []).append(row)
     units = []
-    for row in rows:
-        on_pace = row["n"] - row["red"] - row["yellow"]
-        units.append({"name": row["unit__name"], "n": row["n"], "done": row["done"], "red": row["red"],
-                      "yellow": row["yellow"], "rate": round(100 * on_pace / row["n"], 1) if row["n"] else None})
+    for (_pk, name), rows in grouped.items():
+        tally = _tally(rows)
+        on_pace = tally["n"] - tally["red"] - tally["yellow"]
+        units.append({"name": name, "n": tally["n"], "done": tally["done"], "red": tally["red"],
+                      "yellow": tally["yellow"], "rate": round(100 * on_pace / tally["n"], 1) if tally["n"] else None})
     units.sort(key=lambda u: (-(u["rate"] or 0), u["red"], u["name"]))
     for position, unit in enumerate(units, start=1):
         unit["rank"] = position
     return units
 
 
-def _lagging(tasks, moment, end) -> list[dict]:
-    found = []
-    flagged = tasks.filter(alarm__in=("red", "yellow")).exclude(state=T.DONE).select_related("unit", "root") \
-        .order_by("-alarm", "order")[:200]
+def _lagging(live, moment, end) -> list[dict]:
+    flagged = sorted((r for r in live if r["alarm"] in ("red", "yellow") and r["state"] != T.DONE),
+                     key=lambda r: (-R.RANK[r["alarm"]], _place(r)))[:200]
+    tasks = KeyTask.objects.select_related("unit", "root").in_bulk([r["pk"] for r in flagged])
     reasons = {}
-    for task_id, problems in (ProgressReport.objects.filter(task__in=[t.pk for t in flagged], at__lt=end)
+    for task_id, problems in (ProgressReport.objects.filter(task__in=list(tasks), at__lt=end)
                               .exclude(problems="").order_by("task_id", "at").values_list("task_id", "problems")):
         reasons[task_id] = problems  # the last one wins
-    for task in flagged:
+    found = []
+    for row in flagged:
+        task = tasks[row["pk"]]
+        task.alarm, task.rolled, task.state = row["alarm"], row["rolled"], row["state"]  # as they stood then
         planned = R.planned_at(R.curve_points(task.planned_start, task.planned_end, task.curve), moment)
         found.append({"task": task, "planned": round(planned), "progress": round(task.rolled),
                       "lag": round(planned - task.rolled), "reason": reasons.get(task.pk, "")})

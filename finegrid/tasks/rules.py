@@ -104,10 +104,11 @@ def missed_in_a_row(curve: list, progress: float, now: datetime) -> int:
     return count
 
 
-def colour(lag: float, missed: int, rules: Rules) -> str:
-    """Red: more than `red_lag` points behind, or `red_missed` milestones missed in a row;
-    yellow: `yellow_lag` points or more behind, or one milestone missed."""
-    if lag > rules.red_lag or missed >= rules.red_missed:
+def colour(lag: float, missed: int, rules: Rules, overdue: bool = False) -> str:
+    """Red: past the final deadline and not done (`overdue`), more than `red_lag` points behind,
+    or `red_missed` milestones missed in a row; yellow: `yellow_lag` points or more behind, or one
+    milestone missed. A task at 78 % five months after its deadline is red, however close it is."""
+    if overdue or lag > rules.red_lag or missed >= rules.red_missed:
         return "red"
     if lag >= rules.yellow_lag or missed:
         return "yellow"

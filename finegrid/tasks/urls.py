@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cadres, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -15,5 +15,9 @@ urlpatterns = [
     path("ledger/<int:pk>/", views.problem_detail, name="problem"),
     path("report/", views.monthly_report, name="report"),
     path("evaluation/", views.evaluation, name="evaluation"),
-    path("cadres/<int:user_id>/", views.cadre, name="cadre"),
+    path("cadres/<int:user_id>/", cadres.cadre, name="cadre"),
+    path("cadres/<int:user_id>/records/", cadres.new_record, name="cadre_record"),
+    path("cadres/<int:user_id>/files/<int:pk>/", cadres.record_file, name="cadre_file"),
+    path("competence/", cadres.competence, name="competence"),
+    path("figures/", views.figures, name="figures"),
 ]

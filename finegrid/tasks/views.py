@@ -3,10 +3,13 @@ source passage, plan, reports, orders, history and the buttons its machine offer
 inbox, the 整改台账, the monthly 督查通报 and the evaluation with the cadre records. Every list
 exports to xlsx and CSV with the filters it shows."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.cases.machine import TransitionError
-from finegrid.cases.posted import take_posted
+from finegrid.cases.posted import read_posted, take_posted
 from finegrid.core.models import audit
 from finegrid.org.models import Unit
 
@@ -24,10 +27,12 @@ from finegrid.core import exports
 
 from . import report as monthly
 from .access import Access
+from .cadres import cadres_for, name_of
+from .measures import param_labels, sources
 from .engine import PROBLEMS, TASKS, open_order
 from .evaluation import evaluation_rows
 from .instructions import open_instruction
-from .models import CadreRecord, KeyTask, Milestone, Problem, SourceDocument
+from .models import KeyTask, Milestone, MonthlyFigure, Problem, SourceDocument, TaskMeasure
 from .rules import end_of_day
 from .store import issue_tree
 
@@ -40,6 +45,8 @@ INPUT_LABELS = {  # the action inputs' names as a form shows them
     "done": gettext_lazy("What was done"), "problems": gettext_lazy("Problems"), "next_steps": gettext_lazy("Next steps"),
     "targets": gettext_lazy("Target values (id=value)"), "kind": gettext_lazy("Why"),
     "response": gettext_lazy("Answer"), "evidence": gettext_lazy("Evidence"),
+    "other": gettext_lazy("The task merged into this one"), "cuts": gettext_lazy("Cut before (words a part begins with, | between)"),
+    "source": gettext_lazy("Measured by"), "target": gettext_lazy("Figure for 100 %"),
 }
 COLOURS = {"red": "#d64545", "yellow": "#e8b62c", "": "#3c9d5d"}
 
@@ -132,7 +139,7 @@ def inbox(request):
 
 def visible_task(request, pk) -> tuple[Access, KeyTask]:
     access = access_or_403(request, lambda a: a.any_task)
-    task = access.tasks().filter(pk=pk).select_related("unit", "leader", "owner", "document", "parent").first()
+    task = access.tasks().filter(pk=pk).select_related("unit", "leader__person", "owner__person", "document", "parent").first()
     if task is None:
         raise Http404
     return access, task
@@ -161,6 +168,11 @@ def task_detail(request, pk):
         "orders": task.orders.all()[:20], "open_order": open_order(task),
         "history": labelled(TASKS, task.transitions.order_by("-seq")[:50]), "evidence": task.evidence.all()[:50],
         "actions": form_of(TASKS.allowed(task, request.user)), "colours": COLOURS,
+        "more_passages": task.passages()[1:], "measure": (measure := TaskMeasure.objects.filter(task=task).first()),
+        "measure_params": [(param_labels().get(k, k), v) for k, v in measure.params.items()] if measure else [],
+        "sources": sources(),
+        "merge_with": task.document.tasks.filter(state=KeyTask.State.DRAFT, branch=False).exclude(pk=task.pk)
+        .order_by("order") if task.document_id and task.state == KeyTask.State.DRAFT else (),
     }
     return render(request, "tasks/task.html", context)
 
@@ -169,7 +181,8 @@ def form_of(actions) -> list[dict]:
     """Each action the page offers with its inputs' labels: what its form shows."""
     return [{"name": a.name, "label": a.label, "needs_reason": a.needs_reason, "photos": a.photos,
              "inputs": [{"name": i.name, "kind": i.kind, "required": i.required,
-                         "label": INPUT_LABELS.get(i.name, i.name)} for i in a.inputs]} for a in actions]
+                         "label": INPUT_LABELS.get(i.name) or param_labels().get(i.name) or i.label or i.name}
+                        for i in a.inputs]} for a in actions]
 
 
 def labelled(machine, rows) -> list:
@@ -186,6 +199,20 @@ def acting_unit(access, task, action):
     return None
 
 
+def target_figures(task, action, post) -> dict:
+    """The progress form shows one labelled field per target (`target_<id>`); the step takes them
+    as its `targets` input, "id=figure, …", as the API and the CLI write it."""
+    if not any(spec.name == "targets" for spec in action.inputs):
+        return {}
+    pairs = [f"{pk}={post[f'target_{pk}'].strip()}" for pk in task.targets.values_list("pk", flat=True)
+             if post.get(f"target_{pk}", "").strip()]
+    if not pairs:
+        return {}
+    data = read_posted(action, post).data
+    data["targets"] = ", ".join(pairs)
+    return {"data": data}
+
+
 @require_POST
 @login_required
 def act(request, pk):
@@ -194,8 +221,10 @@ def act(request, pk):
     if action is None or action.automatic:
         return HttpResponseBadRequest(_("unknown action"))
     try:
-        take_posted(TASKS, task, action, request, unit=acting_unit(access, task, action.name),
-                    evidence=request.FILES.getlist("evidence") if action.photos else ())
+        with transaction.atomic():  # a step and the steps it takes on others (a merge) stand or fall together
+            take_posted(TASKS, task, action, request, unit=acting_unit(access, task, action.name),
+                        evidence=request.FILES.getlist("evidence") if action.photos else (),
+                        **target_figures(task, action, request.POST))
     except TransitionError as error:
         messages.error(request, str(error))
     else:
@@ -335,20 +364,43 @@ def evaluation(request):
         return exports.respond(fmt, f"evaluation-{period}", header,
                                ([r.rank, r.name, r.klass, r.score, *[r.values.get(k) for k in rows.keys]]
                                 for r in rows.rows))
-    cadres = access.cadre_records().values("cadre_id", "cadre__username").annotate(n=Count("pk")) \
-        .order_by("cadre__username")
-    return render(request, "tasks/evaluation.html", {"period": period, "table": rows, "cadres": cadres})
+    counts = dict(access.cadre_records().values_list("cadre_id").annotate(n=Count("pk")).order_by())
+    people = sorted(cadres_for(access), key=name_of)
+    cadres = [{"user": u, "name": name_of(u), "n": counts.get(u.pk, 0)} for u in people]
+    return render(request, "tasks/evaluation.html", {"period": period, "table": rows,
+                                                     "cadres": [c for c in cadres if c["n"]],
+                                                     "others": [c for c in cadres if not c["n"]]})
 
 
-@require_GET
+# ── monthly figures (the linked data a task may be measured by) ──────────────────────────────
+
+
 @login_required
-def cadre(request, user_id):
-    access = access_or_403(request, lambda a: a.evaluation)
-    records = access.cadre_records().filter(cadre_id=user_id).select_related("cadre", "superior")
-    if not records.exists():
-        raise Http404
-    records = list(records)
-    audit("tasks.cadre.read", target=f"user:{user_id}", actor=request.user)
-    led = KeyTask.objects.filter(Q(leader_id=user_id) | Q(owner_id=user_id)).select_related("unit")
-    return render(request, "tasks/cadre.html", {"cadre": records[0].cadre, "records": records, "led": led[:200],
-                                                "kinds": CadreRecord.Kind})
+def figures(request):
+    """Each indicator's value per month, entered by the 督查室 (or read back from an import); a
+    task linked to the indicator takes its progress from the latest month."""
+    access = access_or_403(request, lambda a: a.all_tasks)
+    if request.method == "POST":
+        if not access.office:
+            raise PermissionDenied
+        post = request.POST
+        indicator, month = post.get("indicator", "").strip()[:100], post.get("month", "").strip()
+        try:
+            monthly.month_bounds(month)
+            value = float(post.get("value", ""))
+            if not indicator:
+                raise ValueError
+        except ValueError:
+            messages.error(request, _("An indicator, a month written like 2026-11 and a number are needed."))
+        else:
+            MonthlyFigure.objects.update_or_create(indicator=indicator, month=month, defaults={
+                "value": value, "entered_by": request.user, "entered_at": timezone.now()})
+            audit("tasks.figure.enter", target=f"{indicator}:{month}", actor=request.user, value=value)
+            messages.success(request, _("Recorded."))
+        return redirect("tasks:figures")
+    linked = Counter(params.get("indicator") for params in
+                     TaskMeasure.objects.filter(source="monthly_figure").values_list("params", flat=True))
+    rows = list(MonthlyFigure.objects.order_by("indicator", "-month")[:500])
+    for row in rows:
+        row.linked = linked[row.indicator]
+    return render(request, "tasks/figures.html", {"rows": rows, "office": access.office})

@@ -205,6 +205,12 @@ TABLE = {
     "tasks:evaluation": Row({"organisation", "leader"}),
     # A cadre's record: the organisation department and the cadre's own leader.
     "tasks:cadre": Row({"organisation", "leader"}, {"user_id": "{cadre}"}),
+    "tasks:cadre_record": Row(NOBODY, {"user_id": "{cadre}"}, post={"organisation", "leader"},
+                              data={"kind": "annual", "period": "2026", "rating": "称职"}),
+    "tasks:cadre_file": Row({"organisation", "leader"}, {"user_id": "{cadre}", "pk": "{cadre_file}"}),
+    "tasks:competence": Row({"organisation"}, post={"organisation"}, data={"what": "rater", "name": "服务对象"}),
+    "tasks:figures": Row(TASK_DESK, post={"supervision"}, data={"indicator": "新增城镇就业", "month": "2026-11",
+                                                                 "value": "3000"}),
 }
 
 # 信访 (finegrid/petitions): the petition office's; the leaders read every petition and 包案; a unit's
@@ -472,11 +478,17 @@ def _key_tasks(w, now) -> dict:
     problem = PROBLEMS.open(Problem(ledger="巡视反馈", source="inspection", number="1", description="招商落地率低",
                                     measures="建立台账", closing_condition="落地率80%", unit=w["cgj"], opened_at=now,
                                     due_at=now + datetime.timedelta(days=30)), "register", now=now)
-    CadreRecord.objects.create(cadre=w["handler_cgj"], superior=w["leader"], kind="quarterly", period="2026-Q3",
-                               rating="好", recorded_at=now)
+    record = CadreRecord.objects.create(cadre=w["handler_cgj"], superior=w["leader"], kind="tolerance",
+                                        period="2026", decision="予以容错", recorded_at=now)
+    from django.core.files.base import ContentFile
+
+    from finegrid.tasks.models import CadreEvidence
+
+    cadre_file = CadreEvidence.objects.create(record=record, file=ContentFile(b"%PDF-1.4\n", name="x.pdf"),
+                                              content_type="application/pdf", size=9, sha256="0" * 64)
     return {"keytask": task.pk, "keytask_version": task.version, "keytask_title": task.title,
             "document": drafts.pk, "problem": problem.pk, "problem_version": problem.version,
-            "cadre": w["handler_cgj"].pk}
+            "cadre": w["handler_cgj"].pk, "cadre_file": cadre_file.pk}
 
 
 def _content_type(obj):

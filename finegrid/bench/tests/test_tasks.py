@@ -14,5 +14,6 @@ def test_the_tasks_benchmark_measures_everything_and_leaves_nothing(world, monke
     assert figures["first_pass_claimed"] == figures["daily_pass_claimed"] == 120
     assert figures["first_pass_flagged"] > 0 and figures["decompose_nodes"] > 100
     assert figures["desk_ms"] > 0 and figures["report_chars"] == 20_000
+    assert figures["bulletin_past_month_s"] > 0 and figures["bulletin_this_month_s"] > 0
     assert figures["daily_pass_problems"] == 0
     assert KeyTask.objects.count() == ProgressReport.objects.count() == 0
