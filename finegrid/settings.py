@@ -262,6 +262,11 @@ if not _nice.lstrip("-").isdigit() or not -20 <= int(_nice) <= 19:
 FINEGRID_INGEST_NICE = int(_nice)
 # …and for the PostgreSQL server process of its alarms' connection, when the database is local (0: not).
 FINEGRID_INGEST_NICE_DATABASE = env_str("FINEGRID_INGEST_NICE_DATABASE", "1").strip() != "0"
+
+# 联动: the unit that liaises with each emergency service (110 police, 119 fire, 120 ambulance) is
+# told of a 紧急 case that belongs to it as well ("110=gaj,119=xfjy,120=wjw"; the demo's own units).
+FINEGRID_LIAISONS = dict(item.split("=", 1) for item in env_list(
+    "FINEGRID_LIAISONS", "110=gaj,119=xfjy,120=wjw" if DEMO else "") if "=" in item)
 # The alarm colour from which an alarm opens a case: blue, yellow, orange or red.
 FINEGRID_SENSING_CASE_LEVEL = env_str("FINEGRID_SENSING_CASE_LEVEL", "orange")
 if FINEGRID_SENSING_CASE_LEVEL not in ("blue", "yellow", "orange", "red"):

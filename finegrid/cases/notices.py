@@ -11,7 +11,6 @@ half-way leaves the rows unmarked and nothing written, and two workers never tak
 `notify` stays for notices that are not about a transition (a sensor alarm's own), and
 `hand_to_emergency_services` tells the 110/119/120 liaisons of a case that is theirs too (联动)."""
 
-import os
 from collections import Counter
 from dataclasses import dataclass
 
@@ -47,18 +46,16 @@ def notify(kind: str, case=None, *, unit=None, recipient=None, title: str, body:
 
 
 # The emergency services a case can be handed to as well (联动), each with the unit that liaises
-# with it: settings.FINEGRID_LIAISONS {"110": "gaj", ...} or FINEGRID_LIAISONS="110=gaj,119=xfjy,120=wjw".
+# with it: settings.FINEGRID_LIAISONS {"110": "gaj", ...}, from the variable FINEGRID_LIAISONS.
 EMERGENCY_SERVICES = ("110", "119", "120")
 
 
 def liaison_codes() -> dict[str, str]:
     from django.conf import settings
 
-    configured = getattr(settings, "FINEGRID_LIAISONS", None)
-    if configured is None:
-        pairs = (item.split("=", 1) for item in os.environ.get("FINEGRID_LIAISONS", "").split(",") if "=" in item)
-        configured = {service.strip(): code.strip() for service, code in pairs}
-    return {service: code for service, code in configured.items() if service in EMERGENCY_SERVICES and code}
+    configured = getattr(settings, "FINEGRID_LIAISONS", {})
+    return {service.strip(): code.strip() for service, code in configured.items()
+            if service.strip() in EMERGENCY_SERVICES and code.strip()}
 
 
 def hand_to_emergency_services(case, services, why: str = "") -> list[Notice]:
