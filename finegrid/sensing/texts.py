@@ -11,6 +11,8 @@ gave them (`%g`): a reading of 31 is "31", not "31.0"."""
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from .kinds import KINDS
+
 THRESHOLD, STUCK, RATE, ACTION, LOST, OFFLINE = "threshold", "stuck", "rate", "action", "lost", "offline"
 
 
@@ -18,18 +20,26 @@ def _number(value) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
+def _named(p: dict) -> dict:
+    """The parameters with the sensor's kind named in the reader's words (CH4 → 可燃气体（甲烷）)."""
+    kind = KINDS.get(str(p.get("name", "")).lower().replace(" ", "_"))
+    return {**p, "name": str(kind.label) if kind else p.get("name", ""), "value": _number(p.get("value"))}
+
+
 def _threshold(p: dict) -> str:
-    # Symbols read the same in every language: CH4 32 %LEL ≥ 25.
-    return f"{p['name']} {_number(p['value'])} {p['unit']} {p['sign']} {_number(p['threshold'])}"
+    template = (_("%(kind)s %(value)s %(unit)s, at or below %(limit)s") if p["sign"] == "≤"
+                else _("%(kind)s %(value)s %(unit)s, at or above %(limit)s"))
+    named = _named(p)
+    return template % {"kind": named["name"], "value": named["value"], "unit": p["unit"],
+                       "limit": _number(p["threshold"])}
 
 
 def _stuck(p: dict) -> str:
-    return _("%(name)s stuck at %(value)s %(unit)s") % {**p, "value": _number(p["value"])}
+    return _("%(name)s stuck at %(value)s %(unit)s") % _named(p)
 
 
 def _rate(p: dict) -> str:
-    return _("%(name)s changing by %(rate)s per minute (%(value)s %(unit)s)") % {
-        **p, "value": _number(p["value"]), "rate": p["rate"]}
+    return _("%(name)s changing by %(rate)s per minute (%(value)s %(unit)s)") % {**_named(p), "rate": p["rate"]}
 
 
 ACTIONS = {"shut-off": lambda: _("shut-off")}  # the combined rules' actions (kinds.py)
@@ -37,7 +47,8 @@ ACTIONS = {"shut-off": lambda: _("shut-off")}  # the combined rules' actions (ki
 
 def _action(p: dict) -> str:
     said = ACTIONS.get(p["action"])
-    return f"{p['name']} {_number(p['value'])} {p['unit']}: {said() if said else p['action']}"
+    named = _named(p)
+    return f"{named['name']} {named['value']} {p['unit']}: {said() if said else p['action']}"
 
 
 def _lost(p: dict) -> str:

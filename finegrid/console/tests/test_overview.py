@@ -239,12 +239,12 @@ def test_the_feed_and_the_overview_say_a_sensor_alarm_in_chinese(client, world):
     device = Device.objects.create(site=site, code="d9", interval_s=30)
     now = timezone.now()
     Alarm.objects.create(site=site, device=device, rule="offline", area_code=site.area_code, active_key="d9:-:offline",
-                         severity=1, message="offline: no reading for 92 s (expected every 30 s)", raised_at=now,
-                         updated_at=now)
+                         severity=1, text_code="offline", text_params={"silent": 92, "interval": 30},
+                         summary="offline: no reading for 92 s (expected every 30 s)", raised_at=now, updated_at=now)
     client.force_login(world["leader"])
     for page in (client.get(reverse("console:feed")), client.get(reverse("console:overview"))):
         text = page.content.decode()
-        assert "离线：超过 90 秒没有读数（应每 30 秒一次）" in text and "offline:" not in text
+        assert "离线：92 秒无读数" in text and "offline:" not in text
 
 
 def test_the_hot_issues_page_is_read_from_what_refresh_overview_rendered(client, world, case_a, case_b,
