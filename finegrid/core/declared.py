@@ -12,3 +12,18 @@ from django.apps import apps
 def declared(attribute: str) -> list:
     """Every app's items of `attribute`, in INSTALLED_APPS order."""
     return [item for config in apps.get_app_configs() for item in getattr(config, attribute, ())]
+
+
+def nav_link_shown(entry: tuple, roles, user) -> bool:
+    """Whether a `nav_links` entry (label, url name, roles or None[, predicate]) shows to `user`
+    holding `roles`. The optional fourth item is the dotted path of `predicate(user) -> bool`, for
+    a link whose page needs more than a role (a region, a unit): a link that would answer 404 to
+    the user is not shown."""
+    _label, _name, allowed, *rest = entry
+    if allowed is not None and not roles & allowed:
+        return False
+    if not rest:
+        return True
+    from django.utils.module_loading import import_string
+
+    return bool(import_string(rest[0])(user))

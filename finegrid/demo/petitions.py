@@ -25,7 +25,7 @@ from finegrid.petitions.leader_cases import LEADER_CASES, take_in_charge
 from finegrid.petitions.linking import decide
 from finegrid.petitions.models import Appointment, Petition, ReceptionDay
 from finegrid.petitions.registration import Submission, register
-from finegrid.petitions.rules import LOCAL
+from finegrid.petitions.rules import LOCAL, local_day
 
 from .staff import DEMO_PASSWORD, demo_name, demo_phone
 
@@ -160,9 +160,9 @@ def _leader_cases(world, made, end) -> int:
     for i, petition in enumerate(open_rows):
         taken = petition.registered_at + 20 * DAY
         case = take_in_charge(petition, world["leader"], now=taken, actor=world["office"])
-        plan = [{"what": "约谈责任主体", "who": "区住建局", "by": (taken + 10 * DAY).date().isoformat()},
+        plan = [{"what": "约谈责任主体", "who": "区住建局", "by": local_day(taken + 10 * DAY).isoformat()},
                 {"what": "制定化解方案", "who": petition.unit.short_name if petition.unit_id else "区信访局",
-                 "by": (taken + 40 * DAY).date().isoformat()}]
+                 "by": local_day(taken + 40 * DAY).isoformat()}]
         LEADER_CASES.perform(case, "plan", world["leader"], data={"plan": plan}, now=taken + DAY)
         if i:  # all but the first report progress; the first lags and is supervised
             LEADER_CASES.perform(case, "progress", world["leader"], data={"note": "已约谈，方案推进中", "done": [0, 1]},
@@ -172,7 +172,9 @@ def _leader_cases(world, made, end) -> int:
 
 def _reception(world, end) -> int:
     for weeks in (-3, -1, 1):
-        day = ReceptionDay.objects.create(leader=world["leader"], starts_at=end + weeks * 7 * DAY + timedelta(hours=1),
+        # 09:00 in Yangzhou on the day (end is local midnight; an hour after it read 01:00 on the page).
+        starts = datetime.combine(local_day(end + weeks * 7 * DAY), time(9), LOCAL)
+        day = ReceptionDay.objects.create(leader=world["leader"], starts_at=starts,
                                           place="区人民来访接待中心", topic="保交楼、征迁专场")
         for n in range(3):
             Appointment.objects.create(day=day, name=demo_name(f"visitor{weeks}{n}"), phone=demo_phone(f"v{weeks}{n}"),
