@@ -1,7 +1,8 @@
 """What the apps declare on their AppConfig for the platform to pick up, so the engine and the
 console never list the apps built on them: `worker_steps` (the worker), `reports` (`finegrid
 report NAME`), `intake_channels` (where a case may come from), `overview_panels` (the leader's
-overview), `nav_links` (the console menu: (label, url name, roles that see it or None)),
+overview), `nav_links` (the console menu: (label, url name, roles that see it or None[, dotted path of a
+predicate(user) the page needs besides a role])),
 `audit_words` ((action code, label) for the auditor's log of what the app's `audit()` calls write)
 and `warm_ups` (dotted paths of functions a server process calls before its first request). A new
 app adds a line to its own apps.py; nothing below it changes."""

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from .models import LimitRule
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "rules.json"
@@ -52,10 +54,12 @@ def revise(days: dict, roll_over_holidays: bool, valid_from: date, source: str =
     """Writes the next version; every limit must be a positive whole number of days, and a version
     takes effect no earlier than the one before it (a rule is not changed backwards)."""
     if set(days) != set(LIMITS) or any(not isinstance(v, int) or isinstance(v, bool) or v <= 0 for v in days.values()):
-        raise ValueError(f"a rule gives each of {', '.join(LIMITS)} as a positive whole number of days")
+        raise ValueError(_("a rule gives each of %(limits)s as a positive whole number of days")
+                         % {"limits": ", ".join(LIMITS)})
     last = LimitRule.objects.order_by("-version").first()
     if last is not None and valid_from < last.valid_from:
-        raise ValueError(f"valid_from: not before {last.valid_from.isoformat()}, when version {last.version} began")
+        raise ValueError(_("valid_from: not before %(date)s, when version %(version)s began")
+                         % {"date": last.valid_from.isoformat(), "version": last.version})
     number = last.version if last else default_rule().version
     return LimitRule.objects.create(version=number + 1, valid_from=valid_from, days=days,
                                     roll_over_holidays=roll_over_holidays, source=source[:200], set_by=by,
