@@ -2,11 +2,20 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from django.test import Client
+from django.utils import translation
 
 from finegrid.demo.petitions import _reception
 
 END = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)  # midnight in Yangzhou, as the seed counts back from
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The pages are read in English; the language the requests activate does not outlive the test."""
+    with translation.override("en"):
+        yield
 
 
 def test_reception_days_are_held_at_nine_in_the_morning_local_time(world):
