@@ -86,5 +86,11 @@ ACTIONS = {a.name: a for a in [
             change=lambda case, step, ctx: {"owner": step.actor}),
     _action("supervise", _("Supervision notice (督办)"), OPEN, None, SUPERVISION | {SYSTEM}, needs_reason=True,
             notices=telling.supervised, public=say.said(say.SUPERVISED)),
+    # 转为信访件: the petition app takes a hotline case in as a petition and this row records it on
+    # the case (the petition's number); the case's own chain goes on (the caller is still answered).
+    # Automatic: no button or API step of the cases, only the petition app's page takes it.
+    _action("to_petition", _("Became a petition (转为信访件)"), OPEN | {S.CLOSED, S.RATED}, None,
+            {Role.PETITION_OFFICE, Role.OPERATOR}, automatic=True, inputs=(Input("petition", required=True),),
+            public=say.said(say.PETITIONED)),
     *watched_actions(OPEN, warned=telling.warned, escalated=telling.escalated),
 ]}

@@ -48,16 +48,18 @@ def read_posted(act, post) -> Posted:
     return posted
 
 
-def take_posted(machine, obj, act, request, *, evidence=(), **overrides):
+def take_posted(machine, obj, act, request, *, evidence=(), post=None, actor=None, **overrides):
     """Take `act` on `obj` as the request's user with what the page posted. Raises Conflict when
     the page showed an older version (somebody acted since), TransitionError when the machine
-    refuses; `overrides` replace what was read (an app that knows the acting unit itself)."""
-    posted = read_posted(act, request.POST)
+    refuses; `overrides` replace what was read (an app that knows the acting unit itself). `post`
+    stands for `request.POST` and `actor` for `request.user` when the step came another way (an
+    API's JSON body as a QueryDict, its token's user)."""
+    posted = read_posted(act, request.POST if post is None else post)
     if posted.version is not None:
         # The version the page showed: when someone acted since, the machine's conditional UPDATE refuses.
         obj.version = posted.version
     options = {"reason": posted.reason, "unit": posted.unit, "data": posted.data, **overrides}
-    return machine.perform(obj, act.name, request.user, evidence=evidence, **options)
+    return machine.perform(obj, act.name, actor or request.user, evidence=evidence, **options)
 
 
 def _version(post) -> int | None:

@@ -62,7 +62,36 @@ def seed_disputes(end: datetime | None = None, count: int = PER_YEAR) -> int:
         for index in range(count):
             at = end - timedelta(days=365) + timedelta(hours=rng.randrange(365 * 24))
             _live(rng, cast, watch, index, _local_daytime(at), end)
-    return count
+        mine = _this_week_on_the_login_grid(cast, watch, end)
+    return count + mine
+
+
+LOGIN_GRID = "321002001001001"  # the grid of the demo's named grid-worker login (seed_demo's DEMO_LOGINS)
+
+
+def _this_week_on_the_login_grid(cast, watch, end) -> int:
+    """Two open disputes of this week on the login grid worker's grid — one waiting for its mediator,
+    one being mediated by them — so the phone desk has work on it: the year's draw left it none open."""
+    worker, street = cast.user(f"gw{LOGIN_GRID}"), next((s for s in cast.streets if LOGIN_GRID.startswith(s.code)), None)
+    handler = cast.user(f"street_{street.code}") if street else None
+    if worker is None or handler is None:
+        return 0
+    made = 0
+    for n, (title, reason) in enumerate((("楼上漏水致楼下受损", "双方多次争吵"), ("楼道堆物占道", "涉及整栋住户"))):
+        at = _local_daytime(end - timedelta(days=3 - n))
+        given = NewDispute(title=title, field="neighbours", risk="yellow", risk_reason=reason, grid_code=LOGIN_GRID,
+                           description=f"{title}，请求网格员协调。", parties=[
+                               NewParty(demo_name(f"login-grid-{n}-a"), "applicant", demo_phone(f"login-grid-{n}-a")),
+                               NewParty("楼上住户" if n == 0 else "对门住户", "respondent", demo_phone(f"login-grid-{n}-r"))])
+        dispute = register(given, worker, at)
+        if n == 0:
+            DISPUTES.perform(dispute, "assign", handler, unit=street, data={"mediator": worker.username},
+                             now=at + timedelta(hours=2))
+            DISPUTES.perform(dispute, "session", worker, data={"summary": "第1次调解：上门查看漏水点，约定维修方案"},
+                             now=at + DAY)
+        watch.until(dispute, end)
+        made += 1
+    return made
 
 
 def _local_daytime(at: datetime) -> datetime:

@@ -20,12 +20,12 @@ from finegrid.cases.deadlines import calendar_in_force
 from finegrid.grid.models import Region
 from finegrid.org.models import Role, RoleAssignment, Unit
 from finegrid.petitions.engine import PETITIONS, PetitionContext
-from finegrid.petitions.identity import check_char
+from finegrid.petitions.identity import check_char, unseal
 from finegrid.petitions.leader_cases import LEADER_CASES, take_in_charge
 from finegrid.petitions.linking import decide
 from finegrid.petitions.models import Appointment, Petition, ReceptionDay
 from finegrid.petitions.registration import Submission, register
-from finegrid.petitions.rules import LOCAL
+from finegrid.petitions.rules import LOCAL, local_day
 
 from .staff import DEMO_PASSWORD, demo_name, demo_phone
 
@@ -53,12 +53,15 @@ def seed_petitions(now: datetime | None = None) -> dict:
         world = _world()
         made = _year(random.Random(18), world, end)
         full = _whole_chain(world, end)
+        again = _again_after_conclusion(world, full, end)
+        hotline = _from_hotline(world, end)
         owned = _leader_cases(world, made, end)
         days = _reception(world, end)
     for _ in range(10):  # the deadline worker catches up with today: yellow and red where due
         if not supervision.tick(end)["claimed"]:
             break
-    return {"petitions": len(made) + 1, "petition_chain": full.number, "leader_cases": owned, "reception_days": days}
+    return {"petitions": len(made) + 2 + len(hotline), "petition_chain": full.number, "not_again": again.number,
+            "from_hotline": len(hotline), "leader_cases": owned, "reception_days": days}
 
 
 def _world() -> dict:
@@ -154,15 +157,52 @@ def _whole_chain(world, end):
     return petition
 
 
+def _again_after_conclusion(world, full, end):
+    """The same person with the same matter after 终结: recognised and answered 不再受理."""
+    person = full.petitioner
+    sub = Submission(channel="visit", matter=full.matter, demand=full.demand, field=full.field, area_code=full.area_code,
+                     name=person.name, id_number=unseal(person.id_sealed), phone=person.phone, address=person.address)
+    at = end - 60 * DAY + timedelta(hours=10)
+    petition = register(sub, world["office"], now=at, calendar=world["calendar"])
+    _act(world, petition, "not_again", world["office"], at + DAY)
+    return petition
+
+
+HOTLINE_CLAIMS = [
+    ("孙丽", "13912340001", "保利小区项目停工一年多，已交首付迟迟不能交房，多次反映至今未解决，要求尽快复工交房"),
+    ("钱强", "13912340002", "湾头镇征收安置房迟迟未分配，过渡费停发三个月，要求落实补偿安置"),
+    ("吴敏", "13912340003", "工地拖欠农民工工资两个月，老板失联，要求支付拖欠工资"),
+]
+
+
+def _from_hotline(world, end) -> list:
+    """12345转办: three hotline callers with a claim; the office takes two in, the third waits on its list."""
+    from finegrid.cases.models import Case
+    from finegrid.cases.reporting import open_case
+    from finegrid.insight.models import CaseLabels
+    from finegrid.petitions.from_cases import take_case
+
+    taken = []
+    for i, (name, phone, text) in enumerate(HOTLINE_CLAIMS):
+        at = end - (12 - 4 * i) * DAY + timedelta(hours=9)
+        case = open_case(channel=Case.Channel.HOTLINE, title=text[:24], description=text, reporter_name=name,
+                         reporter_phone=phone, address=f"广陵区{PLACES[i]}{10 + i}号", area_code=world["streets"][i % len(world["streets"])],
+                         now=at)
+        CaseLabels.objects.create(case=case, topic="城乡建设", request_type="投诉", urgency="一般")
+        if i < 2:
+            taken.append(take_case(Case.objects.get(pk=case.pk), world["office"], now=at + DAY))
+    return taken
+
+
 def _leader_cases(world, made, end) -> int:
     """包案: the district leader owns the oldest open matters of 保交楼 and 征迁; one has gone quiet."""
     open_rows = [p for p in made if p.state in ("handling", "transferred") and p.field in ("保交楼", "征迁", "落私")][:5]
     for i, petition in enumerate(open_rows):
         taken = petition.registered_at + 20 * DAY
         case = take_in_charge(petition, world["leader"], now=taken, actor=world["office"])
-        plan = [{"what": "约谈责任主体", "who": "区住建局", "by": (taken + 10 * DAY).date().isoformat()},
+        plan = [{"what": "约谈责任主体", "who": "区住建局", "by": local_day(taken + 10 * DAY).isoformat()},
                 {"what": "制定化解方案", "who": petition.unit.short_name if petition.unit_id else "区信访局",
-                 "by": (taken + 40 * DAY).date().isoformat()}]
+                 "by": local_day(taken + 40 * DAY).isoformat()}]
         LEADER_CASES.perform(case, "plan", world["leader"], data={"plan": plan}, now=taken + DAY)
         if i:  # all but the first report progress; the first lags and is supervised
             LEADER_CASES.perform(case, "progress", world["leader"], data={"note": "已约谈，方案推进中", "done": [0, 1]},
@@ -172,7 +212,9 @@ def _leader_cases(world, made, end) -> int:
 
 def _reception(world, end) -> int:
     for weeks in (-3, -1, 1):
-        day = ReceptionDay.objects.create(leader=world["leader"], starts_at=end + weeks * 7 * DAY + timedelta(hours=1),
+        # 09:00 in Yangzhou on the day (end is local midnight; an hour after it read 01:00 on the page).
+        starts = datetime.combine(local_day(end + weeks * 7 * DAY), time(9), LOCAL)
+        day = ReceptionDay.objects.create(leader=world["leader"], starts_at=starts,
                                           place="区人民来访接待中心", topic="保交楼、征迁专场")
         for n in range(3):
             Appointment.objects.create(day=day, name=demo_name(f"visitor{weeks}{n}"), phone=demo_phone(f"v{weeks}{n}"),

@@ -28,6 +28,11 @@ def dispute_scope(user) -> Scope:
     return scope_of(user, READERS)
 
 
+def sees_disputes(user) -> bool:
+    """The menu's test (`nav_links`): a unit handler with no region has no dispute page to open."""
+    return not dispute_scope(user).is_empty
+
+
 def visible_disputes(user) -> QuerySet:
     scope = dispute_scope(user)
     if scope.is_empty:

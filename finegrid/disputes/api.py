@@ -14,6 +14,7 @@ from pydantic import ConfigDict
 from finegrid.cases.api import Error, api
 
 from .access import dispute_scope, parties_for, visible_disputes
+from .api_actions import add_action_routes
 from .models import Dispute, Field, Party, Referral, Risk
 from .register import DisputeError, NewDispute, NewParty, register
 
@@ -164,4 +165,5 @@ def register_dispute(request, payload: DisputeIn):
     return Status(201, _detail(dispute, request.auth))
 
 
+add_action_routes(router, _detail, DisputeDetail)
 api.add_router("/disputes", router)

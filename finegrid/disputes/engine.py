@@ -35,6 +35,10 @@ OPEN = frozenset({D.REGISTERED, D.MEDIATING, D.AGREED})
 STREET = frozenset({Role.HANDLER, Role.SUPERVISOR})  # a street's staff (the committee's office)
 REGISTRARS = STREET | {Role.GRID_WORKER, Role.PETITION_OFFICE}
 MEDIATORS = frozenset({MEDIATOR, Role.HANDLER})  # the named mediator, or the street's committee staff
+# The grid worker of the dispute's grid sits in on the mediation on the spot (网格微调解) and goes
+# back to see the parties: they record a session and a follow-up visit. What binds the parties —
+# an agreement, an extension with their consent, a referral — stays with the mediator and the committee.
+ON_THE_GRID = frozenset({Role.GRID_WORKER})
 THREE_IN_PLACE = (("problem_solved", gettext_lazy("problem solved (问题解决到位)")),
                   ("minds_eased", gettext_lazy("minds eased (思想疏导到位)")),
                   ("help_given", gettext_lazy("help given (帮扶救助到位)")))
@@ -192,7 +196,7 @@ DISPUTE_ACTIONS = {a.name: a for a in [
     Action("assign", gettext_lazy("Assign mediator"), frozenset({D.REGISTERED, D.MEDIATING}), D.MEDIATING,
            STREET | {Role.PETITION_OFFICE}, inputs=(T("unit", "unit"), T("mediator", "user")), check=check_assign,
            change=assign, notices=tell_mediator("info", gettext_lazy("A dispute to mediate"))),
-    Action("session", gettext_lazy("Mediation session"), frozenset({D.MEDIATING}), None, MEDIATORS,
+    Action("session", gettext_lazy("Mediation session"), frozenset({D.MEDIATING}), None, MEDIATORS | ON_THE_GRID,
            inputs=(T("summary", "text", True), T("place")), check=check_session, counts="session_count"),
     Action("extend", gettext_lazy("Extend with both parties' consent"), frozenset({D.MEDIATING}), None, MEDIATORS,
            needs_reason=True, inputs=(T("days", "int", True, gettext_lazy("Days more")), T("applicant_consent", "bool", True),
@@ -204,7 +208,7 @@ DISPUTE_ACTIONS = {a.name: a for a in [
            needs_reason=True, inputs=(T("referral", "referral", True), T("petition_ref")), check=check_referral,
            change=fail, notices=tell_mediator("info", gettext_lazy("Dispute referred"))),
     Action("visit", gettext_lazy("Follow-up visit"), frozenset({D.AGREED, D.CLOSED}), None,
-           MEDIATORS | {Role.GRID_WORKER}, inputs=(T("kept", "bool", True), T("note")), check=check_visit,
+           MEDIATORS | ON_THE_GRID, inputs=(T("kept", "bool", True), T("note")), check=check_visit,
            change=lambda d, step, ctx: {"broken": not step.data["kept"]}, counts="visit_count"),
     Action("reopen", gettext_lazy("Reopen"), frozenset({D.AGREED, D.CLOSED}), D.MEDIATING,
            MEDIATORS | STREET, needs_reason=True, ready=ready_to_reopen, change=reopen, counts="reopen_count",

@@ -22,7 +22,9 @@ class PetitionsConfig(AppConfig):
     nav_links = (
         (_("Petition desk"), "petitions:desk", PETITION_DESK),
         (_("Petition inbox"), "petitions:inbox", {"handler"}),
+        (_("12345 cases to petitions"), "petitions:from_hotline", PETITION_DESK | {"operator"}),
         (_("Leader cases (包案)"), "petitions:leader_cases", {"leader"}),
+        (_("Petition limits"), "petitions:rules", PETITION_DESK),
     )
 
     def ready(self):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from finegrid.cases.models import TransitionRecord
+from finegrid.cases.models import Case, TransitionRecord
 from finegrid.org.models import Unit
 from finegrid.org.privacy import mask_phone
 
@@ -20,9 +20,16 @@ class LimitRule(models.Model):
     days = models.JSONField()  # transfer, accept, handle, extend, review_window, review, recheck_window, recheck
     roll_over_holidays = models.BooleanField(default=True)  # a last day on a 休息日/节假日 moves to the next working day
     source = models.CharField(max_length=200, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    set_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-version"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:  # a rule in force is never changed: the petitions under it keep it
+            raise ValueError("a LimitRule version is never edited; write the next version (rules.revise)")
+        super().save(*args, **kwargs)
 
 
 class Petitioner(models.Model):
@@ -101,6 +108,10 @@ class Petition(models.Model):
                                verbose_name=_("leader"))  # the 包案 leader, who may read the identity whole
     first = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+")  # the matter's first petition
     again_of = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="resubmissions")
+    # 12345转办: the hotline case it was taken in from, and the day the hotline received it.
+    source_case = models.OneToOneField(Case, models.SET_NULL, null=True, blank=True, related_name="petition",
+                                       verbose_name=_("hotline case"))
+    received_at = models.DateTimeField(_("received by the hotline"), null=True, blank=True)
     # Clocks: the running one's start and end, a hearing's pause, the petitioner's window.
     registered_at = models.DateTimeField(db_index=True)
     clock_start = models.DateTimeField(null=True, blank=True)

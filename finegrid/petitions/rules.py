@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from .models import LimitRule
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "rules.json"
@@ -47,13 +49,34 @@ def rule_of(version: int) -> Rule:
     return Rule(row.version, row.days, row.roll_over_holidays) if row else default_rule()
 
 
-def revise(days: dict, roll_over_holidays: bool, valid_from: date, source: str = "") -> LimitRule:
-    """Writes the next version; every limit must be a positive whole number of days."""
-    if set(days) != set(LIMITS) or any(not isinstance(v, int) or v <= 0 for v in days.values()):
-        raise ValueError(f"a rule gives each of {', '.join(LIMITS)} as a positive whole number of days")
-    last = LimitRule.objects.order_by("-version").values_list("version", flat=True).first() or default_rule().version
-    return LimitRule.objects.create(version=last + 1, valid_from=valid_from, days=days,
-                                    roll_over_holidays=roll_over_holidays, source=source)
+def revise(days: dict, roll_over_holidays: bool, valid_from: date, source: str = "", *, by=None,
+           now: datetime | None = None) -> LimitRule:
+    """Writes the next version; every limit must be a positive whole number of days, and a version
+    takes effect no earlier than the one before it (a rule is not changed backwards)."""
+    if set(days) != set(LIMITS) or any(not isinstance(v, int) or isinstance(v, bool) or v <= 0 for v in days.values()):
+        raise ValueError(_("a rule gives each of %(limits)s as a positive whole number of days")
+                         % {"limits": ", ".join(LIMITS)})
+    last = LimitRule.objects.order_by("-version").first()
+    if last is not None and valid_from < last.valid_from:
+        raise ValueError(_("valid_from: not before %(date)s, when version %(version)s began")
+                         % {"date": last.valid_from.isoformat(), "version": last.version})
+    number = last.version if last else default_rule().version
+    return LimitRule.objects.create(version=number + 1, valid_from=valid_from, days=days,
+                                    roll_over_holidays=roll_over_holidays, source=source[:200], set_by=by,
+                                    set_at=now or datetime.now(UTC))
+
+
+def versions() -> list[dict]:
+    """Every version, newest first, the shipped default last (version 1 unless a stored one replaced it)."""
+    rows = [{"version": r.version, "valid_from": r.valid_from, "days": r.days, "roll_over_holidays": r.roll_over_holidays,
+             "source": r.source, "set_by": r.set_by, "set_at": r.set_at, "shipped": False}
+            for r in LimitRule.objects.select_related("set_by").order_by("-version")]
+    shipped = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    if all(row["version"] != shipped["version"] for row in rows):
+        rows.append({"version": shipped["version"], "valid_from": None, "days": shipped["days"],
+                     "roll_over_holidays": shipped["roll_over_holidays"], "source": shipped.get("source", ""),
+                     "set_by": None, "set_at": None, "shipped": True})
+    return rows
 
 
 def local_day(moment: datetime) -> date:

@@ -26,6 +26,7 @@ from .identity import normal_phone
 from .leader_cases import LEADER_CASES, lag_days, take_in_charge
 from .models import Appointment, LeaderCase, Link, Petition, Petitioner, ReceptionDay
 from .registration import RegistrationError, Submission, register
+from .rules import LOCAL
 
 DEFAULTED = ("id_type", "level")  # left empty: the submission's default
 TRACK_TRIES = 5  # wrong number/phone pairs per address in ten minutes, as the residents' tracking page
@@ -240,7 +241,7 @@ def _reception_post(request) -> str:
         leader, starts = _leaders().filter(pk=post.get("leader") or 0).first(), parse_datetime(post.get("starts_at", ""))
         if not leader or not starts or not post.get("place", "").strip():
             return _("A reception day needs a leader, a time and a place.")
-        ReceptionDay.objects.create(leader=leader, starts_at=timezone.make_aware(starts) if timezone.is_naive(starts)
+        ReceptionDay.objects.create(leader=leader, starts_at=timezone.make_aware(starts, LOCAL) if timezone.is_naive(starts)
                                     else starts, place=post["place"].strip(), topic=post.get("topic", "").strip())
         return ""
     day = ReceptionDay.objects.filter(pk=post.get("day") or 0).first()

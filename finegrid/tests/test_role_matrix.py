@@ -184,6 +184,12 @@ TABLE = {
     "api:list_disputes": Row(SIGNED_IN, shows=DISPUTE_SHOWS),
     "api:register_dispute": Row(SIGNED_IN, shows=DISPUTE_SHOWS),  # the list's path; POST registers
     "api:dispute_detail": Row(DISPUTE_A, {"dispute_id": "{dispute}"}),
+    # A dispute's steps in the API (one route per action): the page's own rule — a session by the
+    # dispute's mediator (worker A) or the street's handler; the other steps are GET-refused to all.
+    "api:dispute_session": Row(NOBODY, {"dispute_id": "{dispute}"}, post={"worker_a", "street_a"}, json=True,
+                               data={"summary": "背靠背调解"}),
+    **{f"api:dispute_{name}": Row(NOBODY, {"dispute_id": "{dispute}"})
+       for name in ("assign", "extend", "agree", "fail", "visit", "reopen", "close", "rate_risk")},
     "console:unlock": Row(NOBODY, post={"secadmin"}, data={"username": "operator"}),
     # 大督查: the 督查室 and the leaders see every key task; a unit its own (城管局 leads the world's task).
     "tasks:desk": [Row(TASK_DESK, shows={"keytask_title": TASK_DESK}), Row(TASK_DESK, query="export=csv"),
@@ -226,6 +232,10 @@ TABLE.update({
     "petitions:track": Row(EVERYONE),  # the petitioner's own page, by number and phone
     "petitions:export": Row(OFFICE),
     "petitions:reception": Row(OFFICE | {"leader"}),
+    # 12345转办: the petition office and the hotline's operators take hotline cases in.
+    "petitions:from_hotline": Row(OFFICE | {"operator"}),
+    "petitions:rules": Row(OFFICE | {"leader"}),  # the limits' versions; the office writes the next one
+    "petitions:from_case": Row(OFFICE | {"operator"}, B),
     "petitions:leader_cases": Row(OFFICE | {"leader"}, shows={"petition_q": OFFICE | {"leader"}}),
     "petitions:leader_case_act": Row(NOBODY, {"pk": "{leader_case}", "action": "progress"}, post=OFFICE | {"leader"},
                                      data={"note": "已约谈开发商"}),

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from finegrid.core.declared import declared
+from finegrid.core.declared import declared, nav_link_shown
 from finegrid.org.models import Role
 
 from finegrid.cases.visibility import CASE_ROLES, Viewer
@@ -46,8 +46,9 @@ def console_nav(context):
     path = request.path
     links = []
     # An app's desks (its AppConfig's `nav_links`) come before the password link, which closes the menu.
-    for label, name, allowed in LINKS[:-1] + declared("nav_links") + LINKS[-1:]:
-        if allowed is None or roles & allowed:
+    for entry in LINKS[:-1] + declared("nav_links") + LINKS[-1:]:
+        if nav_link_shown(entry, roles, user):
+            label, name = entry[0], entry[1]
             url = reverse(name)
             links.append({"label": label, "url": url, "current": path == url})
     return {"links": links}

@@ -9,7 +9,7 @@ from finegrid.cases.models import Case, Notice
 from finegrid.grid.models import Grid
 from finegrid.org.models import Role, Unit
 from finegrid.core import exports
-from finegrid.core.declared import declared
+from finegrid.core.declared import declared, nav_link_shown
 
 from .. import caselist, timeline
 from ..access import desk_required
@@ -42,17 +42,17 @@ def home(request):
         return supervisor(request)
     if desk.name == "admin":
         return administration_page(request)
-    if own_desk := _app_desk(desk.roles):
+    if own_desk := _app_desk(desk.roles, request.user):
         return redirect(own_desk)
     return render(request, "console/no_desk.html")
 
 
-def _app_desk(roles) -> str | None:
+def _app_desk(roles, user) -> str | None:
     """The offices of the other apps (督查室, 信访, 组织部) land on their app's first desk that their
     roles open — the apps declare them as `nav_links` — not on "you have no role"."""
-    for _label, name, allowed in declared("nav_links"):
-        if allowed and roles & allowed:
-            return name
+    for entry in declared("nav_links"):
+        if entry[2] and nav_link_shown(entry, roles, user):
+            return entry[1]
     return None
 
 

@@ -22,7 +22,7 @@ def seeded(tiny):
 
 def test_a_year_of_disputes_across_fields_and_streets(seeded):
     disputes = Dispute.objects.all()
-    assert seeded == 80 and disputes.count() == 80
+    assert seeded == disputes.count() == 82  # the year's 80 and the login grid worker's two of this week
     assert set(disputes.values_list("field", flat=True)) == set(Field.values)
     assert {d.area_code[:9] for d in disputes} == {"321002001", "321002002"}
     states = Counter(disputes.values_list("state", flat=True))
@@ -39,5 +39,21 @@ def test_a_year_of_disputes_across_fields_and_streets(seeded):
 
 def test_seeding_again_adds_nothing(seeded):
     first = list(Dispute.objects.order_by("pk").values_list("title", "state", "area_code"))
-    assert seed_disputes(END) == 0 and Dispute.objects.count() == 80
+    assert seed_disputes(END) == 0 and Dispute.objects.count() == 82
     assert list(Dispute.objects.order_by("pk").values_list("title", "state", "area_code")) == first
+
+
+def test_the_login_grid_worker_has_open_disputes_on_the_phone_desk(seeded):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from finegrid.demo.disputes import LOGIN_GRID
+
+    worker = get_user_model().objects.get(username=f"gw{LOGIN_GRID}")
+    from django.utils import translation
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(worker)
+    with translation.override("en"):  # the request's language does not outlive the test
+        page = client.get("/disputes/").content.decode()
+    assert "楼上漏水致楼下受损" in page and "楼道堆物占道" in page

@@ -69,3 +69,58 @@ def test_the_export_has_the_national_systems_fields_and_masks_the_name(world):
     rows = list(sheet.values)
     assert list(rows[0]) == HEADERS and len(rows) == 3
     assert rows[1][3] == "王**" and rows[1][15] == "满意" and rows[2][6] == "征迁"
+
+
+def _dispute_settled(world, now):
+    """One dispute of street 001 mediated, kept and closed with 三到位: 化解率 1 there."""
+    from finegrid.disputes.engine import DISPUTES
+    from finegrid.disputes.register import NewDispute, NewParty, register as enter
+    from finegrid.conftest import GRID_A
+    from finegrid.grid.models import Region
+    from finegrid.org.models import Unit
+
+    committee = Unit.objects.create(code="dg-tjw", name="东关街道人民调解委员会", kind=Unit.Kind.STREET,
+                                    region=Region.objects.get(code="321002001"))
+    dispute = enter(NewDispute(title="漏水", field="neighbours", risk="yellow", risk_reason="争吵", grid_code=GRID_A,
+                               parties=[NewParty("甲", "applicant"), NewParty("乙", "respondent")]), world["street_a"], now)
+    street = world["street_a"]
+    DISPUTES.perform(dispute, "assign", street, unit=committee, now=now)
+    DISPUTES.perform(dispute, "agree", street, data={"agreement": "修好防水"}, now=now)
+    DISPUTES.perform(dispute, "visit", street, data={"kept": True}, now=now)
+    DISPUTES.perform(dispute, "close", street, data={"problem_solved": "已修", "minds_eased": "已和解",
+                                                     "help_given": "无需"}, now=now)
+
+
+def test_the_monthly_report_gives_each_rate_by_street_unit_and_leader_with_the_disputes_settlement(world):
+    _month(world)
+    _dispute_settled(world, at("2026-11-10"))
+    out = io.StringIO()
+    call_command("report", "petitions", "--month", "2026-11", stdout=out)
+    text = out.getvalue()
+    street = next(line for line in text.splitlines() if line.startswith("  321002001") and "化解率" in line)
+    assert "及时受理率=50%" in street and "按期办结率=50%" in street and "群众满意率=50%" in street
+    assert "重复信访率=0%" in street and "化解率=100%" in street
+    assert "figures by unit:" in text and "figures by leader:" in text
+
+
+def test_the_overview_panel_shows_the_rates_where_leaders_look(world):
+    from django.test import Client
+
+    from finegrid.petitions.figures import LEADERS_LOOK_AT, rates
+    from finegrid.org.scopes import Scope
+
+    now = timezone.now()
+    registered(world, now)
+    _dispute_settled(world, now)
+    found = rates(Scope(whole_district=True), now)
+    values = dict((ind.key, value) for ind, value in found["rates"])
+    assert set(values) == set(LEADERS_LOOK_AT) and values["settlement_rate"] == 1.0
+    assert values["petition_repeat_rate"] == 0.0
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world["leader"])
+    panel = client.get("/console/overview/panels/petitions/").content.decode()
+    assert "化解率" in panel and "100%" in panel and "及时受理率" in panel
+    street = Client(HTTP_ACCEPT_LANGUAGE="en")
+    street.force_login(world["street_sup"])
+    assert "化解率" in street.get("/console/overview/panels/petitions/").content.decode()
+    assert rates(Scope(code_prefixes=frozenset({"321002002"})), now)["by_street"] == []  # another street: none of these
