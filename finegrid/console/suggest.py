@@ -90,6 +90,14 @@ def _suggestion(topic, subtopic, confidence, urgency, corrected, area_code, unit
     return CategorySuggestion(topic, subtopic, confidence, category, unit, urgency, corrected)
 
 
+def leaf_choices() -> list[tuple[str, str]]:
+    """(code, "name · its group") of every active leaf that has a rule to accept by, 部件 and 事件
+    as well as the hotline's second level: what the correction's search offers."""
+    leaves = (Category.objects.filter(level=2, active=True, rules__isnull=False).distinct()
+              .select_related("parent").order_by("code"))
+    return [(c.code, f"{c.name} · {c.parent.name}" if c.parent else c.name) for c in leaves]
+
+
 def topic_choices() -> list[tuple[str, str]]:
     """(topic, its catalogue category code) for the correction form, in the hotline's order."""
     leaves = topic_leaves()

@@ -1,9 +1,13 @@
 import io
 import json
 
+import pytest
 from django.core.management import call_command
 
 from finegrid.sensing.models import Reading, Site
+
+# It publishes through the machine's broker, whose topics the MQTT tests share: one xdist worker for them all.
+pytestmark = pytest.mark.xdist_group("shared-mosquitto")
 
 
 def test_bench_sensing_runs_through_mosquitto_in_a_throwaway_database(db):

@@ -167,3 +167,29 @@ def test_a_one_click_accept_is_offered_only_where_it_works_now(client, world, ho
     perform(case_a, "verify", world["worker_a"])
     page = _hint(client, Case.objects.get(pk=case_a.pk))
     assert 'name="category" value="H01"' in page
+
+
+def test_a_correction_can_name_any_leaf_searched_for_by_name_or_code(client, world, hotline, case_a):
+    """Seen: "更正并立案" offered only the 15 first-level topics. The queue page lists every leaf
+    with a rule (its datalist) and the correction posts the chosen leaf's code."""
+    _labelled(case_a)
+    client.force_login(world["operator"])
+    page = client.get(reverse("console:queue_named", args=["accept"])).content.decode()
+    assert '<datalist id="leaves">' in page and 'value="C0101"' in page
+    client.post(reverse("console:triage_accept", args=[case_a.ticket]),
+                {"version": case_a.version, "category": "C0101", "suggested_category": "H01",
+                 "suggested_topic": "城乡建设"})
+    case_a.refresh_from_db()
+    assert case_a.state == S.ACCEPTED and case_a.category.code == "C0101"
+    assert case_a.transitions.get(action="accept").data["corrected"] is True
+
+
+def test_an_empty_correction_is_refused_and_nothing_is_accepted(client, world, hotline, case_a):
+    _labelled(case_a)
+    client.force_login(world["operator"])
+    page = client.post(reverse("console:triage_accept", args=[case_a.ticket]),
+                       {"version": case_a.version, "suggested_category": "H01", "suggested_topic": "城乡建设"},
+                       follow=True).content.decode()
+    assert "请选择要更正为的类别或主题" in page
+    case_a.refresh_from_db()
+    assert case_a.state == S.COLLECTED

@@ -129,6 +129,7 @@ def queue(request, name="dispatch"):
         "name": name, "rows": rows, "channels": Case.Channel.choices, "query": request.GET.urlencode(),
         "units": Unit.objects.filter(active=True).only("code", "name").order_by("code"),
         "streets": Region.objects.filter(level__in=["street", "town"]).order_by("code"),
+        "leaves": suggest.leaf_choices() if name == "accept" else (),  # one list for every row's correction
     })
 
 

@@ -31,6 +31,7 @@ class TriageForm(forms.Form):
     unit = forms.CharField(required=False, max_length=32)
     topic = forms.ChoiceField(required=False, choices=[("", "")] + [(t, t) for t in TOPICS])
     suggested_topic = forms.CharField(required=False, max_length=16)
+    suggested_category = forms.CharField(required=False, max_length=16)
 
 
 def back_to(request, queue: str):
@@ -73,13 +74,18 @@ def accept(request, ticket):
 def accept_suggested(case: Case, user, data: dict) -> str:
     """立案 under the chosen category, a correction stored when the operator changed the topic,
     then 派遣 to the suggested unit unless the matrix already sent it on. Returns what was done."""
-    topic = data["topic"]
-    corrected = bool(topic) and topic != data["suggested_topic"]
-    code = topic_leaf(topic) if topic else data["category"]
+    topic, code = data["topic"], data["category"].strip()
+    if not (code or topic) and (data["suggested_category"] or data["suggested_topic"]):  # the correction form, empty
+        raise TransitionError(_("choose a category or a topic to correct it to"))
+    # The operator's correction: a leaf searched for by name or code, else a topic (filed under its
+    # general leaf); either one that differs from the suggestion is a correction insight learns from.
+    corrected = (bool(code) and bool(data["suggested_category"]) and code != data["suggested_category"]) or (
+        not code and bool(topic) and topic != data["suggested_topic"])
+    code = code or (topic_leaf(topic) if topic else "")
     category = Category.objects.filter(code=code, active=True).first() if code else case.category
     if category is None:
         raise TransitionError(_("choose the case's category before accepting it"))
-    if corrected:
+    if corrected and topic:
         record_correction(text=case.description or case.title, title=case.title, case=case, actor=user, topic=topic)
     # A category correction is part of 立案: the accept transition records the old and the new code.
     perform(case, "accept", user, data={"category": category.code, "corrected": corrected})
