@@ -3,6 +3,9 @@
 `world` is the one cast every app's tests share; `build_world()` makes the same cast outside a
 fixture, so a module can build it once (the role matrix in `core/tests/test_role_matrix.py`)."""
 
+import os
+import shutil
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -11,6 +14,10 @@ from finegrid.grid.tests.factories import load_tiny_district
 from finegrid.org.models import Role, RoleAssignment, Unit
 
 PASSWORD = "Test-password-1"
+# The browser tests drive Debian's Chromium through Playwright (no browser download); a module's
+# tests share one browser. `make install` adds Chromium when it is missing.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed (make install adds it)")
 GRID_A, GRID_B = "321002001001001", "321002002001001"  # in street 001 (东关街道) and street 002 (汶河街道)
 STREET_A, STREET_B = "321002001", "321002002"
 
@@ -22,6 +29,19 @@ def quick_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes between
+    # browser steps are plain synchronous calls all the same.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

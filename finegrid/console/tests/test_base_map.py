@@ -5,24 +5,22 @@ and sensor sites as markers, overlays shifted onto GCJ-02 tiles, 天地图's WMT
 the overlays' GeoJSON narrowed to the viewer's scope. Without tiles the server-drawn map stays."""
 
 import json
-import os
 
 import pytest
 from django.urls import reverse
 from shapely.geometry import Point
 
 from finegrid.cases.reporting import open_case
-from finegrid.conftest import GRID_A, STREET_A
+from finegrid.conftest import GRID_A, STREET_A, needs_chromium
 from finegrid.grid import coords
 from finegrid.grid.models import Grid, Place
 from finegrid.grid.tests.tileserver import TileServer
 from finegrid.sensing.tests.factories import make_site
 
-from .test_browser import ARTIFACTS, CHROMIUM, browser, open_as  # noqa: F401 — fixtures
+from .test_browser import ARTIFACTS, open_as  # noqa: F401 — fixtures
 
 DOCS = ARTIFACTS.parent / "docs"
-browser_only = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+browser_only = needs_chromium
 
 
 @pytest.fixture(scope="module")

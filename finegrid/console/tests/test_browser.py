@@ -3,8 +3,6 @@ and lands on its desk, a resident's report goes through 立案, 派遣, 处置, 
 rating by clicking the case page's own buttons, and a grid worker cannot open another grid's
 case. Screenshots of the key pages are saved under test-artifacts/."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,25 +11,12 @@ from django.urls import reverse
 from finegrid.cases.models import Case
 from finegrid.cases.reporting import open_case
 from finegrid.cases.tests.factories import image_bytes, make_category
+from finegrid.conftest import needs_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 PNG = image_bytes()  # a real picture: evidence is decoded and re-encoded
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed (make install adds it)")
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between
-# browser steps are plain synchronous calls all the same.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture

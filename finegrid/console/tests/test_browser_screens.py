@@ -10,7 +10,7 @@ from django.utils import timezone
 from finegrid.cases.models import Case
 from finegrid.cases.reporting import open_case
 
-from .test_browser import browser, open_as, pytestmark, shot  # noqa: F401 (fixtures and the Chromium check)
+from .test_browser import open_as, pytestmark, shot  # noqa: F401 (fixtures and the Chromium check)
 
 WALL = (1920, 1080)
 

@@ -3,20 +3,16 @@ quick picks are readable (WCAG contrast of their computed colours) and the worke
 a visitor goes from the public home to a report picked by suggestion, answers its question, is
 refused and finds the photo still there."""
 
-import os
-import shutil
-
 import pytest
 
 from finegrid.cases.models import Case
 from finegrid.cases.tests.factories import image_bytes
+from finegrid.conftest import needs_chromium
 
 from .conftest import GRID_A
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
+pytestmark = [needs_chromium,
               pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The WCAG 2 contrast ratio of two computed CSS colours (rgb()/rgba() strings), in the page.
 CONTRAST = """(el) => {
@@ -27,16 +23,6 @@ CONTRAST = """(el) => {
   const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x);
   return (a + 0.05) / (b + 0.05);
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ shapes drawn, zoomable, moved by the address search, asking which place is meant
 outside; converted back to WGS-84 from a tap on GCJ-02 tiles; the offline sketch labelled a
 sketch; the worker's own position on the patrol map (a faked GPS); the tracked report's pin."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from finegrid.cases.models import Case
-from finegrid.conftest import PASSWORD
+from finegrid.conftest import PASSWORD, needs_chromium
 from finegrid.grid import coords
 from finegrid.grid.tests.tileserver import TileServer
 from finegrid.intake.intake import Submission, intake
@@ -21,20 +19,8 @@ from .conftest import GRID_A, OUTSIDE
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
+pytestmark = [needs_chromium,
               pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

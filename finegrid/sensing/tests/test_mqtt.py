@@ -18,7 +18,9 @@ from finegrid.sensing.mqtt import Consumer, broker_address, make_client
 
 URL = os.environ.get("FINEGRID_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
 # The machine's broker and its topics are shared: under pytest-xdist these tests run on one worker.
-pytestmark = pytest.mark.xdist_group("shared-mosquitto")
+# The consumers store from threads of their own, which commit outside a test's transaction: every
+# test here starts from emptied tables (transaction=True), whatever order the worker runs them in.
+pytestmark = [pytest.mark.xdist_group("shared-mosquitto"), pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

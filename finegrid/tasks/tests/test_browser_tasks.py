@@ -3,13 +3,12 @@ the pages' own forms: the 督查室 reviews a draft (splits a clause beside its 
 the tree; the lead unit confirms and reports with a target's figure; the morning's pass flags the
 clause that is past its deadline red, and the desk and the task page say so (督办单)."""
 
-import os
-
 import pytest
 from django.urls import reverse
 
 from finegrid.cases import supervision
-from finegrid.console.tests.test_browser import CHROMIUM, browser, open_as, shot  # noqa: F401 — fixtures
+from finegrid.conftest import needs_chromium
+from finegrid.console.tests.test_browser import open_as, shot  # noqa: F401 — fixtures
 from finegrid.tasks import rules
 from finegrid.tasks.engine import roll_up
 from finegrid.tasks.models import KeyTask, SupervisionOrder
@@ -17,7 +16,7 @@ from finegrid.tasks.store import store
 
 from .factories import START, outline
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed (make install adds it)")
+pytestmark = needs_chromium
 
 
 def act(page, action, **fields):
