@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 CASES  ?= 100000
-TEST_JOBS ?= auto
+TEST_JOBS ?= 0
 FG     := FINEGRID_DEMO=1 $(BIN)/finegrid
 # Each app may keep its own catalogue (finegrid/<app>/locale/…); all of them are compiled.
 PO     := $(wildcard finegrid/locale/*/LC_MESSAGES/django.po finegrid/*/locale/*/LC_MESSAGES/django.po)
@@ -27,8 +27,9 @@ demo: install messages
 	trap 'kill $$worker $$sensors $$panels 2>/dev/null' EXIT INT TERM; \
 	$(FG) serve --host $(HOST) --port $(PORT)
 
-# On every core (pytest-xdist, a database per worker); tests that share one outside thing, such as
-# the machine's MQTT broker, name an xdist_group and run on one worker. TEST_JOBS=0 runs in-process.
+# In one process by default. TEST_JOBS=auto runs it on every core (pytest-xdist, a database per
+# worker; tests sharing the machine's MQTT broker name an xdist_group), about 2½ times faster, but
+# the MQTT round-trip test has then seen another test's 2,400 readings: not yet explained.
 test: install messages
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup
 
