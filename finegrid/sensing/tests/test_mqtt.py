@@ -10,6 +10,7 @@ import time
 import uuid
 
 import pytest
+from django.utils import translation
 
 from finegrid.sensing.codec import telemetry_topic
 from finegrid.sensing.engine import Engine
@@ -101,7 +102,8 @@ def test_round_trip_stores_readings_raises_alarms_and_counts_rejects(engine, sta
     run_until(consumer, work, expect=204)  # 200 + the leak + NaN + garbage + the unknown device
     engine.flush()
     assert Reading.objects.count() == 401
-    assert Alarm.objects.get().text == "可燃气体（甲烷） 31 %LEL，达到或超过 25"  # the default language, Chinese
+    with translation.override("zh-hans"):  # rendered in the reader's language when shown
+        assert Alarm.objects.get().text == "可燃气体（甲烷） 31 %LEL，达到或超过 25"
     counters = dict(IngestCounter.objects.values_list("name", "value"))
     assert counters["rejected:bad_json"] == 1 and counters["rejected:unknown_device"] == 1
     assert counters["rejected:bad_value"] == 1
