@@ -80,7 +80,7 @@ def test_a_visitor_reports_by_suggestion_and_keeps_the_photo_when_refused(catalo
     page = page_of()
     page.goto(live_server.url + "/")
     page.click("#go-report")
-    assert page.locator("#category").is_hidden()  # no 300-option list: the picker instead
+    page.locator("#category").wait_for(state="hidden")  # no 300-option list: the picker hides it once loaded
     page.fill("#description", "小区门口的上水井盖不见了，很危险")
     page.locator("#suggested button[data-code=C0101]").wait_for()
     assert page.locator("#category").input_value() == "C0101"  # the best suggestion, shown and changeable
@@ -89,7 +89,7 @@ def test_a_visitor_reports_by_suggestion_and_keeps_the_photo_when_refused(catalo
     assert page.locator("#category").input_value() == "E0101"
     page.locator("#suggested button[data-code=C0101]").click()
     question = page.locator("fieldset.questions[data-category=C0101]")
-    assert question.is_visible()
+    question.wait_for(state="visible")
     question.locator("[name='attribute[depth]']").fill("20")
     page.set_input_files("#photos", str(photo))
     page.fill("#phone", "13800005678")
