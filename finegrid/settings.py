@@ -253,6 +253,13 @@ if not EMAIL_HOST:
 # Sensing (finegrid/sensing). The MQTT broker the ingest consumer subscribes to, e.g.
 # mqtt://127.0.0.1:1883; empty = no broker: the demo feeds readings in process.
 FINEGRID_MQTT_URL = env_str("FINEGRID_MQTT_URL")
+# The first level(s) of every topic finegrid uses ("finegrid/{site}/{device}/telemetry"): a broker
+# shared with other systems, or by a staging and a production finegrid, gives each its own root.
+FINEGRID_MQTT_TOPIC_ROOT = env_str("FINEGRID_MQTT_TOPIC_ROOT", "finegrid").strip()
+if not FINEGRID_MQTT_TOPIC_ROOT or any(
+        not level or level.startswith("$") or set(level) & {"+", "#"} for level in FINEGRID_MQTT_TOPIC_ROOT.split("/")):
+    raise ImproperlyConfigured("FINEGRID_MQTT_TOPIC_ROOT must be one or more topic levels without wildcards, "
+                               f"such as finegrid or guangling/finegrid, not {FINEGRID_MQTT_TOPIC_ROOT!r}")
 # A fixed client id: with clean start off (MQTT 5), the broker keeps the consumer's queue across restarts.
 FINEGRID_MQTT_CLIENT_ID = env_str("FINEGRID_MQTT_CLIENT_ID", "finegrid-ingest")
 # The nice value `finegrid ingest-mqtt` asks for (sensing/priority.py): alarms before the box's other work.

@@ -17,6 +17,9 @@ import pytest
 DEVELOPER_DATA_DIR = Path(os.environ.get("FINEGRID_DATA_DIR", "var")).resolve()
 RUN_DATA_DIR = Path(tempfile.mkdtemp(prefix="finegrid-tests-"))
 os.environ["FINEGRID_DATA_DIR"] = str(RUN_DATA_DIR)
+# The machine's Mosquitto is shared by every test run on it (and by each pytest-xdist worker): a
+# topic root per process keeps one run's readings out of another's consumer.
+os.environ["FINEGRID_MQTT_TOPIC_ROOT"] = f"finegrid-test-{os.getpid()}"
 
 
 def listing(folder: Path) -> set[str]:

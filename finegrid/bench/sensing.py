@@ -219,12 +219,14 @@ class _Events:
     """Receives the consumer's alarm and case events and notes when each arrived."""
 
     def __init__(self, url: str):
+        from finegrid.sensing.codec import device_topic
         from finegrid.sensing.mqtt import broker_address, make_client
 
         self.clear()
         self.client, properties = make_client()
         self.client.on_message = self._on_message
-        self.client.on_connect = lambda c, *a: c.subscribe([("finegrid/+/+/alarm", 1), ("finegrid/+/+/case", 1)])
+        events = [(device_topic("+", "+", "alarm"), 1), (device_topic("+", "+", "case"), 1)]
+        self.client.on_connect = lambda c, *a: c.subscribe(events)
         self.client.connect(*broker_address(url), properties=properties)
         self.client.loop_start()
 

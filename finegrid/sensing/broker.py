@@ -16,15 +16,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .codec import telemetry_topic
+from .codec import device_topic, telemetry_topic
 
 ITERATIONS = 101  # mosquitto_passwd's own count for $7$
 QUEUE = 1_000_000  # messages kept per disconnected client: 16 min at 1,000 messages/s
 QUEUE_BYTES = 1024 ** 3
 AUTOSAVE_S = 60  # a broker that crashes (not one stopped) loses at most this much of its queues
 INGEST_USER = "finegrid-ingest"
-INGEST_TOPICS = [("read", "finegrid/+/+/telemetry"), ("readwrite", "finegrid/+/+/alarm"),
-                 ("readwrite", "finegrid/+/+/case")]
+INGEST_ACCESS = [("read", "telemetry"), ("readwrite", "alarm"), ("readwrite", "case")]  # (access, topic leaf)
 
 
 def password_hash(password: str, salt: bytes | None = None) -> str:
@@ -58,7 +57,8 @@ def device_account(site: str, device: str, broker_hash: str) -> Account:
 
 
 def ingest_account(password: str) -> Account:
-    return Account(INGEST_USER, password_hash(password), INGEST_TOPICS)
+    topics = [(access, device_topic("+", "+", leaf)) for access, leaf in INGEST_ACCESS]
+    return Account(INGEST_USER, password_hash(password), topics)
 
 
 def passwords(accounts: list[Account]) -> str:

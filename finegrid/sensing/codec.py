@@ -1,6 +1,7 @@
 """The wire format, shared by MQTT and HTTP.
 
-Topic: ``finegrid/{site}/{device}/telemetry`` (site and device codes as registered). Payload, a
+Topic: ``finegrid/{site}/{device}/telemetry`` (site and device codes as registered; the root
+``finegrid`` is FINEGRID_MQTT_TOPIC_ROOT's). Payload, a
 JSON object of at most 64 KiB, either one measurement::
 
     {"ts": 1764208800123, "values": {"ch4": 3.2, "o2": 20.9}}
@@ -19,11 +20,12 @@ arrive (sequence.py), so a message lost upstream is seen and reported."""
 
 import json
 
+from django.conf import settings
+
 from .engine import Incoming
 
 MAX_PAYLOAD = 64 * 1024
 MAX_READINGS = 1000
-TELEMETRY = "finegrid/+/+/telemetry"
 
 
 class Rejected(Exception):
@@ -34,11 +36,22 @@ class Rejected(Exception):
         self.reason = reason
 
 
+def device_topic(site: str, device: str, leaf: str) -> str:
+    """A device's topic: `leaf` is telemetry (its readings), or alarm and case (finegrid's events);
+    "+" for site and device makes the filter that matches every device's."""
+    return f"{settings.FINEGRID_MQTT_TOPIC_ROOT}/{site}/{device}/{leaf}"
+
+
+def telemetry_topic(site: str, device: str) -> str:
+    return device_topic(site, device, "telemetry")
+
+
 def topic_parts(topic: str) -> tuple[str, str]:
-    parts = topic.split("/")
-    if len(parts) != 4 or parts[0] != "finegrid" or parts[3] != "telemetry" or not parts[1] or not parts[2]:
+    root = settings.FINEGRID_MQTT_TOPIC_ROOT + "/"
+    parts = topic[len(root):].split("/") if topic.startswith(root) else []
+    if len(parts) != 3 or parts[2] != "telemetry" or not parts[0] or not parts[1]:
         raise Rejected("bad_topic")
-    return parts[1], parts[2]
+    return parts[0], parts[1]
 
 
 def decode(payload: bytes, device: str, site: str | None = None) -> list[Incoming]:
@@ -67,10 +80,6 @@ def decode(payload: bytes, device: str, site: str | None = None) -> list[Incomin
 def decode_message(topic: str, payload: bytes) -> list[Incoming]:
     site, device = topic_parts(topic)
     return decode(payload, device, site)
-
-
-def telemetry_topic(site: str, device: str) -> str:
-    return f"finegrid/{site}/{device}/telemetry"
 
 
 def encode(ts_ms: int, values: dict, seq: int | None = None) -> bytes:

@@ -1,6 +1,6 @@
-"""The MQTT consumer. It subscribes to ``finegrid/+/+/telemetry`` with QoS 1 on a persistent
-session (a fixed client id, clean start off, a session that outlives the connection) and
-acknowledges a message only once its readings are committed: a consumer killed at any moment gets
+"""The MQTT consumer. It subscribes to ``finegrid/+/+/telemetry`` (``finegrid`` being
+FINEGRID_MQTT_TOPIC_ROOT) with QoS 1 on a persistent session (a fixed client id, clean start off,
+a session that outlives the connection) and acknowledges a message only once its readings are committed: a consumer killed at any moment gets
 from the broker what it had not stored, and the readings' unique key drops what it had.
 
 The paho callback only decodes and queues. The rules' thread takes the queue in batches, evaluates
@@ -28,7 +28,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from .codec import TELEMETRY, Rejected, decode_message
+from .codec import Rejected, decode_message, device_topic, telemetry_topic
 from .engine import Engine, default_engine
 from .priority import prioritise_backend
 from .tick import INTERVAL_S, tick
@@ -101,7 +101,7 @@ class Consumer:
         if reason_code.is_failure:
             logger.warning("broker refused the connection: %s", reason_code)
             return
-        client.subscribe(TELEMETRY, qos=1)
+        client.subscribe(telemetry_topic("+", "+"), qos=1)
         logger.info("connected to %s:%s (session present: %s)", self.host, self.port, flags.session_present)
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
@@ -109,7 +109,7 @@ class Consumer:
         # devices publish for us. After a broker that lost its sessions comes back, the messages
         # published between the CONNACK and the SUBACK went to nobody (seen in a test as 99 of 100).
         if any(code.is_failure for code in reason_codes):
-            logger.error("the broker refused the subscription to %s: %s", TELEMETRY, reason_codes)
+            logger.error("the broker refused the subscription to %s: %s", telemetry_topic("+", "+"), reason_codes)
             return
         self.connected.set()
 
@@ -305,7 +305,7 @@ class Consumer:
         device = self.engine.registry.by_id.get(event["device_id"])
         if device is None:
             return
-        topic = f"finegrid/{device.site_code}/{device.code}/{event['event']}"
+        topic = device_topic(device.site_code, device.code, event["event"])
         self.client.publish(topic, json.dumps(event, ensure_ascii=False, default=str), qos=1)
 
 

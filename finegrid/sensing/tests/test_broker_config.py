@@ -8,6 +8,7 @@ import sys
 from django.core.management import call_command
 
 from finegrid.sensing import broker
+from finegrid.sensing.codec import telemetry_topic
 from finegrid.sensing.models import Device
 from finegrid.sensing.tests.factories import make_device
 
@@ -37,8 +38,8 @@ def test_each_device_gets_its_password_and_its_own_topic_only(station, tmp_path)
     assert broker.check_password(token, users["d1"]) and broker.check_password("pw", users["finegrid-ingest"])
     assert (tmp_path / "passwd").stat().st_mode & 0o077 == 0  # the hashes are nobody else's to read
     acl = (tmp_path / "acl").read_text()
-    assert "user d1\ntopic write finegrid/gs1/d1/telemetry\n" in acl and "d2" not in acl
-    assert "user finegrid-ingest\ntopic read finegrid/+/+/telemetry\n" in acl
+    assert f"user d1\ntopic write {telemetry_topic('gs1', 'd1')}\n" in acl and "d2" not in acl
+    assert f"user finegrid-ingest\ntopic read {telemetry_topic('+', '+')}\n" in acl
     assert "1 devices have no token" in err.getvalue() and "d2" in err.getvalue()
 
 

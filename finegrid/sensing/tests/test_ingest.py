@@ -6,7 +6,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from finegrid.sensing.codec import Rejected, decode, decode_message
+from finegrid.sensing.codec import Rejected, decode, decode_message, telemetry_topic, topic_parts
 from finegrid.sensing.engine import Incoming, process_reading
 from finegrid.sensing.models import Alarm, IngestCounter, Reading
 
@@ -95,15 +95,23 @@ def test_undecodable_payloads(payload, reason):
     assert error.value.reason == reason
 
 
-@pytest.mark.parametrize("topic", ["finegrid/a/telemetry", "x/a/b/telemetry", "finegrid/a/b/status", "finegrid//b/telemetry"])
-def test_topics_outside_the_scheme(topic):
+@pytest.mark.parametrize("topic", ["{root}/a/telemetry", "x/a/b/telemetry", "{root}/a/b/status", "{root}//b/telemetry",
+                                   "{root}/a/b/telemetry/more", "x/{root}/a/b/telemetry"])
+def test_topics_outside_the_scheme(topic, settings):
+    settings.FINEGRID_MQTT_TOPIC_ROOT = "guangling/finegrid"  # a root of two levels
     with pytest.raises(Rejected, match="bad_topic"):
-        decode_message(topic, b"{}")
+        decode_message(topic.format(root=settings.FINEGRID_MQTT_TOPIC_ROOT), b"{}")
+
+
+def test_the_topic_root_is_the_settings(settings):
+    settings.FINEGRID_MQTT_TOPIC_ROOT = "guangling/finegrid"
+    assert telemetry_topic("gs1", "d1") == "guangling/finegrid/gs1/d1/telemetry"
+    assert topic_parts("guangling/finegrid/gs1/d1/telemetry") == ("gs1", "d1")
 
 
 def test_a_gateway_batch_in_one_payload(engine, station):
     payload = json.dumps({"readings": [{"ts": T0_MS + i * 1000, "values": {"ch4": i}} for i in range(5)]}).encode()
-    outcome = engine.process(decode_message("finegrid/gs1/d1/telemetry", payload), now=at(5))
+    outcome = engine.process(decode_message(telemetry_topic("gs1", "d1"), payload), now=at(5))
     assert outcome.accepted == 5
 
 

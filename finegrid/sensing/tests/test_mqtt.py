@@ -12,13 +12,14 @@ import uuid
 import pytest
 from django.utils import translation
 
-from finegrid.sensing.codec import telemetry_topic
+from finegrid.sensing.codec import device_topic, telemetry_topic
 from finegrid.sensing.engine import Engine
 from finegrid.sensing.models import Alarm, IngestCounter, Reading
 from finegrid.sensing.mqtt import Consumer, broker_address, make_client
 
 URL = os.environ.get("FINEGRID_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
-# The machine's broker and its topics are shared: under pytest-xdist these tests run on one worker.
+# The machine's broker is shared: each test run (each pytest-xdist worker) has a topic root of its
+# own (testenv.py), and these tests run on one worker, in turn.
 # The consumers store from threads of their own, which commit outside a test's transaction: every
 # test here starts from emptied tables (transaction=True), whatever order the worker runs them in.
 pytestmark = [pytest.mark.xdist_group("shared-mosquitto"), pytest.mark.django_db(transaction=True)]
@@ -83,7 +84,7 @@ def test_round_trip_stores_readings_raises_alarms_and_counts_rejects(engine, sta
     events, listener = [], make_client()[0]
     listener.on_message = lambda c, u, m: events.append(json.loads(m.payload))
     listener.connect(*broker_address(broker))
-    listener.subscribe("finegrid/gs1/d1/alarm", qos=1)
+    listener.subscribe(device_topic("gs1", "d1", "alarm"), qos=1)
     listener.loop_start()
     topic = telemetry_topic("gs1", "d1")
 
@@ -95,8 +96,8 @@ def test_round_trip_stores_readings_raises_alarms_and_counts_rejects(engine, sta
         pub.publish(topic, json.dumps({"ts": base, "values": {"ch4": 31.0}}), qos=1)
         pub.publish(topic, b'{"ts": %d, "values": {"ch4": NaN}}' % base, qos=1)
         pub.publish(topic, b"\x00garbage", qos=1)
-        pub.publish("finegrid/gs1/nope/telemetry", json.dumps({"ts": base, "values": {"ch4": 1}}), qos=1)
-        pub.publish("finegrid/gs1/d1/telemetry/extra", b"{}", qos=1)  # not our topic: never delivered
+        pub.publish(telemetry_topic("gs1", "nope"), json.dumps({"ts": base, "values": {"ch4": 1}}), qos=1)
+        pub.publish(telemetry_topic("gs1", "d1") + "/extra", b"{}", qos=1)  # not our topic: never delivered
         pub.loop_stop()
 
     run_until(consumer, work, expect=204)  # 200 + the leak + NaN + garbage + the unknown device
