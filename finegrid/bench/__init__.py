@@ -5,6 +5,7 @@ no app imports them (bench/tests/test_command.py checks it).
 Benchmarks report medians and a baseline measured in the same run (these machines are shared
 and noisy, so a lone absolute time means little)."""
 
+import statistics
 import time
 from contextlib import contextmanager
 from importlib import import_module
@@ -50,3 +51,25 @@ def timed_rolled_back(work) -> float:
         work()
         elapsed = time.perf_counter() - started
     return max(elapsed, 1e-9)
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def timed_page(client, url: str, repeats: int) -> tuple[float, int]:
+    """Median milliseconds of `repeats` GETs of `url` by a signed-in test client, after one warm-up
+    (templates compiled, caches loaded), and the queries one GET makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    samples, queries = [], 0
+    for _ in range(repeats):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    return statistics.median(samples), queries

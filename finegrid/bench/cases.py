@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from finegrid.bench import rolled_back, timed_rolled_back
+from finegrid.bench import p95, rolled_back, timed_rolled_back
 from finegrid.cases.bulk import Report, open_many
 from finegrid.cases.notices import fan_out
 from finegrid.intake.intake import Submission
@@ -200,12 +200,12 @@ def _api_page(say, requests_per_view: int = 40) -> dict:
             samples.append(ms)
         else:
             samples = samples[5:]  # the first requests warm the caches
-            figures[f"api_page_p95_ms_{name}"] = round(_p95(samples), 1)
+            figures[f"api_page_p95_ms_{name}"] = round(p95(samples), 1)
             every += samples
     if every:
-        figures["api_page_p95_ms"] = round(_p95(every), 1)
-        figures["health_p95_ms"] = round(_p95(floor), 1)
-        figures["api_page_to_health_p95_ratio"] = round(_p95(every) / _p95(floor), 1)
+        figures["api_page_p95_ms"] = round(p95(every), 1)
+        figures["health_p95_ms"] = round(p95(floor), 1)
+        figures["api_page_to_health_p95_ratio"] = round(p95(every) / p95(floor), 1)
     return figures
 
 
@@ -213,7 +213,3 @@ def _timed_get(client, path: str, params: dict) -> tuple[int, float]:
     started = time.perf_counter()
     response = client.get(path, params)
     return response.status_code, (time.perf_counter() - started) * 1000
-
-
-def _p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1]

@@ -10,12 +10,11 @@ from wsgiref.util import setup_testing_defaults
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from finegrid.bench import timed_page
 from finegrid.cases.models import Case
 
 from finegrid.console import panels
@@ -47,7 +46,7 @@ PAGES = [
 
 def main(repeats: int = 5, out=None, **_) -> dict:
     figures = {"cases_in_database": Case.objects.count()}
-    health = _timed(Client(HTTP_HOST="127.0.0.1"), reverse("health"), repeats)[0]
+    health = timed_page(Client(HTTP_HOST="127.0.0.1"), reverse("health"), repeats)[0]
     figures["health_baseline_ms"] = round(health, 2)
     figures.update(_refresh_times(out))
     figures.update(_report_times(out))
@@ -55,7 +54,7 @@ def main(repeats: int = 5, out=None, **_) -> dict:
     for name, username, page, *query in PAGES:
         client = _signed_in(username)
         url = reverse(page[0], args=page[1:]) if isinstance(page, tuple) else reverse(page)
-        median, queries = _timed(client, url + (query[0] if query else ""), repeats)
+        median, queries = timed_page(client, url + (query[0] if query else ""), repeats)
         figures[f"{name}_ms"] = round(median, 1)
         figures[f"{name}_queries"] = queries
         figures[f"{name}_vs_health"] = round(median / health, 1)
@@ -63,11 +62,11 @@ def main(repeats: int = 5, out=None, **_) -> dict:
             out.write(f"{name}: {median:.1f} ms, {queries} queries\n")
     waiting = Case.objects.filter(state__in=["collected", "verified"]).order_by("due_at", "pk").values_list("ticket", flat=True).first()
     if waiting:  # the 立案 queue's suggestion of its first row (insight's labels or model, the matrix)
-        median, queries = _timed(_signed_in("operator"), reverse("console:queue_hint", args=[waiting]), repeats)
+        median, queries = timed_page(_signed_in("operator"), reverse("console:queue_hint", args=[waiting]), repeats)
         figures.update(queue_hint_ms=round(median, 1), queue_hint_queries=queries)
     ticket = Case.objects.filter(due_at__isnull=False).order_by("-pk").values_list("ticket", flat=True).first()
     if ticket:
-        median, queries = _timed(_signed_in("operator"), reverse("console:case", args=[ticket]), repeats)
+        median, queries = timed_page(_signed_in("operator"), reverse("console:case", args=[ticket]), repeats)
         figures.update(case_page_ms=round(median, 1), case_page_queries=queries)
     return figures
 
@@ -150,16 +149,3 @@ def _signed_in(username: str) -> Client:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username=username))
     return client
-
-
-def _timed(client: Client, url: str, repeats: int) -> tuple[float, int]:
-    client.get(url)  # warm: templates compiled, the locator and caches loaded
-    samples, queries = [], 0
-    for _ in range(repeats):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
-    return statistics.median(samples), queries

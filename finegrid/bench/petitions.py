@@ -13,13 +13,11 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from finegrid.bench import rolled_back
+from finegrid.bench import p95, rolled_back, timed_page
 from finegrid.cases.models import Case
 from finegrid.demo.petitions import FIELDS, PLACES
 from finegrid.org.models import Role, RoleAssignment
@@ -116,7 +114,7 @@ def _link(office, earlier: int, rng: random.Random, repeats: int, say) -> dict:
         floor.append((time.perf_counter() - start) * 1000)
         if i % 2 == 0 and not any("id" in c.by for c in found):
             raise AssertionError(f"the earlier petitions of person {n} were not found")
-    figures = {"link_ms": round(statistics.median(linked), 2), "link_p95_ms": round(_p95(linked), 2),
+    figures = {"link_ms": round(statistics.median(linked), 2), "link_p95_ms": round(p95(linked), 2),
                "register_ms": round(statistics.median(registered), 2),
                "indexed_lookup_baseline_ms": round(statistics.median(floor), 3),
                "link_samples": len(linked), "compared_median": statistics.median(counted), "compared_max": max(counted),
@@ -144,25 +142,7 @@ def _compared(petition, keys) -> int:
 def _desk(office, repeats: int, say) -> dict:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(office)
-    desk, health = _timed(client, reverse("petitions:desk"), repeats), _timed(client, reverse("health"), repeats)
+    desk, health = timed_page(client, reverse("petitions:desk"), repeats), timed_page(client, reverse("health"), repeats)
     figures = {"desk_ms": round(desk[0], 1), "desk_queries": desk[1], "health_baseline_ms": round(health[0], 2)}
     say(f"desk: {figures['desk_ms']} ms, {desk[1]} queries; health {figures['health_baseline_ms']} ms")
     return figures
-
-
-def _timed(client, url: str, repeats: int) -> tuple[float, int]:
-    client.get(url)
-    samples, queries = [], 0
-    for _ in range(repeats):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
-    return statistics.median(samples), queries
-
-
-def _p95(samples: list) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]

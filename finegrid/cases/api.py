@@ -6,10 +6,8 @@ user may see is `visible_cases`; what they may do is the workflow's own `allowed
 `POST /cases` opens a case through the intake entrance: it lives in `intake/api.py` and joins this
 API at start-up, so that cases never imports the app above it."""
 
-import hashlib
 import json
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 

@@ -11,7 +11,6 @@ import shapely
 from django.apps import apps
 from django.urls import reverse
 
-from finegrid.cases.models import Case
 from finegrid.grid import coords
 from finegrid.grid.models import Grid, Region
 

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import shapely
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases.states import RUNNING
-from finegrid.cases.models import Case
 from finegrid.grid.models import Grid, MicroGrid, Region
 from finegrid.grid.points import PointFinder
 from finegrid.grid.svg import Frame

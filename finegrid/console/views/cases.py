@@ -18,7 +18,6 @@ from finegrid.cases.actions import ACTIONS, OPEN
 from finegrid.cases.models import Case, Evidence
 from finegrid.cases.posted import take_posted
 from finegrid.cases.workflow import CASES, Conflict, TransitionError, allowed_actions
-from finegrid.core.csp import UPLOAD_POLICY
 from finegrid.org.models import Person, Unit
 from finegrid.core import exports
 from finegrid.intake.answers import case_answers

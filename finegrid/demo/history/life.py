@@ -11,7 +11,7 @@ from finegrid.cases.actions import ACTIONS, SYSTEM
 from finegrid.cases.calendar import WORKING_KINDS, Limit, LimitKind
 from finegrid.cases.machine import Step
 from finegrid.cases.supervision import RANK, RUNNING, plan_at, window_of
-from .mix import LOCAL, STALE_WINDOW, S
+from .mix import LOCAL, STALE_WINDOW
 from .world import World
 
 RELATED = {"unit", "rule", "condition", "category", "master", "owner"}  # changes naming a row: kept as its id
