@@ -7,7 +7,8 @@ import random
 from collections.abc import Iterator
 
 from .phrases import CALM_LOOKALIKES, PLACE_STEMS, PLACE_SUFFIXES, PROBLEMS, SUBJECTS, URGENT, URGENT_FRAMES
-from .voices import ASK_FRAMES, ASKED, FEELINGS, VOICED, WHERE
+from .voices import (ASK_FRAMES, ASKED, FEELINGS, OTHER_PLAIN, OTHER_SAID, PRAISE_FRAMES, PRAISE_PEOPLE, PRAISED_FOR,
+                     SUGGEST_FRAMES, SUGGEST_WHERE, SUGGESTED, VOICED, WHERE)
 
 OPENINGS = ["", "", "您好！", "尊敬的领导：", "领导您好，", "你好，", "各位领导好！", "本人是附近居民，"]
 DURATIONS = ["", "已经半个多月了", "持续了好几个月", "从去年开始一直这样", "反映过好几次", "最近一周越来越严重"]
@@ -42,13 +43,19 @@ def _one(rng: random.Random) -> dict:
     roll = rng.random()
     if roll < 0.12:
         return _urgent(rng)
-    if roll < 0.19:
+    if roll < 0.18:
         return _question(rng)
     if roll < 0.26:
         return _asked(rng)
-    if roll < 0.33:
+    if roll < 0.30:
         return _suggestion(rng)
-    if roll < 0.63:
+    if roll < 0.35:
+        return _suggested(rng)
+    if roll < 0.38:
+        return _praise(rng)
+    if roll < 0.41:
+        return _other(rng)
+    if roll < 0.70:
         return _voiced(rng)
     return _problem(rng)
 
@@ -121,6 +128,44 @@ def _urgent(rng: random.Random) -> dict:
     text = _join(rng.choice(OPENINGS) + _place(rng) + said, rng.choice(["", "请马上处理", "快来人", "拨打电话没人接"]))
     title = rng.choice(["", "紧急求助", situation[:10], "情况紧急"])
     return _record(text, title, topic, subtopic, kind, "紧急")
+
+
+def _thing(rng: random.Random) -> tuple[str, str, str]:
+    """(topic, second level, a thing residents name) from the voiced banks."""
+    (topic, subtopic), (things, _) = rng.choice(list(VOICED.items()))
+    return topic, subtopic, rng.choice(things.split())
+
+
+def _praise(rng: random.Random) -> dict:
+    """表扬: thanks for a problem handled, or for a person's work."""
+    topic, subtopic, thing = _thing(rng)
+    if rng.random() < 0.4:
+        person = rng.choice(list(PRAISE_PEOPLE))
+        said = f"{rng.choice(['表扬一下', '感谢', '想表扬', '要谢谢'])}{person}，{rng.choice(PRAISED_FOR)}"
+        topic, subtopic = PRAISE_PEOPLE[person], ""
+    else:
+        said = rng.choice(PRAISE_FRAMES).format(t=thing)
+    text = _join(rng.choice(OPENINGS) + said, rng.choice(["", "真的很感动", "希望多一些这样的人", "谢谢"]))
+    return _record(text, rng.choice(["", "表扬", "感谢信"]), topic, subtopic, "表扬", "一般")
+
+
+def _other(rng: random.Random) -> dict:
+    """其他: a call that asks nothing new (a problem over, a wrong number, a test, a word passed on)."""
+    topic, subtopic, thing = _thing(rng)
+    if rng.random() < 0.3:
+        said, topic, subtopic = rng.choice(OTHER_PLAIN), "党务政务", "政治体制"
+    else:
+        said = rng.choice(OTHER_SAID).format(t=thing)
+    return _record(_join(rng.choice(OPENINGS) + said), "", topic, subtopic, "其他", "一般")
+
+
+def _suggested(rng: random.Random) -> dict:
+    """建议 in a resident's words ("能不能在路口加个左转灯")."""
+    topic, ideas = rng.choice(list(SUGGESTED.items()))
+    said = rng.choice(SUGGEST_FRAMES).format(w=rng.choice(SUGGEST_WHERE), a=rng.choice(ideas))
+    why = rng.choice(["", "现在很不方便", "老人孩子都用得上", "周边居民都这么想", "附近居民越来越多"])
+    text = _join(rng.choice(OPENINGS) + said.rstrip("？"), why)
+    return _record(text, rng.choice(["", "建议"]), topic, "", "建议", "一般")
 
 
 def _question(rng: random.Random) -> dict:

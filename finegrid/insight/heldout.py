@@ -5,6 +5,8 @@
   topic, the catalogue leaves a good suggestion may name and the street it is in;
 - `appeals(APPEALS_2)`: data/heldout/appeals-2.txt, a second such set written in stop 21 before
   that session changed anything, because the first had been looked at about ten times;
+- `appeals(APPEALS_3)`: data/heldout/appeals-3.txt, a third such set (126 appeals) written by the
+  insight3 helper before it changed anything, because sets 1 and 2 had both been looked at;
 - `duplicate_stream()`: data/heldout/duplicates.txt, a stream of reports in arrival order where
   reports of one group are the same problem at the same place in other words;
 - `split_real(rows)`: the shared real messages cut ONCE into a training part and a held-out part
@@ -23,7 +25,8 @@ APPEALS = FOLDER / "appeals.txt"
 # Written later, before the changes it measures, because APPEALS had been looked at too often;
 # its leaves are not labelled ("-").
 APPEALS_2 = FOLDER / "appeals-2.txt"
-APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2}  # figure suffix → file, for the bench
+APPEALS_3 = FOLDER / "appeals-3.txt"  # the same, once sets 1 and 2 had both been looked at
+APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3}  # figure suffix → file, for the bench
 DUPLICATES = FOLDER / "duplicates.txt"
 HELD_OUT_SHARE = 5  # one real message in five (by hash) is held out
 

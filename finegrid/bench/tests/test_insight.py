@@ -16,6 +16,10 @@ def test_the_bench_figures_come_from_real_runs(places, models_folder, small_mode
     assert speed["analyze_with_embeddings_per_s"] > 0
     # The encoder's weights alone are tens of megabytes, so the second process must weigh more.
     assert 0 < speed["analyze_process_peak_mb"] < speed["analyze_process_peak_mb_with_embeddings"]
+    fresh = bench.fresh_process(small_model, lines, repeats=1, places=False, appeals=120)
+    assert fresh["analyze_fresh_process_appeals"] == 120 and fresh["analyze_fresh_process_per_s"] > 0
+    # One appeal's run is the start-up alone: it cannot take much more CPU than the whole run.
+    assert 0 < fresh["analyze_fresh_process_start_up_cpu_s"] <= fresh["analyze_fresh_process_cpu_s"] + 0.5
 
 
 def test_topic_cross_validation_reports_macro_f1(models_folder, monkeypatch):

@@ -71,9 +71,10 @@ def test_the_held_out_files_read_whole():
     assert len(appeals) >= 200
     assert {a.urgency for a in appeals} == {"紧急", "一般"}
     assert all(a.leaves and a.topic for a in appeals)
-    second = heldout.appeals(heldout.APPEALS_2)
-    assert len(second) >= 100 and {a.urgency for a in second} == {"紧急", "一般"}
-    assert {a.topic for a in appeals + second} <= set(TOPICS) and {a.request_type for a in second} <= set(REQUEST_TYPES)
+    for later in (heldout.APPEALS_2, heldout.APPEALS_3):
+        second = heldout.appeals(later)
+        assert len(second) >= 100 and {a.urgency for a in second} == {"紧急", "一般"}
+        assert {a.topic for a in appeals + second} <= set(TOPICS) and {a.request_type for a in second} <= set(REQUEST_TYPES)
     stream = heldout.duplicate_stream()
     groups = [r.group for r in stream if r.group]
     assert len(groups) - len(set(groups)) >= 20  # at least twenty duplicate links to find

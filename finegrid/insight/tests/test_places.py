@@ -1,4 +1,7 @@
-from finegrid.insight.places import FastGazetteer, where
+from shapely.geometry import Point
+
+from finegrid.grid.models import Place
+from finegrid.insight.places import FastGazetteer, PlaceFacts, snapshot_gazetteer, where
 
 
 def test_a_landmark_resolves_to_its_grid(places):
@@ -62,3 +65,19 @@ def test_the_gazetteer_reads_which_places_are_points_from_the_stored_shapes_head
     assert {Place.objects.get(pk=pk).name for pk in from_rows.points} == {"个园", "东圈门小区"}
     ranked = max(from_rows.mentions("跃进路上个园门口"), key=lambda m: m.rank)
     assert ranked.place.name == "个园"
+
+
+def test_a_fresh_process_reads_the_same_places_from_the_snapshot(places, tmp_path):
+    texts = ["个园门口的垃圾桶满了", "东圈门这边经常停水", "跃进路上的井盖丢了", "路灯不亮"]
+    built = snapshot_gazetteer(tmp_path)  # no file yet: built from the database, then written
+    assert (tmp_path / "gazetteer-snapshot.pickle").exists()
+    read = snapshot_gazetteer(tmp_path)
+    assert all(isinstance(p, PlaceFacts) for ps in read.by_name.values() for p in ps)
+    assert [read.where(t) for t in texts] == [built.where(t) for t in texts] == [FastGazetteer().where(t) for t in texts]
+
+
+def test_a_new_place_makes_the_snapshot_stale(places, tmp_path):
+    snapshot_gazetteer(tmp_path)
+    Place.objects.create(name="琼花苑", kind="compound", geometry=Point(119.405, 32.415), lon=119.405, lat=32.415,
+                         street_codes=["321002001"])
+    assert snapshot_gazetteer(tmp_path).where("琼花苑门口积水").place == "琼花苑"

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from finegrid.insight import store
-from finegrid.insight.places import current_gazetteer
+from finegrid.insight.places import snapshot_gazetteer
 from finegrid.insight.stream import analyze
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             label_model = store.load_path(model) if model else store.active_model()
         except (OSError, ValueError) as error:
             raise CommandError(f"cannot load the model: {error}")
-        gazetteer = None if no_places else current_gazetteer()
+        gazetteer = None if no_places else snapshot_gazetteer()  # a fresh process: start-up matters
         lines = options.get("stdin") or sys.stdin  # call_command(stdin=…) in tests
         for line in analyze(lines, label_model, gazetteer, paraphrases=options["paraphrases"] or None):
             self.stdout.write(json.dumps(line, ensure_ascii=False))
