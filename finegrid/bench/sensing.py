@@ -15,8 +15,7 @@ consumer (`finegrid ingest-mqtt`, another process), then publishes at --rate rea
 
 With --load N the same run measures twice: quiet, then with N processes burning CPU at nice 0 (the
 box's other work: web workers, other people's test suites), figures of the second prefixed
-`loaded_`. The consumer runs at FINEGRID_INGEST_NICE, as `finegrid ingest-mqtt` does in production,
-its database connections as priority.py says; the devices and the broker a step behind it."""
+`loaded_`. The consumer runs at FINEGRID_INGEST_NICE, as `finegrid ingest-mqtt` does in production."""
 
 import json
 import os
@@ -61,13 +60,11 @@ def child(duration: float, broker: str, rate: float, per_message: int = 1, load:
     from django.conf import settings
     from django.core.management import call_command
 
-    from finegrid.sensing.priority import behind, take_priority
+    from finegrid.sensing.priority import take_priority
 
-    # The devices and the broker are not what is measured: they run ahead of the burners, so a
-    # busy box slows the ingest only, and behind the ingest, as the broker should in production
-    # (priority.BEHIND). At the ingest's own nice this process's autogroup (the publisher, ~60 % of
-    # a core) weighed as much as the whole consumer: devices are not on the box in production.
-    take_priority(behind(settings.FINEGRID_INGEST_NICE))
+    # The devices and the broker are not what is measured: they run at the ingest's priority, as
+    # the broker should in production (its unit's Nice=), so a busy box slows the ingest only.
+    take_priority(settings.FINEGRID_INGEST_NICE)
     call_command("migrate", verbosity=0)
     devices = _register()
     with _broker(broker) as url:

@@ -7,11 +7,8 @@ The paho callback only decodes and queues. The rules' thread takes the queue in 
 them (`Engine.evaluate`: the alarms committed and published at once); a storage thread writes the
 readings behind it (`Engine.store`) and then acknowledges; a third opens cases and runs the tick.
 With both cores busy, p99 publish → alarm on PostgreSQL was seconds while each alarm waited for its
-batch's readings, the devices' counts and the cases before it. The three threads' connections run
-at the ingest's priority (priority.py), storage's and casework's a step behind the rules': storage
-too, since the broker sends no more than RECEIVE_MAXIMUM unacknowledged messages and a storage left
-behind holds back the alarms after it.
-paho reconnects by itself when the broker restarts.
+batch's readings, the devices' counts and the cases before it. paho reconnects by itself when the
+broker restarts.
 Alarm and case events go back out on ``finegrid/{site}/{device}/alarm`` and ``…/case``."""
 
 import json
@@ -33,7 +30,7 @@ from paho.mqtt.properties import Properties
 
 from .codec import TELEMETRY, Rejected, decode_message
 from .engine import Engine, default_engine
-from .priority import behind, prioritise_backend
+from .priority import prioritise_backend
 from .tick import INTERVAL_S, tick
 
 logger = logging.getLogger("finegrid.sensing.mqtt")
@@ -90,7 +87,6 @@ class Consumer:
         self.evaluated: queue.SimpleQueue = queue.SimpleQueue()  # (messages, [Evaluated]), for storage
         self.casework: queue.SimpleQueue = queue.SimpleQueue()  # alarms that need a case
         self.connected = threading.Event()
-        self.own_threads: set[int] = set()  # the threads whose database connections are the ingest's
         self.stats = {"messages": 0, "batches": 0}
         self.client, self.properties = make_client(client_id, persistent=True, login=broker_login(url))
         self.client.on_connect = self._on_connect
@@ -161,16 +157,13 @@ class Consumer:
 
     def _prepare(self, stopping: threading.Event) -> None:
         """The rules' state of every sensor before the first message (a database away: later),
-        and the database connections of the consumer's threads, now and whenever one is made
-        again, at the ingest's priority: the rules' at FINEGRID_INGEST_NICE, the others behind
-        (priority.py)."""
+        and the rules' database connection, now and whenever it is made again, at the ingest's
+        priority (priority.py)."""
         rules = threading.get_ident()
-        self.own_threads.add(rules)
 
         def raise_backend(sender, connection, **kwargs):
-            if threading.get_ident() in self.own_threads and self.threads:
-                nice = settings.FINEGRID_INGEST_NICE
-                prioritise_backend(nice if threading.get_ident() == rules else behind(nice))
+            if threading.get_ident() == rules and self.threads:
+                prioritise_backend(settings.FINEGRID_INGEST_NICE)
 
         self._raise_backend = raise_backend  # the signal holds it weakly
         connection_created.connect(raise_backend)
@@ -238,14 +231,12 @@ class Consumer:
     # -- the storage thread ----------------------------------------------------------------
 
     def _worker(self, step, name: str) -> None:
-        self.own_threads.add(threading.get_ident())  # its connection at the ingest's priority too
         try:
             step(None)
         except Exception:
             logger.exception("the ingest's %s thread failed", name)
         finally:
             connection.close()  # this thread's own
-            self.own_threads.discard(threading.get_ident())  # a later thread may get its number
 
     def _storage(self, stopping) -> None:
         """Until STOP: the evaluated batches waiting, merged up to BATCH_READINGS readings, stored in

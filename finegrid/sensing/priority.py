@@ -21,14 +21,6 @@ import os
 logger = logging.getLogger("finegrid.sensing")
 
 AUTOGROUP = "/proc/{pid}/autogroup"  # the process's session's scheduling group and its nice value
-# Storage's and casework's database processes, and the broker, run this much behind the rules:
-# ahead of the box's other work, yet never the rules' equals. At the rules' own nice, each of them
-# weighed as much as the whole consumer (an autogroup's weight is shared by all its threads).
-BEHIND = 5
-
-
-def behind(nice: int) -> int:
-    return min(19, nice + BEHIND)
 
 
 def take_priority(nice: int) -> int:
@@ -67,18 +59,17 @@ LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 def prioritise_backend(nice: int) -> int | None:
     """Gives the PostgreSQL server process behind this thread's connection the ingest's nice value,
     and its autogroup's (only ever better); returns the nice it runs at, or None when it cannot be
-    done. The consumer calls it for each of its connections: the rules' at the ingest's nice,
-    storage's and casework's `behind` it.
+    done.
 
     The ingest's own priority stops at its socket: the server process that runs its queries is
     one of PostgreSQL's, at PostgreSQL's priority, and on a busy box each round trip of an alarm
-    waited behind everybody's queries (p99 publish → alarm 7.7 s with both cores busy). Storage is
-    on the alarms' path too: a message is acknowledged once its readings are committed, and with
-    storage's server process left at nice 0 (2 processes burning CPU: it waited 31 s of 48 for a
-    CPU) readings were stored at 7,000/s of 12,000, the unacknowledged messages filled the receive
-    window (mqtt.RECEIVE_MAXIMUM) and the broker held every later message, alarms included, for
-    seconds while the rules' thread sat idle. The rules still come first: their transaction is
-    short and before the readings', in a thread of their own, and their server process ahead.
+    waited behind everybody's queries (p99 publish → alarm 7.7 s with both cores busy). PostgreSQL
+    starts each server process in a session of its own (setsid), so under autogroup scheduling its
+    nice value alone changed nothing: its autogroup's is raised too. Only the rules' connection
+    is raised: storage stays behind. Raising storage's and casework's as well (at the rules' nice,
+    or 5 behind) was measured worse, p50 publish → alarm 10–17 s against 1–1.4 s: each server
+    process is an autogroup of its own, weighing as much as the whole consumer, whose threads
+    (paho's receiving among them) then waited for a CPU.
 
     It works only with the database on this machine (a Unix socket or loopback) and with the right
     to renice another user's process (root or CAP_SYS_NICE); a connection pooler in between would

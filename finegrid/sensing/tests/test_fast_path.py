@@ -3,7 +3,6 @@ crash between the two evaluates nothing twice, the rules' state is restored at s
 ingest writes keeps an acknowledgement or an escalation made meanwhile."""
 
 import os
-import threading
 
 import pytest
 from django.db import connection
@@ -14,7 +13,6 @@ from finegrid.sensing.alarms import acknowledge
 from finegrid.sensing.engine import Engine, Incoming
 from finegrid.sensing.kinds import ORANGE, RED
 from finegrid.sensing.models import Alarm, Reading
-from finegrid.sensing.mqtt import Consumer
 from finegrid.sensing.priority import group_nice, prioritise_backend
 from finegrid.sensing.rules import CLEAR, Verdict
 
@@ -107,34 +105,3 @@ def test_the_rules_database_process_runs_at_the_ingests_priority(db):
     # PostgreSQL's server process leads a session of its own: its nice weighs only through its autogroup's.
     if group_nice(pid) is not None:
         assert os.getsid(pid) == pid and group_nice(pid) <= -5
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="renicing another user's process needs root or CAP_SYS_NICE")
-def test_every_ingest_threads_database_process_runs_at_the_ingests_priority(transactional_db, settings):
-    """Storage and casework too: a storage left behind holds the acknowledgements, and the broker
-    sends nothing past the receive window, alarms included."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs in this process: nothing to raise")
-    settings.FINEGRID_INGEST_NICE = -12  # storage a step behind: -7
-    consumer = Consumer("mqtt://127.0.0.1:1", "unused", engine=Engine())
-    consumer._prepare(threading.Event())
-    seen = {}
-
-    def step(stopping):
-        seen["pid"] = _backend_pid()  # this thread's own connection, made now
-        seen["nice"] = os.getpriority(os.PRIO_PROCESS, seen["pid"])
-        seen["group"] = group_nice(seen["pid"])
-
-    worker = threading.Thread(target=consumer._worker, args=(step, "storage"))
-    worker.start()
-    worker.join(30)
-    assert seen["nice"] == -7 and (seen["group"] is None or seen["group"] == -7)
-
-    def stranger():
-        seen["stranger"] = os.getpriority(os.PRIO_PROCESS, _backend_pid())
-        connection.close()
-
-    other = threading.Thread(target=stranger)
-    other.start()  # a thread that is not the consumer's keeps PostgreSQL's priority
-    other.join(30)
-    assert seen["stranger"] > -7
