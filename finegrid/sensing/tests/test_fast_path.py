@@ -13,7 +13,7 @@ from finegrid.sensing.alarms import acknowledge
 from finegrid.sensing.engine import Engine, Incoming
 from finegrid.sensing.kinds import ORANGE, RED
 from finegrid.sensing.models import Alarm, Reading
-from finegrid.sensing.priority import prioritise_backend
+from finegrid.sensing.priority import group_nice, prioritise_backend
 from finegrid.sensing.rules import CLEAR, Verdict
 
 from .factories import at, ms
@@ -88,12 +88,20 @@ def test_an_alarm_reads_in_the_readers_language(engine, station):
     assert lost.summary == "lost 37 messages (numbers 1–37)"  # the source language, for plain SQL
 
 
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="renicing another user's process needs root or CAP_SYS_NICE")
 def test_the_rules_database_process_runs_at_the_ingests_priority(db):
     if connection.vendor != "postgresql":
         assert prioritise_backend(-5) is None  # SQLite runs in this process: nothing to raise
         return
     assert prioritise_backend(-5) <= -5
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        assert os.getpriority(os.PRIO_PROCESS, cursor.fetchone()[0]) <= -5
+    pid = _backend_pid()
+    assert os.getpriority(os.PRIO_PROCESS, pid) <= -5
+    # PostgreSQL's server process leads a session of its own: its nice weighs only through its autogroup's.
+    if group_nice(pid) is not None:
+        assert os.getsid(pid) == pid and group_nice(pid) <= -5
