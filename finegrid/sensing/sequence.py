@@ -47,6 +47,19 @@ def step(position: Position | None, seq: int, ts: int) -> tuple[Position, tuple[
     return position, None
 
 
+ROWS_PER_UPDATE = 500  # 2,000 parameters: well inside SQLite's and PostgreSQL's limits
+
+
+def _update_sql(rows: int) -> str:
+    """One UPDATE for `rows` devices (both databases take UPDATE … FROM a VALUES list): a batch
+    touching 250 devices was 250 statements, about a fifth of the storage thread's time."""
+    table = Device._meta.db_table
+    values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * rows)
+    return (f"WITH moved (seq, ts, lost, id) AS (VALUES {values}) "
+            f"UPDATE {table} SET seq = moved.seq, seq_ts = moved.ts, lost_messages = {table}.lost_messages + moved.lost "
+            f"FROM moved WHERE {table}.id = moved.id")
+
+
 class Sequences:
     """Each device's position, read from the database once and kept in step with it."""
 
@@ -72,10 +85,10 @@ class Sequences:
         for gap in gaps:
             lost[gap.device_id] = lost.get(gap.device_id, 0) + gap.size
         rows = [(self.positions[pk].seq, self.positions[pk].ts, lost.get(pk, 0), pk) for pk in sorted(self.changed)]
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {Device._meta.db_table} SET seq = %s, seq_ts = %s, "
-                                   "lost_messages = lost_messages + %s WHERE id = %s", rows)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), ROWS_PER_UPDATE):
+                chunk = rows[start:start + ROWS_PER_UPDATE]
+                cursor.execute(_update_sql(len(chunk)), [value for row in chunk for value in row])
         self.changed.clear()
 
     def forget(self, device_ids) -> None:
