@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -79,10 +79,11 @@ class Book:
 
     @classmethod
     def load(cls, device_ids, rule: str | None = None) -> "Book":
-        if not device_ids:
-            return cls([])
-        alarms = Alarm.objects.filter(device_id__in=list(device_ids), active_key__isnull=False)
-        return cls(alarms.filter(rule=rule) if rule else alarms)
+        return cls(active_alarms(sorted(device_ids), rule)) if device_ids else cls([])
+
+    def alarmed_devices(self) -> set[int]:
+        """The devices this book holds an active sensor or offline alarm of."""
+        return {alarm.device_id for alarm in self.active.values()} | set(self.offline)
 
     @property
     def changed(self) -> bool:
@@ -203,6 +204,30 @@ class Book:
             event.alarm = event.alarm  # re-assigned: sets alarm_id now that a new alarm has its key
         AlarmEvent.objects.bulk_create(self.events)
         return self.changes
+
+
+def alarmed_devices() -> set[int]:
+    """Every device with an active sensor or offline alarm (the rules' concern; not 报文丢失)."""
+    active = Alarm.objects.filter(active_key__isnull=False).exclude(rule=LOST)
+    return set(active.values_list("device_id", flat=True).distinct())
+
+
+def active_alarms(device_ids: list[int], rule: str | None = None) -> list[Alarm]:
+    """The active alarms of these devices, in one statement of a fixed shape per chunk. The rules
+    read them for every batch, dozens of times a second: built by the ORM, the query took a third
+    of the consumer's time holding the interpreter lock (compiling a filter over a few hundred
+    device ids), which is time paho's thread and the next alarm waited for."""
+    table = connection.ops.quote_name(Alarm._meta.db_table)
+    also, extra = (" AND rule = %s", [rule]) if rule else ("", [])
+    postgres = connection.vendor == "postgresql"
+    size = max(len(device_ids), 1) if postgres else 500  # PostgreSQL: one array parameter, any count
+    found = []
+    for start in range(0, len(device_ids), size):
+        chunk = device_ids[start:start + size]
+        among, params = ("= ANY(%s)", [chunk]) if postgres else (f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        found += Alarm.objects.raw(f"SELECT * FROM {table} WHERE active_key IS NOT NULL AND device_id {among}{also}",
+                                   params + extra)
+    return found
 
 
 # What only the ingest writes; state and severity, which people and the tick change too, apart.

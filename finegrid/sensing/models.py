@@ -188,7 +188,11 @@ class Alarm(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["site", "state"]), models.Index(fields=["state", "severity"])]
+        indexes = [models.Index(fields=["site", "state"]), models.Index(fields=["state", "severity"]),
+                   # The ingest's look-up of a batch's active alarms (alarms.Book.load), which the
+                   # device's cleared history would otherwise slow as it grows.
+                   models.Index(fields=["device"], condition=models.Q(active_key__isnull=False),
+                                name="sensing_alarm_active_device")]
         verbose_name = _("alarm")
         verbose_name_plural = _("alarms")
 

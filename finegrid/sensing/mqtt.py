@@ -11,6 +11,7 @@ batch's readings, the devices' counts and the cases before it. paho reconnects b
 broker restarts.
 Alarm and case events go back out on ``finegrid/{site}/{device}/alarm`` and ``…/case``."""
 
+import gc
 import json
 import logging
 import queue
@@ -94,6 +95,8 @@ class Consumer:
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
         self.engine.listeners.append(self._publish_event)
+        if threads:
+            self.engine.keep_alarmed()
 
     # -- paho's thread: decode and queue, nothing else ---------------------------------------
 
@@ -174,6 +177,8 @@ class Consumer:
         except DATABASE_AWAY:
             logger.exception("could not read the sensors' state at start; reading it as messages come")
             close_old_connections()
+        if self.threads:
+            freeze_heap()
 
     def _take(self, timeout: float) -> list:
         try:
@@ -314,13 +319,25 @@ STOP_WAIT_S = 60  # how long a stopping consumer waits for storage to write what
 SWITCH_INTERVAL_S = 0.0005
 
 
+def freeze_heap() -> None:
+    """What start-up loaded (Django, the catalogue, the registry, the rules' state: about 200,000
+    objects on the bench) out of the garbage collector's sight. A full collection walks every
+    object it tracks, holding the interpreter lock: at 3,000 messages/s one came every few seconds
+    and stopped every thread for 130–190 ms, which was the p99 publish → alarm. Frozen objects are
+    still freed by reference counting; only a reference cycle among them would stay, and they
+    live as long as the process anyway."""
+    gc.collect()
+    gc.freeze()
+    logger.info("%d objects loaded at start frozen out of the garbage collector", gc.get_freeze_count())
+
+
 def _gather(evaluated: queue.SimpleQueue) -> tuple[list, bool]:
     """The evaluated batches waiting (at least one, or STOP), up to BATCH_READINGS readings; and
     whether STOP came."""
     first = evaluated.get()
     if first is STOP:
         return [], True
-    work, readings = [first], sum(len(batch.rows) for batch in first[1])
+    work, readings = [first], sum(len(batch.readings) for batch in first[1])
     while readings < BATCH_READINGS:
         try:
             more = evaluated.get_nowait()
@@ -329,7 +346,7 @@ def _gather(evaluated: queue.SimpleQueue) -> tuple[list, bool]:
         if more is STOP:
             return work, True
         work.append(more)
-        readings += sum(len(batch.rows) for batch in more[1])
+        readings += sum(len(batch.readings) for batch in more[1])
     return work, False
 
 

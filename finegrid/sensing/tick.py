@@ -35,6 +35,7 @@ def tick(now: datetime | None = None, engine=None, limit: int = 500) -> dict:
     changes = check_offline(now, slack) + escalate_unacknowledged(now, limit)
     cased = open_cases([c.alarm for c in changes if c.needs_case], now)
     if engine is not None:
+        engine.note_alarmed({c.alarm.device_id for c in changes if c.action == "raise"})
         for listener in engine.listeners:
             for change in changes:
                 listener(change.event())

@@ -105,3 +105,58 @@ def test_the_rules_database_process_runs_at_the_ingests_priority(db):
     # PostgreSQL's server process leads a session of its own: its nice weighs only through its autogroup's.
     if group_nice(pid) is not None:
         assert os.getsid(pid) == pid and group_nice(pid) <= -5
+
+
+# -- an engine that keeps the alarmed devices (the MQTT consumer's) ------------------------------
+
+@pytest.fixture
+def keeping(engine, station):
+    engine.keep_alarmed()
+    engine.prepare()
+    return engine
+
+
+def test_a_batch_of_devices_without_alarms_looks_none_up(keeping, django_assert_num_queries):
+    keeping.evaluate([Incoming("d1", ms(0), {"ch4": 1.0})], now=at(0))  # reads the alarmed devices once
+    with django_assert_num_queries(0):
+        keeping.evaluate([Incoming("d1", ms(10), {"ch4": 1.0})], now=at(10))
+
+
+def test_the_engine_knows_the_alarms_it_raises_and_clears(keeping, station):
+    keeping.evaluate([Incoming("d1", ms(0), {"ch4": 30})], now=at(0))
+    assert keeping.alarmed == {station["device"].pk}
+    keeping.evaluate([Incoming("d1", ms(10), {"ch4": 31})], now=at(10))
+    assert Alarm.objects.count() == 1 and Alarm.objects.get().count == 2  # the same alarm, not a second
+    keeping.evaluate([Incoming("d1", ms(20), {"ch4": 0})], now=at(20))
+    assert Alarm.objects.get().state == S.CLEARED_UNACK and keeping.alarmed == set()
+
+
+def test_an_offline_alarm_the_tick_raises_with_the_engine_is_cleared_by_the_next_message(keeping, station):
+    from finegrid.sensing.models import Device
+    from finegrid.sensing.tick import tick
+
+    keeping.evaluate([Incoming("d1", ms(0), {"ch4": 1.0})], now=at(0))
+    Device.objects.update(last_seen_at=at(0))
+    keeping.seen.clear()
+    tick(now=at(181), engine=keeping)
+    keeping.evaluate([Incoming("d1", ms(200), {"ch4": 1.0})], now=at(200))
+    assert Alarm.objects.get(rule="offline").state == S.CLEARED_UNACK
+
+
+def test_an_alarm_another_process_raised_is_read_again_and_nothing_is_lost(keeping, station, monkeypatch):
+    """The engine believed the device had no alarm; another process had raised one. The raise
+    collides with the unique active key, the batch fails whole (nothing half written), and the
+    engine reads the alarmed devices again: the batch taken again adds to that alarm."""
+    from django.db import IntegrityError
+
+    from finegrid.sensing import engine as engine_module
+
+    keeping.evaluate([Incoming("d1", ms(0), {"ch4": 1.0})], now=at(0))
+    Engine().process([Incoming("d1", ms(5), {"ch4": 30})], now=at(5))  # another process's engine
+    with pytest.raises(IntegrityError):
+        keeping.evaluate([Incoming("d1", ms(10), {"ch4": 31})], now=at(10))
+    assert Alarm.objects.count() == 1
+    monkeypatch.setattr(engine_module, "ALARMED_READ_S", 3600)  # not by time: by the failure
+    keeping.evaluate([Incoming("d1", ms(10), {"ch4": 31})], now=at(10))
+    alarm = Alarm.objects.get()
+    assert alarm.count == 2 and alarm.value == 31
