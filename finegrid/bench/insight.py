@@ -103,19 +103,20 @@ ROWS = (
 
 
 def row_table(figures: dict) -> list[str]:
-    """The rows as lines: held out (sets 1, 2 and 3), the training side, the gap (training side
+    """The rows as lines: held out (sets 1, 2, 3 and 4), the training side, the gap (training side
     minus the worst held-out figure) and the goal."""
     def cell(key):
         return f"{figures[key]:.3f}" if key and isinstance(figures.get(key), float | int) else "—"
 
-    lines = [f"{'row':<48} {'held out':>8} {'set 2':>7} {'set 3':>7} {'train.':>7} {'gap':>7} {'goal':>5}"]
+    lines = [f"{'row':<48} {'held out':>8} {'set 2':>7} {'set 3':>7} {'set 4':>7} {'train.':>7} {'gap':>7} {'goal':>5}"]
     for name, held, side, goal in ROWS:
         measured = [figures[key] for key in held if key in figures]
         worst = min(measured) if held[0] in figures else None
         gap = f"{figures[side] - worst:+.3f}" if side in figures and worst is not None else "—"
         met = "not measured" if worst is None else "met" if worst >= goal else "not met"
-        cells = [cell(key) for key in (*held, None, None)[:3]]
-        lines.append(f"{name:<48} {cells[0]:>8} {cells[1]:>7} {cells[2]:>7} {cell(side):>7} {gap:>7} {goal:>5} {met}")
+        cells = [cell(key) for key in (*held, None, None, None)[:4]]
+        sets = " ".join(f"{text:>7}" for text in cells[1:])
+        lines.append(f"{name:<48} {cells[0]:>8} {sets} {cell(side):>7} {gap:>7} {goal:>5} {met}")
     return lines
 
 

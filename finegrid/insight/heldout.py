@@ -7,6 +7,9 @@
   that session changed anything, because the first had been looked at about ten times;
 - `appeals(APPEALS_3)`: data/heldout/appeals-3.txt, a third such set (126 appeals) written by the
   insight3 helper before it changed anything, because sets 1 and 2 had both been looked at;
+- `appeals(APPEALS_4)`: data/heldout/appeals-4.txt, a fourth such set (150 appeals) written blind by
+  the heldout4 helper, who read none of insight's rules, seed text or named places first, because
+  sets 1 to 3 had all been looked at while tuning;
 - `duplicate_stream()`: data/heldout/duplicates.txt, a stream of reports in arrival order where
   reports of one group are the same problem at the same place in other words;
 - `split_real(rows)`: the shared real messages cut ONCE into a training part and a held-out part
@@ -26,7 +29,9 @@ APPEALS = FOLDER / "appeals.txt"
 # its leaves are not labelled ("-").
 APPEALS_2 = FOLDER / "appeals-2.txt"
 APPEALS_3 = FOLDER / "appeals-3.txt"  # the same, once sets 1 and 2 had both been looked at
-APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3}  # figure suffix → file, for the bench
+APPEALS_4 = FOLDER / "appeals-4.txt"  # the same, written blind to the rules once sets 1 to 3 had been looked at
+# figure suffix → file, for the bench
+APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3, "_set4": APPEALS_4}
 DUPLICATES = FOLDER / "duplicates.txt"
 HELD_OUT_SHARE = 5  # one real message in five (by hash) is held out
 

@@ -42,12 +42,14 @@ def test_every_row_is_printed_beside_its_training_side_figure_and_the_gap(small_
     figures = bench.seed_corpus_figures(small_model, size=300)
     assert 0.5 < figures["seed_corpus_topic_accuracy"] <= 1 and 0 < figures["seed_corpus_urgency_recall"] <= 1
     figures |= {"held_out_topic_accuracy": 0.7, "held_out_topic_accuracy_set2": 0.8,
+                "held_out_topic_accuracy_set4": 0.65,
                 "topic_macro_f1_train_held_out": 0.9, "topic_macro_f1_train": 0.95}
     lines = bench.row_table(figures)
     assert len(lines) == 1 + len(bench.ROWS)
     topic = next(line for line in lines if line.startswith("topic accuracy, seed model"))
-    gap = figures["seed_corpus_topic_accuracy"] - 0.7  # against the worse of the two held-out sets
+    gap = figures["seed_corpus_topic_accuracy"] - 0.65  # against the worst of the held-out sets measured
     assert f"{gap:+.3f}" in topic and "not met" in topic
+    assert topic.split()[4:8] == ["0.700", "0.800", "—", "0.650"]  # sets 1 to 4, set 3 not given here
     real = next(line for line in lines if line.startswith("topic macro-F1"))
     assert "+0.050" in real and real.endswith(" met")
     street = next(line for line in lines if line.startswith("street"))

@@ -71,10 +71,12 @@ def test_the_held_out_files_read_whole():
     assert len(appeals) >= 200
     assert {a.urgency for a in appeals} == {"紧急", "一般"}
     assert all(a.leaves and a.topic for a in appeals)
-    for later in (heldout.APPEALS_2, heldout.APPEALS_3):
+    for later in (heldout.APPEALS_2, heldout.APPEALS_3, heldout.APPEALS_4):
         second = heldout.appeals(later)
         assert len(second) >= 100 and {a.urgency for a in second} == {"紧急", "一般"}
         assert {a.topic for a in appeals + second} <= set(TOPICS) and {a.request_type for a in second} <= set(REQUEST_TYPES)
+    fourth = heldout.appeals(heldout.APPEALS_4)
+    assert {a.request_type for a in fourth} == set(REQUEST_TYPES) and {a.topic for a in fourth} == set(TOPICS)
     stream = heldout.duplicate_stream()
     groups = [r.group for r in stream if r.group]
     assert len(groups) - len(set(groups)) >= 20  # at least twenty duplicate links to find
