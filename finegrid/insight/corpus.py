@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 
 from .phrases import CALM_LOOKALIKES, PLACE_STEMS, PLACE_SUFFIXES, PROBLEMS, SUBJECTS, URGENT, URGENT_FRAMES
-from .scenes import EVIDENCE, HARDSHIP, SCENE_ENDINGS, SCENES, Scene
+from .scenes import EVIDENCE, HARDSHIP, OFFICES, SCENE_ENDINGS, SCENES, TRIED, Scene
 from .voices import (ASK_FRAMES, ASKED, FEELINGS, OTHER_PLAIN, OTHER_SAID, PRAISE_FRAMES, PRAISE_PEOPLE, PRAISED_FOR,
                      SUGGEST_FRAMES, SUGGEST_WHERE, SUGGESTED, VOICED, WHERE)
 
@@ -127,8 +127,8 @@ def _urgent(rng: random.Random) -> dict:
 
 
 def _thing(rng: random.Random) -> tuple[str, str, str]:
-    """(topic, second level, a thing residents name) from the voiced banks."""
-    (topic, subtopic), (things, _) = rng.choice(list(VOICED.items()))
+    """(topic, second level, a thing residents name) from the voiced banks or the scenes."""
+    (topic, subtopic), (things, *_) = rng.choice(list(VOICED.items()) if rng.random() < 0.5 else SCENES)
     return topic, subtopic, rng.choice(things.split())
 
 
@@ -201,7 +201,8 @@ def _scene(rng: random.Random) -> dict:
         said = [need, rng.choice(HARDSHIP)]
         title = rng.choice(["", "", "求助", need[:10]])
     context = rng.choice(CONTEXTS) if rng.random() < 0.25 else ""
-    text = _join(rng.choice(OPENINGS) + context, *said, rng.choice(DURATIONS) if rng.random() < 0.3 else "",
+    tried = rng.choice(TRIED).format(o=rng.choice(OFFICES[topic])) if rng.random() < 0.3 else ""
+    text = _join(rng.choice(OPENINGS) + context, *said, tried, rng.choice(DURATIONS) if rng.random() < 0.3 else "",
                  rng.choice(SCENE_ENDINGS[kind])) + rng.choice(CLOSINGS)
     return _record(text, title, topic, subtopic, kind, "一般")
 
