@@ -1,5 +1,6 @@
-"""The seed corpus: synthetic appeals generated from finegrid's own phrase banks (phrases.py), so
-a new district gets labels on day one before it has any history of its own.
+"""The seed corpus: synthetic appeals generated from finegrid's own phrase banks (phrases.py in the
+hotline's written register, voices.py and scenes.py in residents' own words), so a new district
+gets labels on day one before it has any history of its own.
 
 Deterministic for a given seed, so the seed model is rebuilt the same everywhere."""
 
