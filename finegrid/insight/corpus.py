@@ -1,5 +1,6 @@
-"""The seed corpus: synthetic appeals generated from finegrid's own phrase banks (phrases.py), so
-a new district gets labels on day one before it has any history of its own.
+"""The seed corpus: synthetic appeals generated from finegrid's own phrase banks (phrases.py in the
+hotline's written register, voices.py and scenes.py in residents' own words), so a new district
+gets labels on day one before it has any history of its own.
 
 Deterministic for a given seed, so the seed model is rebuilt the same everywhere."""
 
@@ -7,6 +8,7 @@ import random
 from collections.abc import Iterator
 
 from .phrases import CALM_LOOKALIKES, PLACE_STEMS, PLACE_SUFFIXES, PROBLEMS, SUBJECTS, URGENT, URGENT_FRAMES
+from .scenes import EVIDENCE, HARDSHIP, OFFICES, SCENE_ENDINGS, SCENES, TRIED, Scene
 from .voices import (ASK_FRAMES, ASKED, FEELINGS, OTHER_PLAIN, OTHER_SAID, PRAISE_FRAMES, PRAISE_PEOPLE, PRAISED_FOR,
                      SUGGEST_FRAMES, SUGGEST_WHERE, SUGGESTED, VOICED, WHERE)
 
@@ -41,23 +43,7 @@ def generate(n: int = 12_000, seed: int = 6) -> list[dict]:
 
 def _one(rng: random.Random) -> dict:
     roll = rng.random()
-    if roll < 0.12:
-        return _urgent(rng)
-    if roll < 0.18:
-        return _question(rng)
-    if roll < 0.26:
-        return _asked(rng)
-    if roll < 0.30:
-        return _suggestion(rng)
-    if roll < 0.35:
-        return _suggested(rng)
-    if roll < 0.38:
-        return _praise(rng)
-    if roll < 0.41:
-        return _other(rng)
-    if roll < 0.70:
-        return _voiced(rng)
-    return _problem(rng)
+    return next(make for below, make in KINDS_OF_APPEAL if roll < below)(rng)
 
 
 def _place(rng: random.Random) -> str:
@@ -65,7 +51,7 @@ def _place(rng: random.Random) -> str:
 
 
 def _join(*parts: str) -> str:
-    return "，".join(p for p in parts if p).replace("：，", "：").replace("！，", "！") + "。"
+    return "，".join(p for p in parts if p).replace("：，", "：").replace("！，", "！").replace("，，", "，") + "。"
 
 
 def _problem(rng: random.Random) -> dict:
@@ -121,18 +107,29 @@ def _asked(rng: random.Random) -> dict:
     return _record(text, title, topic, "", "咨询", "一般")
 
 
+# How an emergency call ends. Most who call while it happens ask for help (求助); some call to
+# complain that a danger long reported was let be, a few to report who caused it. The type follows
+# the words, so the head learns it (it used to be drawn apart from the text).
+URGENT_TAILS = {
+    "求助": ["", "请马上处理", "快来人", "拨打电话没人接", "请马上派人来", "求求你们快点来", "我们该怎么办", "请赶紧派人救援",
+           "人命关天请快点", "我们不敢靠近", "已经打了119还没到"],
+    "投诉": ["之前反映过好几次一直没人管", "物业到现在也不来处理", "早就说过有隐患没人理", "上次来看了一眼就走了"],
+    "举报": ["是有人违规操作造成的请严查", "这家一直违规经营请追究责任", "之前就有人偷偷这样干"],
+}
+
+
 def _urgent(rng: random.Random) -> dict:
     situation, topic, subtopic = rng.choice(URGENT)
     said = rng.choice(URGENT_FRAMES).format(s=situation)
-    kind = rng.choice(["求助", "求助", "投诉", "举报"])
-    text = _join(rng.choice(OPENINGS) + _place(rng) + said, rng.choice(["", "请马上处理", "快来人", "拨打电话没人接"]))
-    title = rng.choice(["", "紧急求助", situation[:10], "情况紧急"])
+    kind = rng.choices(list(URGENT_TAILS), weights=[0.78, 0.14, 0.08])[0]
+    text = _join(rng.choice(OPENINGS) + _place(rng) + said, rng.choice(URGENT_TAILS[kind]))
+    title = rng.choice(["", situation[:10], "情况紧急", "紧急求助" if kind == "求助" else ""])
     return _record(text, title, topic, subtopic, kind, "紧急")
 
 
 def _thing(rng: random.Random) -> tuple[str, str, str]:
-    """(topic, second level, a thing residents name) from the voiced banks."""
-    (topic, subtopic), (things, _) = rng.choice(list(VOICED.items()))
+    """(topic, second level, a thing residents name) from the voiced banks or the scenes."""
+    (topic, subtopic), (things, *_) = rng.choice(list(VOICED.items()) if rng.random() < 0.5 else SCENES)
     return topic, subtopic, rng.choice(things.split())
 
 
@@ -185,9 +182,59 @@ def _suggestion(rng: random.Random) -> dict:
     return _record(text, title, topic, "", "建议", "一般")
 
 
+def _scene(rng: random.Random) -> dict:
+    """An appeal from a scene (scenes.py): a fault complained of, a deed reported or a need for help,
+    each with its own way of saying so, so the request type is learnt from what is said, not a closing."""
+    (topic, subtopic), scene = rng.choice(SCENES)
+    kind = _scene_kind(rng, scene)
+    where = rng.choice(WHERE) + rng.choice(["", "", "的", "那边"]) if rng.random() < 0.5 else ""
+    if kind == "投诉":
+        faults = scene.faults.split("|")
+        thing, fault = rng.choice(scene.things.split()), rng.choice(faults)
+        said = [where + thing + fault, _and_also(rng, scene, thing), rng.choice(FEELINGS)]
+        title = rng.choice(["", "", thing + "的问题", "投诉" + thing, thing + fault[:6]])
+    elif kind == "举报":
+        deed = rng.choice(scene.deeds.split("|"))
+        said = [where + deed, rng.choice(EVIDENCE)]
+        title = rng.choice(["", "", "举报" + deed[:8], deed[:10]])
+    else:
+        need = rng.choice(scene.needs.split("|"))
+        said = [need, rng.choice(HARDSHIP)]
+        title = rng.choice(["", "", "求助", need[:10]])
+    context = rng.choice(CONTEXTS) if rng.random() < 0.25 else ""
+    tried = rng.choice(TRIED).format(o=rng.choice(OFFICES[topic])) if rng.random() < 0.3 else ""
+    text = _join(rng.choice(OPENINGS) + context, *said, tried, rng.choice(DURATIONS) if rng.random() < 0.3 else "",
+                 rng.choice(SCENE_ENDINGS[kind])) + rng.choice(CLOSINGS)
+    return _record(text, title, topic, subtopic, kind, "一般")
+
+
+def _and_also(rng: random.Random, scene: Scene, thing: str) -> str:
+    """Often a second complaint of the same branch: people list what else is wrong while on the line."""
+    if rng.random() > 0.4:
+        return ""
+    other = rng.choice(scene.things.split())
+    return ("" if other == thing else rng.choice(["还有", "另外", "", "再就是"]) + other) + rng.choice(scene.faults.split("|"))
+
+
+def _scene_kind(rng: random.Random, scene: Scene) -> str:
+    roll = rng.random()
+    if scene.deeds and roll < 0.3:
+        return "举报"
+    if scene.needs and roll > 0.8:
+        return "求助"
+    return "投诉"
+
+
 def _record(text, title, topic, subtopic, request_type, urgency) -> dict:
     return {"text": text, "title": title, "topic": topic, "subtopic": subtopic,
             "request_type": request_type, "urgency": urgency}
+
+
+# (roll below, generator): the share of each kind of appeal in the seed corpus, cumulative.
+KINDS_OF_APPEAL = (
+    (0.12, _urgent), (0.17, _question), (0.24, _asked), (0.27, _suggestion), (0.32, _suggested), (0.35, _praise),
+    (0.38, _other), (0.58, _voiced), (0.85, _scene), (1.0, _problem),
+)
 
 
 def iter_jsonl(records) -> Iterator[str]:

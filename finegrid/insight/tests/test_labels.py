@@ -1,7 +1,8 @@
 from finegrid.insight.classify import classify, classify_many
 from finegrid.insight.leaves import catalogue_leaves
 from finegrid.insight.corpus import generate
-from finegrid.insight.taxonomy import REQUEST_TYPES, TOPICS, category_code
+from finegrid.insight.scenes import OFFICES, SCENES
+from finegrid.insight.taxonomy import REQUEST_TYPES, TOPICS, category_code, hotline_codes
 
 
 def test_corpus_is_deterministic_and_covers_every_label():
@@ -11,6 +12,26 @@ def test_corpus_is_deterministic_and_covers_every_label():
     # 表扬 and 其他 too: the seed corpus says them in residents' words (voices.py), besides the rules of requests.py.
     assert {r["request_type"] for r in first} == set(REQUEST_TYPES)
     assert {r["urgency"] for r in first} == {"紧急", "一般"}
+
+
+def test_every_scene_is_a_branch_of_the_catalogue_and_every_clause_says_something():
+    for branch, scene in SCENES:
+        assert branch in hotline_codes(), branch
+        assert scene.things.split() and scene.faults, branch
+        for clauses in (scene.faults, scene.deeds, scene.needs):
+            assert all(clauses.split("|")) if clauses else True, branch  # no empty clause between two bars
+    assert set(OFFICES) == set(TOPICS)
+
+
+def test_a_report_names_a_deed_and_a_call_for_help_a_need():
+    deeds = {deed for _, scene in SCENES for deed in scene.deeds.split("|") if deed}
+    needs = {need for _, scene in SCENES for need in scene.needs.split("|") if need}
+    scened = [r for r in generate(3000, seed=4) if r["urgency"] == "一般"]
+    reports = [r for r in scened if any(deed in r["text"] for deed in deeds)]
+    helps = [r for r in scened if any(need in r["text"] for need in needs)]
+    assert reports and helps
+    assert all(r["request_type"] == "举报" for r in reports)
+    assert all(r["request_type"] == "求助" for r in helps)
 
 
 def test_every_topic_maps_to_a_hotline_category():
