@@ -9,6 +9,8 @@ other place has that name. Idempotent: a name the gazetteer already has is left 
 import json
 from pathlib import Path
 
+from django.utils import timezone
+
 from finegrid.grid.gazetteer import STREET_ONLY
 from finegrid.grid.models import Place
 
@@ -59,11 +61,13 @@ def _community_short_names(communities) -> int:
     """The name without 社区 as an alias of each community, when no place is called so already."""
     taken = {name for p in Place.objects.exclude(kind=Place.Kind.COMMUNITY) for name in (p.name, *p.aliases)}
     stems = [c.name.removesuffix("社区") for c in communities]
-    changed = []
+    changed, now = [], timezone.now()
     for community, stem in zip(communities, stems):
         if (community.name.endswith("社区") and len(stem) >= 2 and stem not in taken and stems.count(stem) == 1
                 and stem not in community.aliases):
-            community.aliases = [*community.aliases, stem]
+            community.aliases, community.updated_at = [*community.aliases, stem], now
             changed.append(community)
-    Place.objects.bulk_update(changed, ["aliases"])
+    # bulk_update skips auto_now: updated_at is set by hand, or the gazetteer's fingerprint (the count
+    # and newest change of places) would not see the new aliases and a snapshot would keep the old ones.
+    Place.objects.bulk_update(changed, ["aliases", "updated_at"])
     return len(changed)
