@@ -15,11 +15,11 @@ class IntakeConfig(AppConfig):
     # A server process builds its grid index and reads the Open311 catalogue before its first
     # request: built on a first POST instead, it was that POST's 400 ms (the bench's p99 outlier).
     warm_ups = ("finegrid.intake.inbox.warm_up",)
+    api_routes = ("finegrid.intake.api",)  # POST /api/v1/cases joins the cases API (cases.api.urls)
 
     def ready(self):
         from finegrid.cases.models import Category, CategoryRule
 
-        from . import api  # noqa: F401 — POST /api/v1/cases joins the cases API
         from .models import Question
         from .open311.catalogue import forget
 
