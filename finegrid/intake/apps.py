@@ -21,10 +21,17 @@ class IntakeConfig(AppConfig):
         from finegrid.cases.models import Category, CategoryRule
 
         from .models import Question
-        from .open311.catalogue import forget
 
         # An administrator's edit reaches this process's cached Open311 catalogue at once (the
         # server's other workers within inbox.FRESH_FOR seconds).
         for model in (Category, CategoryRule, Question):
-            post_save.connect(lambda **kw: forget(), sender=model, weak=False, dispatch_uid=f"open311-{model.__name__}")
-            post_delete.connect(lambda **kw: forget(), sender=model, weak=False, dispatch_uid=f"open311-del-{model.__name__}")
+            post_save.connect(_forget_catalogue, sender=model, weak=False, dispatch_uid=f"open311-{model.__name__}")
+            post_delete.connect(_forget_catalogue, sender=model, weak=False, dispatch_uid=f"open311-del-{model.__name__}")
+
+
+def _forget_catalogue(**_):
+    # Imported on the first edit: at set-up the catalogue (the inbox, the intake checks, the
+    # timeline behind it) cost every command, `finegrid analyze` included, a twentieth of a second.
+    from .open311.catalogue import forget
+
+    forget()
