@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from .classify import labels_from
 from datetime import date, datetime
 
+from .classify import labels_from
 from .duplicates import StreamDuplicates, problem_text
+from .leaves import may_name_leaves
 from .model import LabelModel, model_text
 from .places import FastGazetteer, Where
 
@@ -54,6 +55,7 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
     joined = [model_text(item["text"], item.get("title", "")) for item in good]
     matrix = model.transform(joined)
     predictions = iter(model.predict_matrix(matrix, joined))
+    may_name = may_name_leaves(joined)
     places = [gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
               for item in good]
     # Only a placed report is compared by its words (an unplaced one only by its whole text).
@@ -67,7 +69,7 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
             yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
             continue
         text, place = joined[row], places[row]
-        labels = labels_from(next(predictions), version, text)
+        labels = labels_from(next(predictions), version, text, may_name[row])
         span = slice(problems.indptr[row], problems.indptr[row + 1])
         named = labels.category_code if labels.category_code and labels.category_code[0] in "CE" else None
         match = duplicates.check(item.get("id"), place.key, labels.topic, problems.indices[span], problems.data[span],
