@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Literal
 
 import ninja
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -112,9 +113,12 @@ def urls():
     are imported here, in INSTALLED_APPS order (the order of the paths in the OpenAPI document),
     rather than when the apps are set up, so that a command serving no URL (`finegrid analyze`, a
     fresh process whose start-up is measured) does not import every API, ninja and pydantic
-    behind them (measured: 0.4 s)."""
-    for module in declared("api_routes"):
-        import_module(module)
+    behind them (measured: 0.4 s). Some routes word their summaries when they are added
+    (disputes' steps): in the default language, as at set-up, whichever language the request
+    that first reads the URLconf has switched on."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for module in declared("api_routes"):
+            import_module(module)
     return api.urls
 
 
