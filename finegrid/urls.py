@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from finegrid.cases.api import api
+from finegrid.cases import api as cases_api
 from finegrid.console.forms import LockoutAuthenticationForm
 from finegrid.core import views as core_views
 from finegrid.console.views import grid_pages as grid_views
@@ -20,7 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", cases_api.urls()),
     path("sensing/", include("finegrid.sensing.urls")),
     path("insight/", include("finegrid.insight.urls")),
     path("disputes/", include("finegrid.disputes.urls")),

@@ -1,7 +1,6 @@
 """What the CLI says about the database before a command runs: which one, and whether it is migrated."""
 
 from django.db import connections
-from django.db.migrations.executor import MigrationExecutor
 
 
 def describe(database: dict) -> str:
@@ -17,6 +16,9 @@ def describe(database: dict) -> str:
 
 def pending_migrations(alias: str = "default") -> list[str]:
     """The migrations not yet applied to the database (all of them when it has no tables)."""
+    # Imported here: the migration machinery is a fresh command's start-up when it needs no tables.
+    from django.db.migrations.executor import MigrationExecutor
+
     executor = MigrationExecutor(connections[alias])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, backwards in plan if not backwards]

@@ -4,9 +4,10 @@ report NAME`), `intake_channels` (where a case may come from), `overview_panels`
 overview), `nav_links` (the console menu: (label, url name, roles that see it or None[, dotted path of a
 predicate(user) the page needs besides a role])), `task_measures` (sources of figures a key task may
 be measured by: code, label, dotted path, parameters — see finegrid/tasks/measures.py),
-`audit_words` ((action code, label) for the auditor's log of what the app's `audit()` calls write)
-and `warm_ups` (dotted paths of functions a server process calls before its first request). A new
-app adds a line to its own apps.py; nothing below it changes."""
+`audit_words` ((action code, label) for the auditor's log of what the app's `audit()` calls write),
+`warm_ups` (dotted paths of functions a server process calls before its first request) and
+`api_routes` (modules whose import adds the app's routes to the REST API, imported when the URLconf
+is read: cases.api.urls). A new app adds a line to its own apps.py; nothing below it changes."""
 
 from django.apps import apps
 

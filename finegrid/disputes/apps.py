@@ -12,7 +12,8 @@ class DisputesConfig(AppConfig):
     audit_words = (("disputes.party_phone", _("Party's phone read")),)
     overview_panels = (("disputes", _("Disputes (矛盾纠纷)"), "finegrid.disputes.panels.overview",
                         "disputes/_overview.html"),)
+    api_routes = ("finegrid.disputes.api",)  # /api/v1/disputes… beside the cases (cases.api.urls)
     nav_links = ((_("Mediation desk"), "disputes:desk", DESK_ROLES, "finegrid.disputes.access.sees_disputes"),)
 
     def ready(self):
-        from . import api, engine  # noqa: F401 — the machine, the watch, the cohort; the API's routes
+        from . import engine  # noqa: F401 — the machine, the watch, the cohort

@@ -102,6 +102,15 @@ class Locator:
     def __len__(self) -> int:
         return self._n
 
+    def __reduce__(self):
+        """Pickled with the polygon parts as one array of WKB, decoded in one call on load: as
+        shapely objects each decodes on its own (measured on a district's 26,000 parts, in
+        `finegrid analyze`'s gazetteer snapshot, insight/places.py: 0.10 s against 0.04 s). Code
+        without `_unpickled` refuses such a file (AttributeError) rather than misreading it."""
+        state = self.__dict__.copy()
+        state["_parts"] = shapely.to_wkb(state["_parts"], include_srid=True)
+        return _unpickled, (state,)
+
     @property
     def nbytes(self) -> int:
         """Memory of the numpy index (the prepared GEOS polygons come on top)."""
@@ -167,6 +176,14 @@ class Locator:
         out = np.full(len(slots), -1, np.int64)
         out[point[first]] = self._owner[part[first]]
         return out
+
+
+def _unpickled(state: dict) -> Locator:
+    """A pickled Locator (`Locator.__reduce__`). Its parts are not prepared, as with shapely's
+    own pickling: GEOS gives the same answers, each test is only slower."""
+    locator = Locator.__new__(Locator)
+    locator.__dict__.update(state, _parts=shapely.from_wkb(state["_parts"]))
+    return locator
 
 
 # ---------------------------------------------------------------- input

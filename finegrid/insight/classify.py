@@ -4,7 +4,7 @@ Batch work (`finegrid analyze`) calls `classify_many`, which shares one feature 
 
 from dataclasses import asdict, dataclass, field
 
-from .leaves import choose
+from .leaves import choose, may_name_leaves
 from .model import LabelModel, Prediction, model_text
 from .store import active_model
 from .taxonomy import URGENT, category_code, subtopics
@@ -47,19 +47,21 @@ def classify_many(texts: list[str], titles: list[str] | None = None, model: Labe
     version = model.info.get("version")
     titles = titles or [""] * len(texts)
     joined = [model_text(text, title) for text, title in zip(texts, titles)]
-    return [_labels(p, version, text) for p, text in zip(model.predict(texts, titles), joined)]
+    return [_labels(p, version, text, may_name)
+            for p, text, may_name in zip(model.predict(texts, titles), joined, may_name_leaves(joined))]
 
 
-def labels_from(prediction: Prediction, version: int | None, joined: str = "") -> Labels:
-    """Labels of one prediction; `joined` (model_text's title and text) lets the leaf be named."""
-    return _labels(prediction, version, joined)
+def labels_from(prediction: Prediction, version: int | None, joined: str = "", may_name: bool = True) -> Labels:
+    """Labels of one prediction; `joined` (model_text's title and text) lets the leaf be named,
+    `may_name` (leaves.may_name_leaves of a batch) false says it names none."""
+    return _labels(prediction, version, joined, may_name)
 
 
-def _labels(p: Prediction, version: int | None, joined: str = "") -> Labels:
+def _labels(p: Prediction, version: int | None, joined: str = "", may_name: bool = True) -> Labels:
     # The second level only when it belongs to the first and the model is sure of it.
     sub = p.subtopic if p.subtopic_confidence >= SUBTOPIC_CONFIDENCE and p.subtopic in subtopics(p.topic) else ""
     ranked = [sub] + [s for s in p.subtopics_ranked if s != sub] if sub else p.subtopics_ranked
-    leaves = [choice.code for choice in choose(joined, p.topic, p.request_type, ranked)]
+    leaves = [choice.code for choice in choose(joined, p.topic, p.request_type, ranked, may_name=may_name)]
     return Labels(topic=p.topic, topic_confidence=round(p.topic_confidence, 3), subtopic=sub,
                   category_code=leaves[0] if leaves else category_code(p.topic, sub), leaf_codes=leaves,
                   request_type=p.request_type, urgency=p.urgency, danger=list(p.danger),

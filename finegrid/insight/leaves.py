@@ -21,6 +21,7 @@ from functools import cache
 
 import ahocorasick
 
+from .openings import TermOpenings
 from .taxonomy import CATALOGUE, hotline_codes
 
 CITY_DOMAINS = ("component", "event")
@@ -95,6 +96,17 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+@cache
+def _openings() -> TermOpenings:
+    return TermOpenings(list(_city_leaves()[1]))
+
+
+def may_name_leaves(texts: list[str]) -> list[bool]:
+    """Per text, False when it names no 部件 or 事件 leaf for certain (openings.py): one numpy pass
+    over a batch, which spares most appeals their scan in `choose`."""
+    return _openings().may_hold(texts).tolist()
+
+
 def named_leaves(text: str) -> list[LeafChoice]:
     """The 部件 and 事件 leaves the text names, best first: each matched term (counted once, the
     longest at a place) gives len(term) / 2 / (number of leaves it names) to each of its leaves,
@@ -120,9 +132,11 @@ def hotline_leaves(topic: str, ranked_subtopics: list[str]) -> list[str]:
     return list(dict.fromkeys(out + ([general] if general else [])))
 
 
-def choose(text: str, topic: str, request_type: str, ranked_subtopics: list[str], top: int = 3) -> list[LeafChoice]:
-    """Up to `top` leaves, best first; the first is the suggestion. Never empty for a known topic."""
-    named = [] if request_type in NOT_A_FAULT else named_leaves(text)
+def choose(text: str, topic: str, request_type: str, ranked_subtopics: list[str], top: int = 3,
+           may_name: bool = True) -> list[LeafChoice]:
+    """Up to `top` leaves, best first; the first is the suggestion. Never empty for a known topic.
+    `may_name` false (may_name_leaves said so) skips looking for the leaves the text names."""
+    named = [] if request_type in NOT_A_FAULT or not may_name else named_leaves(text)
     lead = [c for c in named if c.score >= CLEAR or (c.score >= TAKEN and topic in CITY_TOPICS)]
     hotline = [LeafChoice(code, 0.0, "hotline") for code in hotline_leaves(topic, ranked_subtopics)]
     rest = [c for c in named if c not in lead]

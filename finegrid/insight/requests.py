@@ -23,13 +23,11 @@ RULES = (
 )
 
 
-ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RULES), re.MULTILINE)
-
-
 def stated_request(text: str) -> str | None:
     """The request type the text states in so many words, or None."""
-    if not ANY.search(text):  # one pass for the many appeals that state none
-        return None
+    # Rule by rule, with no joined pattern tried first: each rule alone starts its search at the
+    # characters it can begin with, the joined one tried every alternative at every character
+    # and cost more than all six together (measured: 12 µs against 9 per appeal).
     for kind, pattern in RULES:
         if pattern.search(text):
             return kind

@@ -10,11 +10,13 @@ import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from .classify import labels_from
 from datetime import date, datetime
 
+from .classify import labels_from
 from .duplicates import StreamDuplicates, problem_text
+from .leaves import may_name_leaves
 from .model import LabelModel, model_text
+from .openings import TermOpenings
 from .places import FastGazetteer, Where
 
 BATCH = 2000
@@ -54,8 +56,8 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
     joined = [model_text(item["text"], item.get("title", "")) for item in good]
     matrix = model.transform(joined)
     predictions = iter(model.predict_matrix(matrix, joined))
-    places = [gazetteer.where(f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}") if gazetteer else Where()
-              for item in good]
+    may_name = may_name_leaves(joined)
+    places = _places(gazetteer, good)
     # Only a placed report is compared by its words (an unplaced one only by its whole text).
     problem_texts = [problem_text(text, [p.place, p.street, p.community]) if p.key else ""
                      for text, p in zip(joined, places)]
@@ -67,13 +69,34 @@ def _batch(lines: list[str], model: LabelModel, gazetteer, duplicates: StreamDup
             yield {"id": item.get("id") if isinstance(item, dict) else None, "error": error}
             continue
         text, place = joined[row], places[row]
-        labels = labels_from(next(predictions), version, text)
+        labels = labels_from(next(predictions), version, text, may_name[row])
         span = slice(problems.indptr[row], problems.indptr[row + 1])
         named = labels.category_code if labels.category_code and labels.category_code[0] in "CE" else None
         match = duplicates.check(item.get("id"), place.key, labels.topic, problems.indices[span], problems.data[span],
                                  text, leaf=named, day=_day(item.get("time")), problem=problem_texts[row])
         row += 1
         yield _line(item.get("id"), labels, place, match.earlier if match else None)
+
+
+def _places(gazetteer: FastGazetteer | None, items: list[dict]) -> list[Where]:
+    """Where each item is. An item that cannot name a place of the gazetteer (openings.py: about
+    four in five appeals) gets the Where() of no mention without scanning the gazetteer's automaton."""
+    if gazetteer is None:
+        return [Where() for _ in items]
+    texts = [f"{item.get('title', '')}。{item['text'][:PLACE_CHARS]}" for item in items]
+    may_name = _place_openings(gazetteer.by_name).may_hold(texts)
+    return [gazetteer.where(text) if may else Where() for text, may in zip(texts, may_name)]
+
+
+_openings_of: tuple[dict, TermOpenings] | None = None  # the gazetteer's names and their openings
+
+
+def _place_openings(by_name: dict) -> TermOpenings:
+    """The openings of the gazetteer's names (its automaton's words), built again when it changes."""
+    global _openings_of
+    if _openings_of is None or _openings_of[0] is not by_name:
+        _openings_of = (by_name, TermOpenings(list(by_name)))
+    return _openings_of[1]
 
 
 def _day(when) -> int | None:

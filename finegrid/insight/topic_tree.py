@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from .openings import TermOpenings
 from .taxonomy import TOPICS
 
 TREE = Path(__file__).resolve().parent / "data" / "topic-tree.json"
@@ -70,11 +71,23 @@ class TreeHints:
             self.automaton.add_word(term, (term, classes))
         self.automaton.make_automaton()
 
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_openings", None)  # rebuilt from the automaton's own terms after loading
+        return state
+
+    def openings(self) -> TermOpenings:
+        """The openings of the automaton's terms (those of the tree it was trained with)."""
+        if getattr(self, "_openings", None) is None:
+            self._openings = TermOpenings(list(self.automaton.keys()))
+        return self._openings
+
     def transform(self, texts: list[str]) -> csr_matrix:
         """(len(texts) × 15): per text and class, how many distinct terms of that class it holds."""
         rows, cols = [], []
+        may_hold = self.openings().may_hold(texts)  # most texts hold no term: they skip the scan
         for row, text in enumerate(texts):
-            found = dict(match for _, match in self.automaton.iter(text)) if text else {}
+            found = dict(match for _, match in self.automaton.iter(text)) if may_hold[row] else {}
             for classes in found.values():  # a term counts once per text, however often it is said
                 rows.extend([row] * len(classes))
                 cols.extend(classes)

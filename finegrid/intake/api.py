@@ -1,6 +1,6 @@
 """`POST /api/v1/cases`: an operator opens a case through the intake entrance, with the same
-checks as every channel. The handler joins the cases API (`cases.api.api`) when the intake app
-starts (`IntakeConfig.ready`): cases sits below intake and never imports it."""
+checks as every channel. The handler joins the cases API (`cases.api.api`) when the URLconf is
+read (`IntakeConfig.api_routes`): cases sits below intake and never imports it."""
 
 from typing import Literal
 

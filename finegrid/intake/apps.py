@@ -15,16 +15,23 @@ class IntakeConfig(AppConfig):
     # A server process builds its grid index and reads the Open311 catalogue before its first
     # request: built on a first POST instead, it was that POST's 400 ms (the bench's p99 outlier).
     warm_ups = ("finegrid.intake.inbox.warm_up",)
+    api_routes = ("finegrid.intake.api",)  # POST /api/v1/cases joins the cases API (cases.api.urls)
 
     def ready(self):
         from finegrid.cases.models import Category, CategoryRule
 
-        from . import api  # noqa: F401 — POST /api/v1/cases joins the cases API
         from .models import Question
-        from .open311.catalogue import forget
 
         # An administrator's edit reaches this process's cached Open311 catalogue at once (the
         # server's other workers within inbox.FRESH_FOR seconds).
         for model in (Category, CategoryRule, Question):
-            post_save.connect(lambda **kw: forget(), sender=model, weak=False, dispatch_uid=f"open311-{model.__name__}")
-            post_delete.connect(lambda **kw: forget(), sender=model, weak=False, dispatch_uid=f"open311-del-{model.__name__}")
+            post_save.connect(_forget_catalogue, sender=model, weak=False, dispatch_uid=f"open311-{model.__name__}")
+            post_delete.connect(_forget_catalogue, sender=model, weak=False, dispatch_uid=f"open311-del-{model.__name__}")
+
+
+def _forget_catalogue(**_):
+    # Imported on the first edit: at set-up the catalogue (the inbox, the intake checks, the
+    # timeline behind it) cost every command, `finegrid analyze` included, a twentieth of a second.
+    from .open311.catalogue import forget
+
+    forget()

@@ -1,7 +1,8 @@
 """Petitions in the REST API (/api/v1/petitions), under the cases API's authentication (a bearer
 token or a signed-in session). Registration refuses a bad field with a 422 naming it; what a
 caller sees is `access.visible_petitions`; what they may do is the machine's `allowed`. The
-router joins the cases API when the app starts (cases never imports petitions)."""
+router joins the cases API when the URLconf is read (`PetitionsConfig.api_routes`; cases never
+imports petitions)."""
 
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict, StrictBool
 
-from finegrid.cases.api import Error
+from finegrid.cases.api import Error, api
 from finegrid.cases.machine import TransitionError
 from finegrid.org.models import Role, Unit
 
@@ -135,3 +136,6 @@ def take_petition_action(request: HttpRequest, number: str, body: ActionIn):
     except TransitionError as error:
         return Status(409, {"detail": str(error)})
     return Status(200, _detail(_petition_or_404(request.auth, number), request.auth))
+
+
+api.add_router("", router)  # /api/v1/petitions… beside the cases

@@ -17,6 +17,7 @@ class PetitionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     worker_steps = (("petitions-index", 60, "finegrid.petitions.linking.index_new_cases"),)
     reports = (("petitions", "finegrid.petitions.report.write"),)
+    api_routes = ("finegrid.petitions.api",)  # /api/v1/petitions… beside the cases (cases.api.urls)
     overview_panels = (("petitions", _("Petitions (信访)"), "finegrid.petitions.figures.overview",
                         "petitions/_overview.html"),)
     nav_links = (
@@ -28,9 +29,4 @@ class PetitionsConfig(AppConfig):
     )
 
     def ready(self):
-        from finegrid.cases.api import api
-
         from . import engine  # noqa: F401 — registers the machines, the watches and the cohort
-        from .api import router
-
-        api.add_router("", router)  # /api/v1/petitions… beside the cases

@@ -3,6 +3,9 @@ being edited: its intake channel, its `finegrid report`, its overview panel (the
 shapes app declares one of each, as a real app would)."""
 
 import io
+import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -52,3 +55,21 @@ def test_a_resident_gets_no_app_panel(client, world):
 
 def test_the_worker_steps_are_what_the_apps_declare():
     assert [name for name, *_ in declared("worker_steps")] == ["sensing", "insight", "inbox", "tasks", "petitions-index"]
+
+
+def test_the_apps_api_routes_join_when_the_urlconf_is_read_not_at_set_up(tmp_path):
+    # In a process of its own: this one has read the URLconf long ago. A command that serves no
+    # URL (`finegrid analyze`, whose fresh start-up is measured) must not import the APIs; the
+    # routes that word their summaries as they are added use the default language, as at set-up,
+    # whatever language is on when the URLconf is read.
+    probe = ("import sys, django; django.setup(); print(sorted(m for m in ('ninja', 'finegrid.intake.api', "
+             "'finegrid.petitions.api', 'finegrid.disputes.api') if m in sys.modules)); "
+             "from django.urls import reverse; from django.utils import translation; translation.activate('en'); "
+             "from finegrid.core.warm import read_urlconf; read_urlconf(); "
+             "print(reverse('api:create_case'), reverse('api:create_petition'), reverse('api:register_dispute')); "
+             "from finegrid.cases.api import api; paths = api.get_openapi_schema(path_prefix='/api/v1/')['paths']; "
+             "print(paths['/api/v1/disputes/{dispute_id}/actions/assign']['post']['summary'])")
+    env = {**os.environ, "FINEGRID_DEMO": "1", "FINEGRID_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "finegrid.settings"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines() == ["[]", "/api/v1/cases /api/v1/petitions /api/v1/disputes", "指派调解"], done.stderr

@@ -265,3 +265,15 @@ def test_locate_many_accepts_lists_and_keeps_the_input_shape():
 def test_a_non_polygon_is_refused():
     with pytest.raises(TypeError):
         Locator([shapely.Point(LON, LAT)])
+
+
+def test_a_pickled_locator_answers_as_the_one_it_was_made_from():
+    import pickle
+
+    polygons = synthetic_tiling(300, seed=3)
+    locator = Locator(polygons)
+    loaded = pickle.loads(pickle.dumps(locator))
+    lons, lats = random_points(DISTRICT_BBOX, 20_000, seed=4)
+    assert (loaded.locate_many(lons, lats) == locator.locate_many(lons, lats)).all()
+    assert shapely.equals_exact(loaded._parts, locator._parts, 0).all()
+    assert pickle.loads(pickle.dumps(Locator([]))).locate(LON, LAT) == -1
