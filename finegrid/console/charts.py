@@ -24,9 +24,14 @@ def trend(days: list[str], series: list[Series], width: int = 560, height: int =
             "first": days[0] if days else "", "last": days[-1] if days else ""}
 
 
+LABEL_PX = 150  # where the bars start (_ranking.html draws them at x=150)
+VALUE_PX = 100  # after the longest bar: "100.0 n=1234" at 12 px with its gap
+
+
 def bars(rows: list[tuple[str, float]], width: int = 420, bar: int = 18, scale_max: float | None = None) -> dict:
-    """One bar per (label, value), longest first as given."""
+    """One bar per (label, value), longest first as given: labels in the first LABEL_PX, the value
+    and its sample size ("98.2 n=123") after the bar, inside the width even for the longest bar."""
     top = scale_max or max((v for _, v in rows), default=0) or 1
-    items = [{"label": label, "value": value, "y": i * (bar + 6), "w": round((width - 200) * value / top, 1)}
+    items = [{"label": label, "value": value, "y": i * (bar + 6), "w": round((width - LABEL_PX - VALUE_PX) * value / top, 1)}
              for i, (label, value) in enumerate(rows)]
     return {"width": width, "height": len(rows) * (bar + 6), "bar": bar, "items": items}

@@ -85,7 +85,10 @@ def cadre(request, user_id):
         KeyTask.objects.filter(owner_id=user_id).select_related("unit")
     kinds = {kind: [r for r in records if r.kind == kind] for kind in K.values}
     return render(request, "tasks/cadre.html", {
-        "cadre": person, "name": name_of(person), "records": records, "led": led.distinct()[:200],
+        "cadre": person, "name": name_of(person), "records": records, "led": (led := list(led.distinct()[:200])),
+        # A task is a link only for who may open it: the organisation department reads the list
+        # (state, progress, alarm), not the tasks' pages, which are the 督查室's and the units'.
+        "openable": set(access.tasks().filter(pk__in=[t.pk for t in led]).values_list("pk", flat=True)),
         "quarterly": kinds[K.QUARTERLY], "annual": kinds[K.ANNUAL],
         "competence": competence_table(kinds[K.COMPETENCE]), "cases": [r for r in records if r.kind in CASES],
         "case_kinds": [(k, K(k).label) for k in CASES], "ratings": RATINGS, "K": K,

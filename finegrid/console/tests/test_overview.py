@@ -262,3 +262,12 @@ def test_the_hot_issues_page_is_read_from_what_refresh_overview_rendered(client,
     client.post(reverse("set_language"), {"language": "en"})
     with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_the_longest_bar_leaves_room_for_its_value_and_sample_size():
+    """Seen on the leader's overview: "98.2 n=" cut off at the drawing's right edge."""
+    from finegrid.console import charts
+
+    chart = charts.bars([("1. 区城管局", 100.0), ("2. 区住建局", 42.0)], scale_max=100)
+    value_starts = max(item["w"] for item in chart["items"]) + 155  # as _ranking.html places it
+    assert value_starts + len("100.0 n=1234") * 7 <= chart["width"]

@@ -193,3 +193,30 @@ def test_an_empty_correction_is_refused_and_nothing_is_accepted(client, world, h
     assert "请选择要更正为的类别或主题" in page
     case_a.refresh_from_db()
     assert case_a.state == S.COLLECTED
+
+
+def _main_button(page: str) -> str:
+    """The text of the one button of the hint that is not secondary."""
+    main = re.findall(r"<button>([^<]*)</button>", page)
+    assert len(main) <= 1, main
+    return main[0] if main else ""
+
+
+def test_the_category_the_report_came_with_is_the_main_button(client, world, hotline, case_a):
+    """Seen in the demo: a resident's 暴露生活垃圾 was filed by one click under the model's broader
+    城市建设和市政管理. The reporter's own category is the main button; the model's is offered beside."""
+    own = _hotline("H09", "市容环卫")
+    Case.objects.filter(pk=case_a.pk).update(category=own)
+    _labelled(case_a, confidence=0.82)
+    client.force_login(world["operator"])
+    page = _hint(client, case_a)
+    assert "市容环卫" in _main_button(page)
+    assert 'name="category" value="H01"' in page  # the suggestion, still one click away
+
+
+def test_an_unsure_suggestion_is_no_main_button(client, world, hotline, case_a):
+    Case.objects.filter(pk=case_a.pk).update(category=None)
+    _labelled(case_a, confidence=0.05)
+    client.force_login(world["operator"])
+    page = _hint(client, case_a)
+    assert 'name="category" value="H01"' in page and _main_button(page) == ""

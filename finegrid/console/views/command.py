@@ -152,10 +152,28 @@ def queue_hint(request, ticket):
         # A one-click accept is offered only where it would work now (核实 first, a rule to accept by).
         blocked = {"suggested": accept_blocker(case, suggestion.category) if suggestion and suggestion.category else "",
                    "current": accept_blocker(case, case.category) if case.category_id else ""}
-        context.update(suggestion=suggestion, topics=suggest.topic_choices(), reporting=True, blocked=blocked)
+        context.update(suggestion=suggestion, topics=suggest.topic_choices(), reporting=True, blocked=blocked,
+                       primary=primary_accept(case, suggestion, blocked))
     else:
         context["suggestions"] = dispatch.suggestions(case, limit=3)
     return render(request, "console/_queue_hint.html", context)
+
+
+SURE_PERCENT = 30  # below it the model's suggestion is offered, not the main button
+
+
+def primary_accept(case, suggestion, blocked: dict) -> str:
+    """Which accept is the queue's main button: "current", the category the case came with (a
+    resident or a patrol picked it: in the demo a resident's 暴露生活垃圾 was filed by one click
+    under the model's broader 城市建设和市政管理), when it can be accepted as it is; else
+    "suggested", the model's, when it is fairly sure; else none (both secondary)."""
+    own = case.category_id and not blocked["current"] and (suggestion is None or case.category != suggestion.category)
+    if own:
+        return "current"
+    if suggestion and suggestion.category and not blocked["suggested"] and (
+            suggestion.corrected or suggestion.percent >= SURE_PERCENT):
+        return "suggested"
+    return ""
 
 
 @require_POST

@@ -125,6 +125,21 @@ def test_a_cadre_record_is_the_organisation_departments_and_the_cadres_leaders(t
     assert client_of(world["supervision"]).get(f"/tasks/cadres/{cadre.pk}/").status_code == 403
 
 
+def test_the_cadre_page_links_a_led_task_only_for_who_may_open_it(tree, world):
+    """Seen in the demo: 99 of 102 task links on a cadre page answered 403 to the organisation
+    department, which reads the list but not the tasks' pages."""
+    cadre = make_user("cadre", Role.HANDLER, unit=world["cgj"])
+    CadreRecord.objects.create(cadre=cadre, superior=world["leader"], kind="annual", period="2026", recorded_at=START)
+    task = tree.tasks.filter(parent__isnull=False).first()
+    KeyTask.objects.filter(pk=task.pk).update(owner=cadre)
+    link = f'href="/tasks/{task.pk}/"'
+    as_organisation = client_of(world["organisation"]).get(f"/tasks/cadres/{cadre.pk}/").content.decode()
+    assert task.number in as_organisation and link not in as_organisation
+    assert client_of(world["organisation"]).get(f"/tasks/{task.pk}/").status_code == 403
+    as_leader = client_of(world["leader"]).get(f"/tasks/cadres/{cadre.pk}/").content.decode()
+    assert link in as_leader
+
+
 def test_a_leaders_instruction_runs_on_its_limit(world):
     rules.forget()
     client = client_of(world["leader"])
