@@ -66,3 +66,16 @@ def test_the_site_list_narrows_to_a_street_or_grid(engine, station, people, clie
     assert "站点gs1" in client.get("/sensing/?area=321002001").content.decode()
     assert "站点gs1" not in client.get("/sensing/?area=321002002").content.decode()
     assert "站点gs1" in client.get("/sensing/?area=<script>").content.decode()  # not a code: ignored
+
+
+def test_the_menu_leads_the_command_centre_to_the_sites_and_not_the_auditor(client, people, station):
+    """Seen in the demo: the dispatcher could open /sensing/ but no menu led there."""
+    from finegrid.org.models import Role, RoleAssignment
+    from finegrid.cases.tests.factories import make_user
+
+    dispatcher, auditor = make_user("disp", Role.DISPATCHER), make_user("aud", Role.AUDITOR)
+    assert RoleAssignment.objects.filter(user=dispatcher).exists()
+    client.force_login(dispatcher)
+    assert 'href="/sensing/"' in client.get("/console/", follow=True).content.decode()
+    client.force_login(auditor)
+    assert 'href="/sensing/"' not in client.get("/console/audit/").content.decode()
