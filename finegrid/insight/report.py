@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .labelling import load_rows
@@ -107,13 +107,19 @@ def line_chart(weeks: list[date], series: dict[str, list[int]], width: int = 640
                        width, height, lines, ticks)
 
 
-def render_html(report: MonthReport) -> str:
+def render_body(report: MonthReport) -> str:
+    """The report's headings, charts and tables: the console page's content, and the document's."""
     labels = [f"{i.topic}·{i.subtopic}" if i.subtopic else i.topic for i in report.issues]
-    return render_to_string("insight/hot_issues.html", {
+    return render_to_string("insight/_hot_issues_body.html", {
         "report": report,
         "issues_chart": bar_chart(labels, [i.count for i in report.issues]),
         "trend_chart": line_chart(report.weeks, report.series),
     })
+
+
+def render_html(report: MonthReport) -> str:
+    """The report as a document of its own (`finegrid report hot-issues --format html`)."""
+    return render_to_string("insight/hot_issues.html", {"report": report, "body": mark_safe(render_body(report))})
 
 
 # ---------------------------------------------------------------- xlsx with native charts

@@ -80,6 +80,7 @@ def test_the_hot_issues_page_is_for_district_wide_staff_only(client, people, his
     client.force_login(people["leader"])
     page = client.get(url)
     assert page.status_code == 200 and b"<svg" in page.content
+    assert b'class="mainnav"' in page.content and page.content.count(b"<html") == 1  # in the console's frame
     assert client.get("/insight/hot-issues/?month=<script>").status_code == 400
     supervisor = people["street_a"]
     RoleAssignment.objects.create(user=supervisor, role=Role.SUPERVISOR, region=Region.objects.get(code="321002001"))
