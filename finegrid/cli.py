@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> None:
     command = OWN_COMMANDS.get(command, command)
     if command:
         argv[1] = command
+    if command == "help" and len(argv) > 2:  # `finegrid help seed-demo`, as the commands are written
+        argv[2] = OWN_COMMANDS.get(argv[2].replace("-", "_"), argv[2].replace("-", "_"))
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

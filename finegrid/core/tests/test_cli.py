@@ -36,6 +36,14 @@ def test_help_is_not_preceded_by_the_data_folder(tmp_path):
     assert "usage:" in done.stdout and "data folder" not in done.stderr
 
 
+def test_help_names_a_command_as_the_cli_writes_it(tmp_path):
+    """Seen in the demo walk: `finegrid help simulate-sensors` said "Unknown command"."""
+    env = {**os.environ, "FINEGRID_DEMO": "1", "FINEGRID_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "finegrid.cli", "help", "seed-demo"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert "usage:" in done.stdout and "Unknown command" not in done.stderr
+
+
 def test_the_database_is_named_without_its_password():
     postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "district", "USER": "fg", "PASSWORD": "s3cret",
                 "HOST": "db.example", "PORT": 5433}

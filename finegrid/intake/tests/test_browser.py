@@ -84,6 +84,8 @@ def test_a_visitor_reports_by_suggestion_and_keeps_the_photo_when_refused(catalo
     page.fill("#description", "小区门口的上水井盖不见了，很危险")
     page.locator("#suggested button[data-code=C0101]").wait_for()
     assert page.locator("#category").input_value() == "C0101"  # the best suggestion, shown and changeable
+    page.fill("#category-search", "暴垃")  # its characters in order, as residents shorten a name
+    page.locator("#category-results button[data-code=E0101]").wait_for()
     page.fill("#category-search", "暴露")
     page.locator("#category-results button[data-code=E0101]").click()
     assert page.locator("#category").input_value() == "E0101"

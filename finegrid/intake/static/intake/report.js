@@ -49,12 +49,25 @@
     showChosen();
   }
 
+  // Chinese is typed without spaces and often shortened: "暴露垃圾" finds 暴露生活垃圾, its
+  // characters in the same order, not necessarily side by side.
+  function inOrder(word, text) {
+    if (word.length < 2) { return false; }
+    var at = 0;
+    for (var i = 0; i < word.length; i++) {
+      at = text.indexOf(word[i], at);
+      if (at < 0) { return false; }
+      at += 1;
+    }
+    return true;
+  }
+
   search.addEventListener("input", function () {
     var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     if (!words.length) { fill(results, []); return; }
     fill(results, entries.filter(function (e) {
       var text = (e.name + " " + e.group + " " + e.words).toLowerCase();
-      return words.every(function (w) { return text.indexOf(w) >= 0; });
+      return words.every(function (w) { return text.indexOf(w) >= 0 || inOrder(w, text); });
     }).slice(0, MAX_RESULTS));
   });
 
