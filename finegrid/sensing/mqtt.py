@@ -5,7 +5,8 @@ from the broker what it had not stored, and the readings' unique key drops what 
 
 The paho callback only decodes and queues. The rules' thread takes the queue in batches, evaluates
 them (`Engine.evaluate`: the alarms committed and published at once); a storage thread writes the
-readings behind it (`Engine.store`) and then acknowledges; a third opens cases and runs the tick.
+readings behind it (`Engine.store`) and then acknowledges; a third hands the alarms that need a
+case to the case process (caseworker.py) and runs the tick.
 With both cores busy, p99 publish → alarm on PostgreSQL was seconds while each alarm waited for its
 batch's readings, the devices' counts and the cases before it. paho reconnects by itself when the
 broker restarts.
@@ -29,6 +30,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from .caseworker import CaseWorker
 from .codec import Rejected, decode_message, device_topic, telemetry_topic
 from .engine import Engine, default_engine
 from .priority import prioritise_backend
@@ -75,8 +77,9 @@ class Consumer:
     """Three threads besides paho's, each with its own database connection, so nothing slow stands
     before an alarm: the rules (the caller's thread, `run`) evaluate what arrives and commit the
     alarm changes, then publish them; storage writes the evaluated readings in batches behind
-    them and only then acknowledges the messages; casework opens the alarms' cases and runs the
-    sensing tick. `threads=False` runs the three steps one after the other in the caller's thread
+    them and only then acknowledges the messages; casework hands the alarms that need a case to
+    the case process (`CaseWorker`, which opens them in this thread if the process is down) and
+    runs the sensing tick. `threads=False` runs the three steps one after the other in the caller's thread
     (a test inside one database transaction)."""
 
     def __init__(self, url: str, client_id: str, engine: Engine | None = None, batch: int = 5000,
@@ -95,6 +98,8 @@ class Consumer:
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
         self.engine.listeners.append(self._publish_event)
+        # With threads, cases are opened by a process of their own, off the rules' interpreter lock.
+        self.cases = CaseWorker(url, self._open_cases) if threads else None
         if threads:
             self.engine.keep_alarmed()
 
@@ -138,6 +143,8 @@ class Consumer:
             # A thread back from a query waits for the interpreter lock while another computes: at
             # most this long, not the default 5 ms per wait (a rules pass makes several).
             sys.setswitchinterval(SWITCH_INTERVAL_S)
+        if self.cases:
+            self.cases.start()
         for worker in workers:
             worker.start()
         self.client.loop_start()
@@ -155,6 +162,8 @@ class Consumer:
             self.casework.put(STOP)
             for worker in workers:
                 worker.join(STOP_WAIT_S)
+            if self.cases:
+                self.cases.stop()
             self.client.disconnect()
             self.client.loop_stop()
 
@@ -288,19 +297,23 @@ class Consumer:
             if alarms is STOP:
                 return
             if alarms:
-                from .casework import open_cases
-
-                if self.threads:  # this thread's own connection; without threads it is the caller's
-                    close_old_connections()
-                self.engine.tell_cases(open_cases(alarms, timezone.now()))
+                (self.cases.open if self.cases else self._open_cases)(alarms)
             if self.threads and time.monotonic() - ticked >= self.tick_every:
                 ticked = time.monotonic()
                 self._tick()
 
+    def _open_cases(self, alarms: list) -> None:
+        """In this process: without threads (a test), or while no case process can take them."""
+        from .casework import open_cases
+
+        if self.threads:  # this thread's own connection; without threads it is the caller's
+            close_old_connections()
+        self.engine.tell_cases(open_cases(alarms, timezone.now()))
+
     def _tick(self) -> None:
         close_old_connections()
         try:
-            done = tick(engine=self.engine)
+            done = tick(engine=self.engine, hand_cases=self.cases.open if self.cases else None)
             if any(done.values()):
                 logger.info("sensing tick: %s", " ".join(f"{k}={v}" for k, v in done.items()))
         except Exception:

@@ -25,15 +25,20 @@ from .models import Alarm, AlarmEvent, Device
 INTERVAL_S = 10
 
 
-def tick(now: datetime | None = None, engine=None, limit: int = 500) -> dict:
-    """One pass; `engine` (when this process ingests) first writes its last-seen times."""
+def tick(now: datetime | None = None, engine=None, limit: int = 500, hand_cases=None) -> dict:
+    """One pass; `engine` (when this process ingests) first writes its last-seen times;
+    `hand_cases(alarms)`, when given, takes the alarms that need a case (the ingest's case process)
+    instead of their being opened here ("cases" then counts those handed over)."""
     now = now or timezone.now()
     if engine is not None:
         engine.flush()
     # Another process's ingest writes last-seen times every FLUSH_S: allow for that much lag.
     slack = timedelta(0) if engine is not None else timedelta(seconds=FLUSH_S)
     changes = check_offline(now, slack) + escalate_unacknowledged(now, limit)
-    cased = open_cases([c.alarm for c in changes if c.needs_case], now)
+    needing = [c.alarm for c in changes if c.needs_case]
+    if hand_cases is not None and needing:
+        hand_cases(needing)
+    cased = needing if hand_cases is not None else open_cases(needing, now)
     if engine is not None:
         engine.note_alarmed({c.alarm.device_id for c in changes if c.action == "raise"})
         for listener in engine.listeners:

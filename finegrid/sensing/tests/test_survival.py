@@ -14,14 +14,13 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from finegrid.sensing.codec import telemetry_topic
 from finegrid.sensing.models import Device, Reading
-from finegrid.core.scratch import throwaway_database
+from finegrid.core.scratch import copy_of_the_test_database, throwaway_database
 from finegrid.sensing.mqtt import Consumer, broker_address, make_client
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
@@ -196,42 +195,6 @@ def child(tmp_path_factory, django_db_blocker):
             return
     with throwaway_database() as env:
         yield Child(env, folder)
-
-
-@contextmanager
-def copy_of_the_test_database(folder: Path):
-    """The child's environment on a copy of the suite's migrated test database (PostgreSQL: a
-    database made from it as a template; SQLite: a backup of the in-memory one), dropped after;
-    None if it cannot be copied (PostgreSQL refuses while another session uses the template)."""
-    from django.db import connection
-
-    env = {**os.environ, "FINEGRID_DEMO": "1", "DJANGO_SETTINGS_MODULE": "finegrid.settings"}
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        env.pop("FINEGRID_DATABASE_URL", None)
-        env["FINEGRID_DATA_DIR"] = str(folder)
-        with sqlite3.connect(folder / "finegrid.sqlite3") as copy:
-            connection.connection.backup(copy)
-        yield env
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name, template = f"survival_{os.getpid()}", settings["NAME"]
-    server = f"postgresql://{settings['USER']}@{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
-    connection.close()  # the template must have no session
-    try:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    except psycopg.Error:
-        yield None
-        return
-    try:
-        yield {**env, "FINEGRID_DATABASE_URL": f"{server}/{name}"}
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def numbered(site: str, device: str, total: int = TOTAL) -> list[tuple[str, str]]:
