@@ -10,6 +10,9 @@
 - `appeals(APPEALS_4)`: data/heldout/appeals-4.txt, a fourth such set (150 appeals) written blind by
   the heldout4 helper, who read none of insight's rules, seed text or named places first, because
   sets 1 to 3 had all been looked at while tuning;
+- `appeals(APPEALS_5)`: data/heldout/appeals-5.txt, a fifth such set (160 appeals) written blind by
+  the heldout5 helper, who likewise read none of insight's rules, seed text, other sets' appeals or
+  named places first, because sets 1 to 4 may all have been looked at;
 - `duplicate_stream()`: data/heldout/duplicates.txt, a stream of reports in arrival order where
   reports of one group are the same problem at the same place in other words;
 - `split_real(rows)`: the shared real messages cut ONCE into a training part and a held-out part
@@ -30,8 +33,9 @@ APPEALS = FOLDER / "appeals.txt"
 APPEALS_2 = FOLDER / "appeals-2.txt"
 APPEALS_3 = FOLDER / "appeals-3.txt"  # the same, once sets 1 and 2 had both been looked at
 APPEALS_4 = FOLDER / "appeals-4.txt"  # the same, written blind to the rules once sets 1 to 3 had been looked at
+APPEALS_5 = FOLDER / "appeals-5.txt"  # the same, written blind again once sets 1 to 4 might have been looked at
 # figure suffix → file, for the bench
-APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3, "_set4": APPEALS_4}
+APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3, "_set4": APPEALS_4, "_set5": APPEALS_5}
 DUPLICATES = FOLDER / "duplicates.txt"
 HELD_OUT_SHARE = 5  # one real message in five (by hash) is held out
 
