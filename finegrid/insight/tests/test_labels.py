@@ -168,6 +168,16 @@ def test_the_request_type_a_resident_states_decides(small_model):
     assert [labels.request_type for labels in classify_many(list(said), model=small_model)] == list(said.values())
 
 
+def test_someone_in_danger_asks_for_help_and_praise_or_a_crime_is_named_by_its_words(small_model):
+    """紧急 is 求助 whatever the head guessed (unless a crime is reported); praise said as praise
+    is 表扬, a closing 谢谢 is not; unlawful doings are 举报; 办结婚 is no 办结."""
+    said = {"楼下车库着火了，烟很大，楼上还有人": "求助", "菜场门口有人拿着刀在砍人，已经有人受伤，我要举报": "举报",
+            "社区的网格员办事这么快，效率很高": "表扬", "路灯坏了一个礼拜了，麻烦派人修一下，谢谢": "投诉",
+            "小区地下室有人聚众赌博，天天半夜吵": "举报", "想问一下办结婚证要带什么材料？": "咨询",
+            "我一个人带孩子，家里实在困难，想申请低保": "求助"}
+    assert [labels.request_type for labels in classify_many(list(said), model=small_model)] == list(said.values())
+
+
 def test_a_danger_going_on_stays_urgent_when_a_plea_or_a_call_to_119_follows_in_the_same_sentence():
     """The class of stop 20's one held-out miss: calm words judged over a whole long sentence
     ("…着火了，…，已经打了119，社区能不能来人帮忙疏散！") calmed a fire going on."""
