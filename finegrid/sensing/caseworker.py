@@ -129,11 +129,38 @@ def _open_and_tell(ids: list[int], now, tell) -> int:
     return len(opened)
 
 
+BEHIND_THE_RULES = 10  # nice steps: the kernel gives the rules' threads about nine times the CPU of the cases
+
+
+def step_behind_the_rules() -> None:
+    """Cases may take a second, alarms 100 ms: the child runs at a worse nice value than the
+    consumer it was started by (its session's group keeps the consumer's standing against others)."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    os.setpriority(os.PRIO_PROCESS, 0, min(19, current + BEHIND_THE_RULES))
+
+
+def warm() -> None:
+    """What the first case would otherwise wait for (its p99 was 2 s): the grid index the entrance
+    locates a case with, the case engine's modules, the district language's catalogue."""
+    from django.conf import settings
+    from django.utils.translation import gettext, override
+
+    from finegrid.grid.locate import current_index
+
+    from . import alarms, casework  # noqa: F401  (the intake entrance, workflow and notices behind them)
+
+    current_index()
+    with override(settings.LANGUAGE_CODE):
+        gettext("Case")
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.settings")
     import django
 
     django.setup()
+    step_behind_the_rules()
+    warm()
     publisher = _Publisher(os.environ.get("FINEGRID_MQTT_URL", ""))
     try:
         serve(sys.stdin, publisher.publish)
