@@ -17,6 +17,7 @@ SIGKILLed one."""
 import json
 import logging
 import os
+import select
 import subprocess
 import sys
 import time
@@ -25,6 +26,8 @@ logger = logging.getLogger("finegrid.sensing")
 
 RESTART_S = 5  # a child that keeps dying is not started in a loop
 STOP_WAIT_S = 30  # how long a stopping consumer lets the child finish what it was handed
+READY_WAIT_S = 30  # how long a starting consumer waits for the child before it consumes
+READY = "ready"  # the one line the child writes on its standard output
 
 
 class CaseWorker:
@@ -40,9 +43,20 @@ class CaseWorker:
     def start(self) -> None:
         """The child, started ahead of the first alarm: Django's start-up is a second or two."""
         self.process = subprocess.Popen([sys.executable, "-m", "finegrid.sensing.caseworker"], env=self.env,
-                                        stdin=subprocess.PIPE, text=True, bufsize=1)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         self.started_at = time.monotonic()
         logger.info("cases are opened by process %d", self.process.pid)
+
+    def wait_ready(self, timeout: float = READY_WAIT_S) -> bool:
+        """Until the child says it is ready (its start-up, about 2 s, would be the first case's
+        wait); False if it did not within `timeout` (what it is handed meanwhile waits in the pipe)."""
+        if self.process is None:
+            return False
+        readable, _, _ = select.select([self.process.stdout], [], [], timeout)
+        said = self.process.stdout.readline().strip() if readable else ""
+        if said != READY:
+            logger.warning("the case process %d did not say it was ready within %g s", self.process.pid, timeout)
+        return said == READY
 
     def open(self, alarms: list) -> None:
         line = json.dumps([alarm.pk for alarm in alarms]) + "\n"
@@ -162,6 +176,7 @@ def main() -> None:
     step_behind_the_rules()
     warm()
     publisher = _Publisher(os.environ.get("FINEGRID_MQTT_URL", ""))
+    print(READY, flush=True)
     try:
         serve(sys.stdin, publisher.publish)
     except KeyboardInterrupt:

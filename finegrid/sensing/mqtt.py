@@ -136,6 +136,8 @@ class Consumer:
 
     def run(self, stopping: threading.Event) -> None:
         self.client.connect_async(self.host, self.port, keepalive=30, clean_start=False, properties=self.properties)
+        if self.cases:
+            self.cases.start()  # its start-up runs beside the state's loading
         self._prepare(stopping)
         workers = [threading.Thread(target=self._worker, args=(step, name), name=f"ingest-{name}", daemon=True)
                    for step, name in ((self._storage, "storage"), (self._casework, "casework"))] if self.threads else []
@@ -143,10 +145,10 @@ class Consumer:
             # A thread back from a query waits for the interpreter lock while another computes: at
             # most this long, not the default 5 ms per wait (a rules pass makes several).
             sys.setswitchinterval(SWITCH_INTERVAL_S)
-        if self.cases:
-            self.cases.start()
         for worker in workers:
             worker.start()
+        if self.cases:
+            self.cases.wait_ready()
         self.client.loop_start()
         ticked = time.monotonic()
         try:

@@ -119,6 +119,7 @@ def test_the_child_opens_the_cases_and_one_that_died_is_started_again(engine, di
         worker = CaseWorker(broker, inline.extend, env=env)
         worker.start()
         try:
+            assert worker.wait_ready()  # warmed: the first case waits for nothing
             worker.open([first])
             assert [event["alarm"] for event in events.wait_for(1)] == [first.pk]
             worker.process.kill()
