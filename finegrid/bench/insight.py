@@ -103,18 +103,20 @@ ROWS = (
 
 
 def row_table(figures: dict) -> list[str]:
-    """The rows as lines: held out (sets 1, 2, 3 and 4), the training side, the gap (training side
-    minus the worst held-out figure) and the goal."""
+    """The rows as lines: held out (set 1, then each later set; the last written blind), the
+    training side, the gap (training side minus the worst held-out figure) and the goal."""
     def cell(key):
         return f"{figures[key]:.3f}" if key and isinstance(figures.get(key), float | int) else "—"
 
-    lines = [f"{'row':<48} {'held out':>8} {'set 2':>7} {'set 3':>7} {'set 4':>7} {'train.':>7} {'gap':>7} {'goal':>5}"]
+    count = len(heldout.APPEAL_SETS)
+    later = " ".join(f"{f'set {n}':>7}" for n in range(2, count + 1))
+    lines = [f"{'row':<48} {'held out':>8} {later} {'train.':>7} {'gap':>7} {'goal':>5}"]
     for name, held, side, goal in ROWS:
         measured = [figures[key] for key in held if key in figures]
         worst = min(measured) if held[0] in figures else None
         gap = f"{figures[side] - worst:+.3f}" if side in figures and worst is not None else "—"
         met = "not measured" if worst is None else "met" if worst >= goal else "not met"
-        cells = [cell(key) for key in (*held, None, None, None)[:4]]
+        cells = [cell(key) for key in (*held, *[None] * count)[:count]]
         sets = " ".join(f"{text:>7}" for text in cells[1:])
         lines.append(f"{name:<48} {cells[0]:>8} {sets} {cell(side):>7} {gap:>7} {goal:>5} {met}")
     return lines
