@@ -5,6 +5,7 @@ fixture, so a module can build it once (the role matrix in `core/tests/test_role
 
 import os
 import shutil
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,6 +30,48 @@ def quick_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class _OneRequestAtATime:
+    """Django's live server, each request (its response's close included) served whole under one
+    lock. On SQLite the test database is in memory and pytest-django hands the server its one
+    connection, which every request thread then shares: two requests at once (a page and its
+    panels' refresh after the response) deadlocked the run in CI, every thread waiting."""
+
+    lock = threading.Lock()
+
+    @classmethod
+    def serialised(cls, application):
+        def serve(environ, start_response):
+            with cls.lock:
+                response = application(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return [body]
+
+        return serve
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_request_at_a_time_on_a_shared_sqlite_connection():
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+
+    class Server(ThreadedWSGIServer):
+        def set_app(self, application):
+            super().set_app(_OneRequestAtATime.serialised(application))
+
+    LiveServerThread.server_class, original = Server, LiveServerThread.server_class
+    yield
+    LiveServerThread.server_class = original
 
 
 @pytest.fixture(scope="module")
