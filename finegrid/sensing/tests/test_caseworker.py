@@ -3,8 +3,6 @@ one that starts opens the cases an earlier one left; one that died is started ag
 
 import io
 import json
-import os
-import socket
 import sqlite3
 import threading
 from pathlib import Path
@@ -20,8 +18,8 @@ from finegrid.sensing.mqtt import broker_address, make_client
 
 from .factories import make_device, make_site
 from .test_alarms import feed
+from .test_mqtt import broker  # noqa: F401  (the machine's broker, as a fixture)
 
-URL = os.environ.get("FINEGRID_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
 
 
 def orange_alarms_without_a_case(engine) -> list[Alarm]:
@@ -55,16 +53,6 @@ def test_the_case_process_opens_what_it_is_handed_and_skips_a_bad_line(engine, d
 
 
 # -- the real child, beside a copy of the test database ----------------------------------------
-
-@pytest.fixture
-def broker():
-    with socket.socket() as probe:
-        if probe.connect_ex(broker_address(URL)) != 0:
-            if os.environ.get("CI"):
-                pytest.fail(f"no MQTT broker at {URL}")
-            pytest.skip(f"no MQTT broker at {URL}")
-    return URL
-
 
 class CaseEvents:
     """The case events published for the test's devices."""
