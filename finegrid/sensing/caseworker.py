@@ -20,7 +20,10 @@ import os
 import select
 import subprocess
 import sys
+import threading
 import time
+
+from .heap import freeze_heap
 
 logger = logging.getLogger("finegrid.sensing")
 
@@ -39,6 +42,7 @@ class CaseWorker:
         self.inline = inline
         self.process: subprocess.Popen | None = None
         self.started_at = float("-inf")
+        self.lock = threading.Lock()
 
     def start(self) -> None:
         """The child, started ahead of the first alarm: Django's start-up is a second or two."""
@@ -59,15 +63,17 @@ class CaseWorker:
         return said == READY
 
     def open(self, alarms: list) -> None:
+        """From the consumer's casework thread and its tick's: one at a time, so lines stay whole."""
         line = json.dumps([alarm.pk for alarm in alarms]) + "\n"
-        if self._alive() or self._restart():
-            try:
-                self.process.stdin.write(line)
-                self.process.stdin.flush()
-                return
-            except (BrokenPipeError, OSError, ValueError):
-                logger.warning("the case process %d is gone; opening %d case(s) here", self.process.pid, len(alarms))
-        self.inline(alarms)
+        with self.lock:
+            if self._alive() or self._restart():
+                try:
+                    self.process.stdin.write(line)
+                    self.process.stdin.flush()
+                    return
+                except (BrokenPipeError, OSError, ValueError):
+                    logger.warning("the case process %d is gone; opening %d case(s) here", self.process.pid, len(alarms))
+            self.inline(alarms)
 
     def stop(self) -> None:
         if self.process is None:
@@ -175,6 +181,7 @@ def main() -> None:
     django.setup()
     step_behind_the_rules()
     warm()
+    freeze_heap()
     publisher = _Publisher(os.environ.get("FINEGRID_MQTT_URL", ""))
     print(READY, flush=True)
     try:

@@ -12,7 +12,6 @@ batch's readings, the devices' counts and the cases before it. paho reconnects b
 broker restarts.
 Alarm and case events go back out on ``finegrid/{site}/{device}/alarm`` and ``…/case``."""
 
-import gc
 import json
 import logging
 import queue
@@ -33,6 +32,7 @@ from paho.mqtt.properties import Properties
 from .caseworker import CaseWorker
 from .codec import Rejected, decode_message, device_topic, telemetry_topic
 from .engine import Engine, default_engine
+from .heap import freeze_heap
 from .priority import prioritise_backend
 from .tick import INTERVAL_S, tick
 
@@ -74,13 +74,14 @@ def make_client(client_id: str = "", persistent: bool = False, receive_maximum: 
 
 
 class Consumer:
-    """Three threads besides paho's, each with its own database connection, so nothing slow stands
+    """Four threads besides paho's, each with its own database connection, so nothing slow stands
     before an alarm: the rules (the caller's thread, `run`) evaluate what arrives and commit the
     alarm changes, then publish them; storage writes the evaluated readings in batches behind
     them and only then acknowledges the messages; casework hands the alarms that need a case to
-    the case process (`CaseWorker`, which opens them in this thread if the process is down) and
-    runs the sensing tick. `threads=False` runs the three steps one after the other in the caller's thread
-    (a test inside one database transaction)."""
+    the case process (`CaseWorker`, which opens them in this thread if the process is down); the
+    tick runs the sensing tick (in casework's thread, a tick of 0.85 s held the alarms behind it
+    back: the bench's case p99 was that tick, one run in two). `threads=False` runs the steps one
+    after the other in the caller's thread (a test inside one database transaction)."""
 
     def __init__(self, url: str, client_id: str, engine: Engine | None = None, batch: int = 5000,
                  tick_every: float = INTERVAL_S, threads: bool = True):
@@ -91,6 +92,7 @@ class Consumer:
         self.evaluated: queue.SimpleQueue = queue.SimpleQueue()  # (messages, [Evaluated]), for storage
         self.casework: queue.SimpleQueue = queue.SimpleQueue()  # alarms that need a case
         self.connected = threading.Event()
+        self.stopped = threading.Event()  # set when `run` ends: the tick's thread stops
         self.stats = {"messages": 0, "batches": 0}
         self.client, self.properties = make_client(client_id, persistent=True, login=broker_login(url))
         self.client.on_connect = self._on_connect
@@ -139,8 +141,9 @@ class Consumer:
         if self.cases:
             self.cases.start()  # its start-up runs beside the state's loading
         self._prepare(stopping)
+        steps = ((self._storage, "storage"), (self._casework, "casework"), (self._ticks, "tick"))
         workers = [threading.Thread(target=self._worker, args=(step, name), name=f"ingest-{name}", daemon=True)
-                   for step, name in ((self._storage, "storage"), (self._casework, "casework"))] if self.threads else []
+                   for step, name in steps] if self.threads else []
         if workers:
             # A thread back from a query waits for the interpreter lock while another computes: at
             # most this long, not the default 5 ms per wait (a rules pass makes several).
@@ -162,6 +165,7 @@ class Consumer:
         finally:
             self.evaluated.put(STOP)  # storage writes and acknowledges what was evaluated, then stops
             self.casework.put(STOP)
+            self.stopped.set()
             for worker in workers:
                 worker.join(STOP_WAIT_S)
             if self.cases:
@@ -286,23 +290,22 @@ class Consumer:
                 self.engine.count("error")
         return changes
 
-    # -- the casework thread: cases and the tick -------------------------------------------
+    # -- the casework thread, and the tick's ------------------------------------------------
 
     def _casework(self, stopping) -> None:
-        ticked = time.monotonic()
         while True:
-            wait = max(0.0, self.tick_every - (time.monotonic() - ticked)) if self.threads else 0
             try:
-                alarms = self.casework.get(timeout=wait) if self.threads else self.casework.get_nowait()
+                alarms = self.casework.get() if self.threads else self.casework.get_nowait()
             except queue.Empty:
                 alarms = []
-            if alarms is STOP:
+            if alarms is STOP or not alarms and not self.threads:
                 return
             if alarms:
                 (self.cases.open if self.cases else self._open_cases)(alarms)
-            if self.threads and time.monotonic() - ticked >= self.tick_every:
-                ticked = time.monotonic()
-                self._tick()
+
+    def _ticks(self, stopping) -> None:
+        while not self.stopped.wait(self.tick_every):
+            self._tick()
 
     def _open_cases(self, alarms: list) -> None:
         """In this process: without threads (a test), or while no case process can take them."""
@@ -332,18 +335,6 @@ class Consumer:
 STOP = None  # on a queue: the thread that takes it stops
 STOP_WAIT_S = 60  # how long a stopping consumer waits for storage to write what it evaluated
 SWITCH_INTERVAL_S = 0.0005
-
-
-def freeze_heap() -> None:
-    """What start-up loaded (Django, the catalogue, the registry, the rules' state: about 200,000
-    objects on the bench) out of the garbage collector's sight. A full collection walks every
-    object it tracks, holding the interpreter lock: at 3,000 messages/s one came every few seconds
-    and stopped every thread for 130–190 ms, which was the p99 publish → alarm. Frozen objects are
-    still freed by reference counting; only a reference cycle among them would stay, and they
-    live as long as the process anyway."""
-    gc.collect()
-    gc.freeze()
-    logger.info("%d objects loaded at start frozen out of the garbage collector", gc.get_freeze_count())
 
 
 def _gather(evaluated: queue.SimpleQueue) -> tuple[list, bool]:
