@@ -13,6 +13,9 @@
 - `appeals(APPEALS_5)`: data/heldout/appeals-5.txt, a fifth such set (160 appeals) written blind by
   the heldout5 helper, who likewise read none of insight's rules, seed text, other sets' appeals or
   named places first, because sets 1 to 4 may all have been looked at;
+- `appeals(APPEALS_6)`: data/heldout/appeals-6.txt, a sixth such set (160 appeals) written blind by
+  the heldout6 helper on 4 December before any change was measured on it, because set 5's figures
+  had steered a session's choices (its errors were never read, but its score was);
 - `duplicate_stream()`: data/heldout/duplicates.txt, a stream of reports in arrival order where
   reports of one group are the same problem at the same place in other words;
 - `split_real(rows)`: the shared real messages cut ONCE into a training part and a held-out part
@@ -34,8 +37,10 @@ APPEALS_2 = FOLDER / "appeals-2.txt"
 APPEALS_3 = FOLDER / "appeals-3.txt"  # the same, once sets 1 and 2 had both been looked at
 APPEALS_4 = FOLDER / "appeals-4.txt"  # the same, written blind to the rules once sets 1 to 3 had been looked at
 APPEALS_5 = FOLDER / "appeals-5.txt"  # the same, written blind again once sets 1 to 4 might have been looked at
+APPEALS_6 = FOLDER / "appeals-6.txt"  # the same again, once set 5's score had been watched
 # figure suffix → file, for the bench
-APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3, "_set4": APPEALS_4, "_set5": APPEALS_5}
+APPEAL_SETS = {"": APPEALS, "_set2": APPEALS_2, "_set3": APPEALS_3, "_set4": APPEALS_4, "_set5": APPEALS_5,
+               "_set6": APPEALS_6}
 DUPLICATES = FOLDER / "duplicates.txt"
 HELD_OUT_SHARE = 5  # one real message in five (by hash) is held out
 
