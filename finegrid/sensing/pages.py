@@ -124,6 +124,9 @@ def history(alarm, events) -> list[Step]:
 
 
 # ── the trend chart ──────────────────────────────────────────────────────────────────────────
+LABEL_PX = 12  # the height an axis number needs (font-size 11)
+
+
 def trend(sensor, now: datetime, width: int = 600, height: int = 170) -> dict | None:
     """A sensor's readings of the last TREND_HOURS as an SVG polyline on a time axis, with its
     threshold levels drawn across; None when it has no reading in the window."""
@@ -146,11 +149,15 @@ def trend(sensor, now: datetime, width: int = 600, height: int = 170) -> dict | 
     def y(value):
         return round(bottom - (value - low) / (high - low) * (bottom - top), 1)
 
+    drawn = [{"y": y(limit), "colour": COLOURS[level], "label": f"{limit:g}"} for limit, level in levels]
+    top_y = top + 10
+    # The axis top's number is left out where a level's would be written over it (54 over 50).
+    crowded = any(abs(level["y"] - top_y) < LABEL_PX for level in drawn)
     return {
         "width": width, "height": height, "left": left, "right": right, "bottom": bottom,
         "points": " ".join(f"{x(ts)},{y(v)}" for ts, v in rows),
-        "levels": [{"y": y(limit), "colour": COLOURS[level], "label": f"{limit:g}"} for limit, level in levels],
-        "top_label": f"{high:.3g}", "low_label": f"{low:.3g}", "top_y": top + 10,
+        "levels": drawn,
+        "top_label": "" if crowded else f"{high:.3g}", "low_label": f"{low:.3g}", "top_y": top_y,
         "first": _clock(first), "last": _clock(last), "unit": KINDS[sensor.kind].unit,
         "min": f"{min(values):g}", "max": f"{max(values):g}", "n": len(values),
     }

@@ -41,6 +41,15 @@ def test_a_sensor_has_a_trend_chart_with_its_thresholds_drawn(engine, station, p
     assert 'data-trend="co"' not in page  # a sensor with no reading draws no empty chart
 
 
+def test_the_axis_top_is_not_written_over_the_top_level(engine, station, people, client):
+    """Seen on the demo: one CH4 reading of 30 put the axis top at 54, drawn over the red level's 50."""
+    feed(engine, 0, {"ch4": 30})
+    with time_machine.travel(at(60), tick=False):
+        page = _page(client, people["worker_a"])
+    chart = page.split('data-trend="ch4"', 1)[1].split("</figure>", 1)[0]
+    assert ">50<" in chart and ">54<" not in chart
+
+
 def test_the_alarm_is_in_the_readers_language(engine, station, people, client):
     """Seen: "offline: no reading for 92 s (expected every 30 s)" in the Chinese interface."""
     feed(engine, 0, {"ch4": 30})
